@@ -1,0 +1,771 @@
+/*
+ * cfg.c - the configuration file: secure open, inih parse, resolve.
+ *
+ * Owns struct config.  The file is opened once and every check is made on
+ * that descriptor (fstat), so -C /dev/fd/N and pipes work and a symlink
+ * cannot swap the file between check and use (protocol.md 5.5).
+ * inih reads the file through cfg_read_line(), which counts lines (the
+ * Debian build passes no line number to handlers), strips indentation (so
+ * no line ever continues the previous key), refuses over-long lines, NUL
+ * bytes, "key: value" and, where inih cannot be told to keep " ;" in a
+ * value, lines that it would cut (protocol.md 8.3).  Raw values are kept
+ * per section with their line; then each account is resolved over
+ * [defaults] through the key table.  Secrets are wiped before free.
+ * Invariants: after cfg_parse_stream() returns 0 every account has a host
+ * and a resolved tls and auth; after -1 the config is empty.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+#include "cfg.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR	"/etc"
+#endif
+#define CFG_SYSTEM_FILE	SYSCONFDIR "/outpost.conf"
+#define CFG_MAX_LINE	(CFG_MAX_VALUE + 64)	/* inih buffer, Debian knob */
+#define CFG_MAX_NAME	48	/* inih keeps 49 bytes of a section name */
+#define CFG_SHOW	64	/* value bytes quoted in a message */
+#define CFG_DEFAULTS	"defaults"
+
+#if defined(HAVE_DECL_INI_ALLOW_INLINE_COMMENTS) && \
+    HAVE_DECL_INI_ALLOW_INLINE_COMMENTS && \
+    defined(HAVE_DECL_INI_ALLOW_MULTILINE) && HAVE_DECL_INI_ALLOW_MULTILINE && \
+    defined(HAVE_DECL_INI_MAX_LINE) && HAVE_DECL_INI_MAX_LINE
+#define CFG_INI_KNOBS	1
+#else
+#define CFG_INI_KNOBS	0
+#endif
+
+enum cfg_key {
+	K_ACCOUNT, K_HOST, K_PORT, K_TLS, K_TRUST, K_CERT, K_KEY, K_AUTH,
+	K_USER, K_PASSWORD, K_PASSWORDEVAL, K_KEYRING, K_FROM, K_DOMAIN,
+	K_TIMEOUT, K_QUEUE, K_NKEYS
+};
+
+/* How a value is checked and stored. */
+enum cfg_kind {
+	KIND_NAME, KIND_STR, KIND_HOST, KIND_WORD, KIND_PORT, KIND_TIMEOUT,
+	KIND_TLS, KIND_AUTH, KIND_BOOL
+};
+
+#define KF_SECRET	0x1	/* never quote the value */
+#define KF_EMPTY	0x2	/* "" is a valid value */
+#define OFF(f)		offsetof(struct account, f)
+
+static const char *const cfg_tls_words[] = {
+	[TLS_MODE_STARTTLS] = "starttls", [TLS_MODE_IMPLICIT] = "implicit",
+	[TLS_MODE_OFF] = "off"
+};
+static const char *const cfg_auth_words[] = {
+	[SASL_WANT_OFF] = "off", [SASL_WANT_ON] = "on",
+	[SASL_WANT_PLAIN] = "plain", [SASL_WANT_LOGIN] = "login",
+	[SASL_WANT_EXTERNAL] = "external"
+};
+static const char *const cfg_bool_words[] = { "off", "on" };
+
+static const struct cfg_keydef {
+	const char		*name;
+	enum cfg_kind		 kind;
+	size_t			 off;
+	int			 flags;
+	const char		*hint;
+} cfg_keys[K_NKEYS] = {
+	{ "account", KIND_NAME, 0, 0, "an account name" },
+	{ "host", KIND_HOST, OFF(host), 0, "a host name, IPv4 or IPv6 address" },
+	{ "port", KIND_PORT, OFF(port), 0, "a number 1-65535 or auto" },
+	{ "tls", KIND_TLS, 0, 0, "starttls, implicit or off" },
+	{ "tls_trust_file", KIND_STR, OFF(tls_trust_file), 0, "a file name" },
+	{ "tls_cert_file", KIND_STR, OFF(tls_cert_file), 0, "a file name" },
+	{ "tls_key_file", KIND_STR, OFF(tls_key_file), 0, "a file name" },
+	{ "auth", KIND_AUTH, 0, 0, "on, off, plain, login or external" },
+	{ "user", KIND_STR, OFF(user), KF_EMPTY, "a user name" },
+	{ "password", KIND_STR, OFF(password), KF_SECRET | KF_EMPTY, "" },
+	{ "passwordeval", KIND_STR, OFF(passwordeval), KF_SECRET, "a command" },
+	{ "keyring", KIND_BOOL, OFF(keyring), 0, "on or off" },
+	{ "from", KIND_STR, OFF(from), 0, "an address" },
+	{ "domain", KIND_WORD, OFF(domain), 0, "a host name or [address]" },
+	{ "timeout", KIND_TIMEOUT, OFF(timeout), 0, "seconds, 1-3600" },
+	{ "queue", KIND_BOOL, OFF(queue), 0, "on or off" },
+};
+
+struct cfg_val {
+	char		*s;		/* unquoted; NULL: not given */
+	int		 line;
+};
+
+struct cfg_section {
+	char		*name;
+	int		 line;		/* 0: [defaults] not written */
+	struct cfg_val	 v[K_NKEYS];
+};
+
+/* Parse state; sec[0] is always [defaults], then accounts in file order. */
+struct cfg_ctx {
+	FILE			*fp;
+	const char		*file;
+	int			 lineno;
+	int			 errline;	/* first error we found, 0: none */
+	struct err		 err;
+	struct cfg_section	 sec[CFG_MAX_ACCOUNTS + 1];
+	size_t			 nsec;
+};
+
+static int	cfg_fail(struct cfg_ctx *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+static int
+cfg_fail(struct cfg_ctx *c, const char *fmt, ...)
+{
+	char msg[ERR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (c->errline == 0)
+		c->errline = c->lineno;
+	err_set(&c->err, EX_CONFIG, "%s:%d: %s", c->file, c->lineno, msg);
+	return 0;	/* inih: handler failed */
+}
+
+static bool
+cfg_has_ctl(const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return true;
+	return false;
+}
+
+/* The index of section name, -1 if none. */
+static int
+cfg_find(const struct cfg_ctx *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nsec; i++)
+		if (strcmp(c->sec[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* A "[name]" line: check it and register the section (even if empty). */
+static int
+cfg_section_line(struct cfg_ctx *c, const char *line)
+{
+	struct cfg_section *s;
+	const char *end, *p;
+	size_t len;
+
+	if ((end = strchr(line, ']')) == NULL)
+		return 0;	/* inih reports the syntax error */
+	for (p = end + 1; isspace((unsigned char)*p); p++)
+		continue;
+	if (*p != '\0' && *p != ';' && *p != '#')
+		return cfg_fail(c, "text after ']'");
+	len = (size_t)(end - line - 1);
+	if (len == 0 || len > CFG_MAX_NAME || isspace((unsigned char)line[1]) ||
+	    isspace((unsigned char)end[-1]) || memchr(line, '\t', len) != NULL)
+		return cfg_fail(c, "bad section name (1-%d characters, no "
+		    "space at either end)", CFG_MAX_NAME);
+	if (len == strlen(CFG_DEFAULTS) && memcmp(line + 1, CFG_DEFAULTS,
+	    len) == 0) {
+		if (c->sec[0].line != 0)
+			return cfg_fail(c, "[defaults] appears twice (first at "
+			    "line %d)", c->sec[0].line);
+		c->sec[0].line = c->lineno;
+		return 1;
+	}
+	for (s = &c->sec[1]; s < &c->sec[c->nsec]; s++)
+		if (strlen(s->name) == len && memcmp(s->name, line + 1, len) == 0)
+			return cfg_fail(c, "account [%s] appears twice (first at "
+			    "line %d)", s->name, s->line);
+	if (c->nsec == CFG_MAX_ACCOUNTS + 1)
+		return cfg_fail(c, "more than %d accounts", CFG_MAX_ACCOUNTS);
+	s = &c->sec[c->nsec];
+	if ((s->name = strndup(line + 1, len)) == NULL)
+		return cfg_fail(c, "out of memory");
+	s->line = c->lineno;
+	c->nsec++;
+	return 1;
+}
+
+/* Checks on one indentation-free line; 0 (with c->err) to stop. */
+static int
+cfg_check_line(struct cfg_ctx *c, const char *line)
+{
+	size_t n;
+
+	if (line[0] == ';' || line[0] == '#' || line[0] == '\0')
+		return 1;
+#if !CFG_INI_KNOBS
+	for (n = 1; line[n] != '\0'; n++)
+		if (line[n] == ';' && isspace((unsigned char)line[n - 1]))
+			return cfg_fail(c, "this inih build would cut the line at "
+			    "' ;' (write ';' without a space before it)");
+#endif
+	if (line[0] == '[')
+		return cfg_section_line(c, line);
+	n = strcspn(line, "=:");
+	if (line[n] == ':')
+		return cfg_fail(c, "write 'key = value' (':' is not a "
+		    "separator here)");
+	return 1;
+}
+
+/*
+ * The inih reader: one line per call, like fgets, with the checks above.
+ * At most num - 2 bytes fit (plus '\n' and NUL); a longer line, a NUL
+ * byte or an earlier error stops parsing (returns NULL).
+ */
+static char *
+cfg_read_line(char *str, int num, void *stream)
+{
+	struct cfg_ctx *c = stream;
+	size_t len = 0, max, skip = 0;
+	int ch = EOF;
+
+	if (c->errline != 0 || num < 3)
+		return NULL;
+	max = (size_t)num - 2;
+	for (;;) {
+		if ((ch = getc(c->fp)) == EOF || ch == '\n')
+			break;
+		if (ch == '\0') {
+			c->lineno++;
+			cfg_fail(c, "NUL byte in line");
+			return NULL;
+		}
+		if (len == max) {
+			c->lineno++;
+			cfg_fail(c, "line %d longer than %zu characters",
+			    c->lineno, max);
+			return NULL;
+		}
+		str[len++] = (char)ch;
+	}
+	if (ferror(c->fp)) {
+		cfg_fail(c, "read error");
+		return NULL;
+	}
+	if (ch == EOF && len == 0)
+		return NULL;
+	str[len] = '\0';
+	c->lineno++;
+	if (c->lineno == 1 && len >= 3 && memcmp(str, "\xef\xbb\xbf", 3) == 0)
+		skip = 3;
+	while (skip < len && isspace((unsigned char)str[skip]))
+		skip++;
+	memmove(str, str + skip, len - skip + 1);
+	if (cfg_check_line(c, str) == 0)
+		return NULL;
+	return str;
+}
+
+/* The inih handler: store the unquoted value of one key with its line. */
+static int
+cfg_handler(void *user, const char *section, const char *name,
+    const char *value)
+{
+	struct cfg_ctx *c = user;
+	struct cfg_section *s;
+	char *v;
+	int i, k;
+
+	if (section[0] == '\0')
+		return cfg_fail(c, "key '%.*s' outside a section (start with "
+		    "[defaults] or [account])", CFG_SHOW, name);
+	if ((i = cfg_find(c, section)) == -1)
+		return cfg_fail(c, "unknown section [%.*s]", CFG_SHOW, section);
+	s = &c->sec[i];
+	for (k = 0; k < K_NKEYS; k++)
+		if (strcmp(cfg_keys[k].name, name) == 0)
+			break;
+	if (k == K_NKEYS)
+		return cfg_fail(c, "unknown key '%.*s'", CFG_SHOW, name);
+	if (k == K_ACCOUNT && s != &c->sec[0])
+		return cfg_fail(c, "key 'account' belongs in [defaults]");
+	if (s->v[k].s != NULL)
+		return cfg_fail(c, "duplicate key '%s' (first at line %d)",
+		    name, s->v[k].line);
+	if (strlen(value) > CFG_MAX_VALUE)
+		return cfg_fail(c, "key '%s': value longer than %d characters",
+		    name, CFG_MAX_VALUE);
+	if ((v = malloc(strlen(value) + 1)) == NULL)
+		return cfg_fail(c, "out of memory");
+	if (cfg_unquote(value, v) == -1 || cfg_has_ctl(v)) {
+		explicit_bzero(v, strlen(value) + 1);
+		free(v);
+		return cfg_fail(c, "key '%s': bad quoting or control character "
+		    "(write \"...\" with only \\\" and \\\\ escapes)", name);
+	}
+	s->v[k].s = v;
+	s->v[k].line = c->lineno;
+	return 1;
+}
+
+#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* The index of s in a word list (NULL gaps allowed), or -1. */
+static int
+cfg_word(const char *const *words, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (words[i] != NULL && strcmp(words[i], s) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int
+cfg_num(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long n;
+
+	if (!isdigit((unsigned char)s[0]))
+		return -1;
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || n < lo || n > hi)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/*
+ * Visible ASCII; a host also only letters, digits and . - _ : % (names,
+ * IPv4, IPv6 with a zone) and no leading '-'.
+ */
+static bool
+cfg_chars_ok(const char *s, bool host)
+{
+	unsigned char ch;
+
+	if (s[0] == '\0' || (host && s[0] == '-'))
+		return false;
+	for (; *s != '\0'; s++) {
+		ch = (unsigned char)*s;
+		if (ch <= 0x20 || ch >= 0x7f ||
+		    (host && !isalnum(ch) && strchr(".-_:%", ch) == NULL))
+			return false;
+	}
+	return true;
+}
+
+/* Convert one value into its field of a. */
+static int
+cfg_set(const struct cfg_ctx *c, struct account *a, int k,
+    const struct cfg_val *v, struct err *e)
+{
+	const struct cfg_keydef *d = &cfg_keys[k];
+	char *field = (char *)a + d->off;
+	long n = 0;
+	int w;
+
+	switch (d->kind) {
+	case KIND_NAME:
+		return 0;
+	case KIND_HOST:
+	case KIND_WORD:
+	case KIND_STR:
+		if ((d->kind != KIND_STR &&
+		    !cfg_chars_ok(v->s, d->kind == KIND_HOST)) ||
+		    (v->s[0] == '\0' && (d->flags & KF_EMPTY) == 0))
+			break;
+		if ((*(char **)(void *)field = strdup(v->s)) == NULL)
+			return err_sys(e, EX_OSERR, "strdup");
+		return 0;
+	case KIND_PORT:
+	case KIND_TIMEOUT:
+		if (d->kind == KIND_PORT && strcmp(v->s, "auto") == 0)
+			n = 0;
+		else if (cfg_num(v->s, 1, d->kind == KIND_PORT ? 65535 : 3600,
+		    &n) == -1)
+			break;
+		*(int *)(void *)field = (int)n;
+		return 0;
+	case KIND_TLS:
+		if ((w = cfg_word(cfg_tls_words, NITEMS(cfg_tls_words),
+		    v->s)) == -1)
+			break;
+		a->tls = (enum tls_mode)w;
+		a->tls_set = true;
+		return 0;
+	case KIND_AUTH:
+		if ((w = cfg_word(cfg_auth_words, NITEMS(cfg_auth_words),
+		    v->s)) == -1)
+			break;
+		a->auth = (enum sasl_want)w;
+		return 0;
+	case KIND_BOOL:
+		if ((w = cfg_word(cfg_bool_words, 2, v->s)) == -1)
+			break;
+		*(bool *)(void *)field = w != 0;
+		return 0;
+	}
+	if (d->flags & KF_SECRET)
+		return err_set(e, EX_CONFIG, "%s:%d: key '%s': bad value",
+		    c->file, v->line, d->name);
+	return err_set(e, EX_CONFIG, "%s:%d: key '%s': bad value '%.*s' (%s)",
+	    c->file, v->line, d->name, CFG_SHOW, v->s, d->hint);
+}
+
+static void
+cfg_account_free(struct account *a)
+{
+	if (a->password != NULL)
+		explicit_bzero(a->password, strlen(a->password));
+	if (a->passwordeval != NULL)
+		explicit_bzero(a->passwordeval, strlen(a->passwordeval));
+	free(a->name);
+	free(a->host);
+	free(a->tls_trust_file);
+	free(a->tls_cert_file);
+	free(a->tls_key_file);
+	free(a->user);
+	free(a->password);
+	free(a->passwordeval);
+	free(a->from);
+	free(a->domain);
+	memset(a, 0, sizeof(*a));
+}
+
+/* Rules that involve several keys, checked on the merged account. */
+static int
+cfg_check_account(const struct cfg_ctx *c, const struct cfg_section *s,
+    struct account *a, bool auth_set, struct err *e)
+{
+	if (a->host == NULL)
+		return err_set(e, EX_CONFIG, "%s:%d: account '%s': no host "
+		    "(host is required)", c->file, s->line, a->name);
+	if ((a->tls_cert_file == NULL) != (a->tls_key_file == NULL))
+		return err_set(e, EX_CONFIG, "%s:%d: account '%s': give both "
+		    "tls_cert_file and tls_key_file, or neither", c->file,
+		    s->line, a->name);
+	if (!a->tls_set)
+		a->tls = a->port == 465 ? TLS_MODE_IMPLICIT : TLS_MODE_STARTTLS;
+	if (!auth_set)
+		a->auth = a->user != NULL ? SASL_WANT_ON : SASL_WANT_OFF;
+	if (a->auth != SASL_WANT_OFF && a->auth != SASL_WANT_EXTERNAL &&
+	    a->user == NULL)
+		return err_set(e, EX_CONFIG, "%s:%d: account '%s': auth needs "
+		    "a user", c->file, s->line, a->name);
+	if (a->auth == SASL_WANT_EXTERNAL && a->tls_cert_file == NULL)
+		return err_set(e, EX_CONFIG, "%s:%d: account '%s': auth = "
+		    "external needs tls_cert_file and tls_key_file", c->file,
+		    s->line, a->name);
+	return 0;
+}
+
+/* Fill a from section s over [defaults]; s == &sec[0] checks defaults. */
+static int
+cfg_merge(const struct cfg_ctx *c, const struct cfg_section *s,
+    struct account *a, struct err *e)
+{
+	const struct cfg_val *v;
+	int k;
+
+	a->port = CFG_DEFAULT_PORT;
+	a->timeout = CFG_DEFAULT_TIMEOUT;
+	a->keyring = true;
+	a->queue = false;
+	if ((a->name = strdup(s->name)) == NULL)
+		return err_sys(e, EX_OSERR, "strdup");
+	for (k = 0; k < K_NKEYS; k++) {
+		v = s->v[k].s != NULL ? &s->v[k] : &c->sec[0].v[k];
+		if (v->s != NULL && cfg_set(c, a, k, v, e) == -1)
+			return -1;
+	}
+	if (s == &c->sec[0])
+		return 0;
+	return cfg_check_account(c, s, a,
+	    s->v[K_AUTH].s != NULL || c->sec[0].v[K_AUTH].s != NULL, e);
+}
+
+static int
+cfg_resolve(const struct cfg_ctx *c, struct config *cfg, struct err *e)
+{
+	const struct cfg_val *dv = &c->sec[0].v[K_ACCOUNT];
+	struct account tmp;
+	size_t i;
+	int r;
+
+	memset(&tmp, 0, sizeof(tmp));
+	r = cfg_merge(c, &c->sec[0], &tmp, e);
+	cfg_account_free(&tmp);
+	if (r == -1)
+		return -1;
+	if (c->nsec == 1)
+		return err_set(e, EX_CONFIG, "%s: no account (add a section "
+		    "such as [work] with host = ...)", c->file);
+	cfg->accounts = calloc(c->nsec - 1, sizeof(*cfg->accounts));
+	if (cfg->accounts == NULL)
+		return err_sys(e, EX_OSERR, "calloc");
+	for (i = 1; i < c->nsec; i++) {
+		cfg->naccounts = i;
+		if (cfg_merge(c, &c->sec[i], &cfg->accounts[i - 1], e) == -1)
+			return -1;
+	}
+	if (dv->s == NULL)
+		return 0;
+	if (cfg_find(c, dv->s) < 1)
+		return err_set(e, EX_CONFIG, "%s:%d: key 'account': no account "
+		    "named '%.*s'", c->file, dv->line, CFG_SHOW, dv->s);
+	if ((cfg->default_account = strdup(dv->s)) == NULL)
+		return err_sys(e, EX_OSERR, "strdup");
+	return 0;
+}
+
+static void
+cfg_ctx_free(struct cfg_ctx *c)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < c->nsec; i++) {
+		free(c->sec[i].name);
+		for (k = 0; k < K_NKEYS; k++) {
+			if (c->sec[i].v[k].s == NULL)
+				continue;
+			explicit_bzero(c->sec[i].v[k].s, strlen(c->sec[i].v[k].s));
+			free(c->sec[i].v[k].s);
+		}
+	}
+	explicit_bzero(c, sizeof(*c));
+	free(c);
+}
+
+int
+cfg_parse_stream(FILE *fp, const char *name, struct config *cfg,
+    struct err *e)
+{
+	struct cfg_ctx *c;
+	int r;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->sec[0].name = strdup(CFG_DEFAULTS)) == NULL ||
+	    (cfg->path = strdup(name)) == NULL) {
+		if (c != NULL)
+			cfg_ctx_free(c);
+		return err_sys(e, EX_OSERR, "cannot load %s", name);
+	}
+	c->nsec = 1;
+	c->fp = fp;
+	c->file = cfg->path;
+#if CFG_INI_KNOBS
+	ini_allow_inline_comments = 0;
+	ini_allow_multiline = 0;
+	ini_max_line = CFG_MAX_LINE;
+#endif
+	r = ini_parse_stream(cfg_read_line, c, cfg_handler, c);
+	if (c->errline != 0 && (r <= 0 || r >= c->errline)) {
+		err_set(e, c->err.ex, "%s", c->err.msg);
+		r = -1;
+	} else if (r > 0) {
+		err_set(e, EX_CONFIG, "%s:%d: syntax error (expected [account], "
+		    "key = value or a comment)", cfg->path, r);
+		r = -1;
+	} else if (r < 0)
+		r = err_set(e, EX_OSERR, "%s: inih failed (%d)", cfg->path, r);
+	else
+		r = cfg_resolve(c, cfg, e);
+	cfg_ctx_free(c);
+	if (r != 0)
+		cfg_free(cfg);
+	return r;
+}
+
+/* Checks on the opened file: type; a file holding a password is private. */
+static int
+cfg_check_fd(const struct stat *st, const char *path, bool sys,
+    const struct config *cfg, struct err *e)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->naccounts; i++)
+		if (cfg->accounts[i].password != NULL)
+			break;
+	if (i == cfg->naccounts)
+		return 0;
+	if (st->st_uid != geteuid() && !(sys && st->st_uid == 0))
+		return err_set(e, EX_CONFIG, "%s holds a password, so it must "
+		    "be owned by you", path);
+	if ((st->st_mode & 077) != 0)
+		return err_set(e, EX_CONFIG, "%s holds a password, so it must "
+		    "not be readable or writable by group or others (chmod 600 "
+		    "%s)", path, path);
+	return 0;
+}
+
+static int
+cfg_load_fd(int fd, const char *path, struct config *cfg, struct err *e)
+{
+	struct stat st, dst;
+	FILE *fp;
+	bool sys = strcmp(path, CFG_SYSTEM_FILE) == 0;
+	int r;
+
+	if (fstat(fd, &st) == -1) {
+		err_sys(e, EX_CONFIG, "%s", path);
+		close(fd);
+		return -1;
+	}
+	r = 0;
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
+		r = err_set(e, EX_CONFIG, "%s: not a regular file or pipe", path);
+	else if (sys && (st.st_mode & 022) != 0)
+		r = err_set(e, EX_CONFIG, "%s must not be writable by group or "
+		    "others (chmod go-w %s)", path, path);
+	else if (sys && stat(SYSCONFDIR, &dst) == 0 && (dst.st_mode & 002))
+		r = err_set(e, EX_CONFIG, "%s: directory %s is world-writable",
+		    path, SYSCONFDIR);
+	if (r == -1 || (fp = fdopen(fd, "r")) == NULL) {
+		if (r == 0)
+			err_sys(e, EX_OSERR, "%s", path);
+		close(fd);
+		return -1;
+	}
+	r = cfg_parse_stream(fp, path, cfg, e);
+	fclose(fp);
+	if (r == 0 && cfg_check_fd(&st, path, sys, cfg, e) == -1) {
+		cfg_free(cfg);
+		return -1;
+	}
+	return r;
+}
+
+/* $XDG_CONFIG_HOME/outpost/config, else ~/.config/outpost/config. */
+static int
+cfg_user_path(char *buf, size_t size)
+{
+	const char *dir, *sub = "";
+	struct passwd *pw;
+	int n;
+
+	dir = getenv("XDG_CONFIG_HOME");
+	if (dir == NULL || dir[0] != '/') {
+		sub = "/.config";
+		dir = getenv("HOME");
+		if ((dir == NULL || dir[0] != '/') &&
+		    (pw = getpwuid(geteuid())) != NULL)
+			dir = pw->pw_dir;
+		if (dir == NULL || dir[0] != '/')
+			return -1;
+	}
+	n = snprintf(buf, size, "%s%s/outpost/config", dir, sub);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+int
+cfg_load(const char *path, struct config *cfg, struct err *e)
+{
+	char user[PATH_MAX];
+	int fd;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (path != NULL) {
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			return err_sys(e, EX_CONFIG, "cannot open %s", path);
+		return cfg_load_fd(fd, path, cfg, e);
+	}
+	if (cfg_user_path(user, sizeof(user)) == -1)
+		snprintf(user, sizeof(user), "~/.config/outpost/config");
+	else if ((fd = open(user, O_RDONLY | O_CLOEXEC)) != -1)
+		return cfg_load_fd(fd, user, cfg, e);
+	else if (errno != ENOENT && errno != ENOTDIR)
+		return err_sys(e, EX_CONFIG, "cannot open %s", user);
+	if ((fd = open(CFG_SYSTEM_FILE, O_RDONLY | O_CLOEXEC)) != -1)
+		return cfg_load_fd(fd, CFG_SYSTEM_FILE, cfg, e);
+	if (errno != ENOENT && errno != ENOTDIR)
+		return err_sys(e, EX_CONFIG, "cannot open %s", CFG_SYSTEM_FILE);
+	return err_set(e, EX_CONFIG, "no configuration: neither %s nor %s "
+	    "exists (or give -C FILE)", user, CFG_SYSTEM_FILE);
+}
+
+const struct account *
+cfg_pick(const struct config *cfg, const char *name, const char *sender,
+    struct err *e)
+{
+	size_t i;
+
+	if (name != NULL) {
+		for (i = 0; i < cfg->naccounts; i++)
+			if (strcmp(cfg->accounts[i].name, name) == 0)
+				return &cfg->accounts[i];
+		err_set(e, EX_CONFIG, "%s: no account named '%.*s'", cfg->path,
+		    CFG_SHOW, name);
+		return NULL;
+	}
+	if (sender != NULL)
+		for (i = 0; i < cfg->naccounts; i++)
+			if (cfg->accounts[i].from != NULL &&
+			    strcasecmp(cfg->accounts[i].from, sender) == 0)
+				return &cfg->accounts[i];
+	if (cfg->default_account != NULL)
+		return cfg_pick(cfg, cfg->default_account, NULL, e);
+	if (cfg->naccounts == 1)
+		return &cfg->accounts[0];
+	err_set(e, EX_CONFIG, "%s: %zu accounts and no default (set account "
+	    "in [defaults] or use -a)", cfg->path, cfg->naccounts);
+	return NULL;
+}
+
+void
+cfg_free(struct config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->naccounts; i++)
+		cfg_account_free(&cfg->accounts[i]);
+	free(cfg->accounts);
+	free(cfg->path);
+	free(cfg->default_account);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+int
+cfg_unquote(const char *in, char *out)
+{
+	const char *p;
+
+	if (in[0] != '"') {
+		memmove(out, in, strlen(in) + 1);
+		return 0;
+	}
+	for (p = in + 1; *p != '"'; p++) {
+		if (*p == '\0')
+			return -1;
+		if (*p == '\\') {
+			if (p[1] != '"' && p[1] != '\\')
+				return -1;
+			p++;
+		}
+		*out++ = *p;
+	}
+	*out = '\0';
+	return p[1] == '\0' ? 0 : -1;
+}

@@ -1,0 +1,79 @@
+/*
+ * cfg.h - the configuration file (INI, read with inih).
+ *
+ * cfg_load() opens the file, checks the opened descriptor (fstat: regular
+ * file or pipe; when it holds a password: owned by the euid or root, no
+ * group/other bits), parses it from that descriptor and resolves every
+ * account against [defaults].  Errors exit 78 and name file, line and key.
+ * Values may be double-quoted with \" and \\ escapes; there are no inline
+ * comments.  The result is immutable after loading.
+ */
+#ifndef OUTPOST_CFG_H
+#define OUTPOST_CFG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "err.h"
+#include "sasl.h"
+
+#define CFG_MAX_VALUE		4096
+#define CFG_MAX_ACCOUNTS	64
+#define CFG_DEFAULT_TIMEOUT	30
+#define CFG_DEFAULT_PORT	587
+
+enum tls_mode {
+	TLS_MODE_STARTTLS = 1,
+	TLS_MODE_IMPLICIT,
+	TLS_MODE_OFF
+};
+
+struct account {
+	char		*name;
+	char		*host;
+	int		 port;		/* 0: auto (587 -> 2525 -> 465) */
+	enum tls_mode	 tls;		/* resolved: implicit on 465 ... */
+	bool		 tls_set;	/* tls given explicitly */
+	char		*tls_trust_file;	/* NULL: system trust */
+	char		*tls_cert_file;
+	char		*tls_key_file;
+	enum sasl_want	 auth;		/* resolved: ON when user set */
+	char		*user;		/* NULL when unset; "" allowed */
+	char		*password;	/* secret, wiped by cfg_free */
+	char		*passwordeval;
+	bool		 keyring;	/* default on */
+	char		*from;
+	char		*domain;
+	int		 timeout;	/* seconds */
+	bool		 queue;
+};
+
+struct config {
+	char		*path;		/* for messages */
+	char		*default_account; /* [defaults] account */
+	struct account	*accounts;
+	size_t		 naccounts;
+};
+
+/*
+ * path NULL: $XDG_CONFIG_HOME/outpost/config (~/.config/outpost/config),
+ * else /etc/outpost.conf.  -1 with e (78; 66 is never used).
+ */
+int	cfg_load(const char *path, struct config *, struct err *);
+/* Parse an open stream (tests use fmemopen); name is for messages. */
+int	cfg_parse_stream(FILE *, const char *name, struct config *,
+	    struct err *);
+/*
+ * The account: name (-a) if given, else the one whose from equals sender,
+ * else [defaults] account, else the only account.  NULL with e (78).
+ */
+const struct account *cfg_pick(const struct config *, const char *name,
+	    const char *sender, struct err *);
+void	cfg_free(struct config *);
+/*
+ * A value as written -> its meaning: "..." with \" and \\ unquoted,
+ * anything else as is.  -1 on a bad quote.  out has strlen(in) + 1 bytes.
+ */
+int	cfg_unquote(const char *in, char *out);
+
+#endif

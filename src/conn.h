@@ -1,0 +1,85 @@
+/*
+ * conn.h - a connection to the smarthost: resolve, connect, buffered I/O
+ * under absolute deadlines.
+ *
+ * SMTP code sees only this byte stream.  The transport below is a table of
+ * operations (conn_ops): plain TCP, or TLS once tls_start() has inserted
+ * itself.  Reads go through a read-ahead buffer; conn_pending() tells how
+ * many received bytes are still unread, which STARTTLS must check (bytes
+ * after the 220 are an injection).  Writes collect in a CONN_WBUF_MAX
+ * buffer, so a pipelined group leaves in one segment (one TLS record); the
+ * buffer is wiped after each flush because it may have held a secret.
+ */
+#ifndef OUTPOST_CONN_H
+#define OUTPOST_CONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "deadline.h"
+#include "err.h"
+#include "reply.h"
+
+#define CONN_RBUF_MAX	(REPLY_MAX_LINE + 4096)
+#define CONN_WBUF_MAX	(16 * 1024)
+#define CONN_ADDR_MAX	64
+
+struct conn;
+
+struct conn_ops {
+	/* > 0 bytes read, 0 at EOF, -1 with e filled. */
+	ssize_t	(*recv)(struct conn *, void *, size_t, deadline_t,
+		    struct err *);
+	/* > 0 bytes written, -1 with e filled. */
+	ssize_t	(*send)(struct conn *, const void *, size_t, deadline_t,
+		    struct err *);
+	void	(*close)(struct conn *);
+};
+
+struct conn {
+	int			 fd;
+	const struct conn_ops	*ops;
+	void			*tls;		/* owned by tls.c */
+	bool			 is_tls;
+	bool			 timed_out;	/* last plain I/O hit its deadline */
+	bool			 eof;
+	deadline_t		 io_deadline;	/* for the TLS push/pull */
+	int			 port;
+	char			 addr[CONN_ADDR_MAX];	/* peer, for messages */
+	char			 local[CONN_ADDR_MAX];	/* our address */
+	int			 local_family;
+	size_t			 rpos, rlen;
+	size_t			 wlen;
+	char			 rbuf[CONN_RBUF_MAX];
+	char			 wbuf[CONN_WBUF_MAX];
+};
+
+/*
+ * Resolve host and connect to port, trying each address in turn within
+ * the deadline.  Refused or timed out: 75; unknown host: 68.
+ */
+struct conn	*conn_open(const char *host, int port, deadline_t,
+		    struct err *);
+/*
+ * Read one line; *line points into the connection's buffer (valid until
+ * the next read), without its CRLF or LF.  A line longer than
+ * REPLY_MAX_LINE is a protocol error (76); EOF is a temporary one (75).
+ */
+int	conn_read_line(struct conn *, const char **line, size_t *len,
+	    deadline_t, struct err *);
+int	conn_write(struct conn *, const void *, size_t, deadline_t,
+	    struct err *);
+int	conn_flush(struct conn *, deadline_t, struct err *);
+size_t	conn_pending(const struct conn *);
+void	conn_close(struct conn *);
+
+/* The plain operations, for tls.c's push/pull functions. */
+ssize_t	conn_plain_recv(struct conn *, void *, size_t, deadline_t,
+	    struct err *);
+ssize_t	conn_plain_send(struct conn *, const void *, size_t, deadline_t,
+	    struct err *);
+/* Wait for the fd to become readable: 1 ready, 0 deadline, -1 error. */
+int	conn_wait(struct conn *, short events, deadline_t);
+
+#endif

@@ -1,0 +1,220 @@
+/*
+ * cred.c - the password source chain and passwordeval.
+ *
+ * passwordeval runs /bin/sh -c CMD with stdin from /dev/null (a helper
+ * that reads stdin must not swallow the message), no inherited fds but
+ * 0-2, in its own process group, under a deadline and an output cap; only
+ * the first output line counts (its "\n" and one "\r" stripped).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "cred.h"
+#include "deadline.h"
+
+struct secret *
+secret_new(struct err *e)
+{
+	struct secret *s;
+
+	s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		err_sys(e, EX_OSERR, "out of memory");
+		return NULL;
+	}
+	(void)mlock(s, sizeof(*s));	/* best effort: keep it off swap */
+	return s;
+}
+
+void
+secret_free(struct secret *s)
+{
+	if (s == NULL)
+		return;
+	explicit_bzero(s, sizeof(*s));
+	munlock(s, sizeof(*s));
+	free(s);
+}
+
+static int
+secret_set(struct secret *s, const char *p, size_t len, struct err *e)
+{
+	if (len > SECRET_MAX)
+		return err_set(e, EX_CONFIG, "password longer than %d bytes",
+		    SECRET_MAX);
+	if (memchr(p, '\0', len) != NULL)
+		return err_set(e, EX_CONFIG, "password contains a NUL byte");
+	memcpy(s->buf, p, len);
+	s->buf[len] = '\0';
+	s->len = len;
+	return 0;
+}
+
+static void
+eval_child(const char *cmd, int out)
+{
+	int null;
+
+	null = open("/dev/null", O_RDONLY);
+	if (null == -1 || dup2(null, 0) == -1 || dup2(out, 1) == -1)
+		_exit(126);
+	close_range(3, ~0U, 0);
+	setpgid(0, 0);
+	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+	_exit(127);
+}
+
+/* Read the helper's output into buf until EOF, the cap or the deadline */
+static int
+eval_read(int fd, char *buf, size_t cap, size_t *len, struct err *e)
+{
+	deadline_t d = deadline_in(CRED_EVAL_TIMEOUT_MS);
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	ssize_t n;
+	int w;
+
+	*len = 0;
+	for (;;) {
+		w = poll(&pfd, 1, deadline_left_ms(d));
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == 0)
+			return err_set(e, EX_TEMPFAIL, "passwordeval did not "
+			    "finish within %d s", CRED_EVAL_TIMEOUT_MS / 1000);
+		n = read(fd, buf + *len, cap - *len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return 0;
+		*len += (size_t)n;
+		if (*len == cap)
+			return err_set(e, EX_CONFIG, "passwordeval printed "
+			    "more than %zu bytes", cap);
+	}
+}
+
+static int
+eval_status(pid_t pid, struct err *e)
+{
+	int st;
+
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			return err_sys(e, EX_OSERR, "waitpid");
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	if (WIFEXITED(st))
+		return err_set(e, WEXITSTATUS(st) == EX_TEMPFAIL ?
+		    EX_TEMPFAIL : EX_CONFIG, "passwordeval exited with "
+		    "status %d", WEXITSTATUS(st));
+	return err_set(e, EX_CONFIG, "passwordeval killed by signal %d",
+	    WTERMSIG(st));
+}
+
+int
+cred_eval_run(const char *cmd, struct secret *s, struct err *e)
+{
+	char *buf, *nl;
+	size_t len = 0;
+	int p[2], rc;
+	pid_t pid;
+
+	buf = malloc(CRED_EVAL_OUTPUT_MAX);
+	if (buf == NULL)
+		return err_sys(e, EX_OSERR, "out of memory");
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		free(buf);
+		return err_sys(e, EX_OSERR, "pipe");
+	}
+	pid = fork();
+	if (pid == 0)
+		eval_child(cmd, p[1]);
+	close(p[1]);
+	if (pid == -1) {
+		close(p[0]);
+		free(buf);
+		return err_sys(e, EX_OSERR, "fork");
+	}
+	rc = eval_read(p[0], buf, CRED_EVAL_OUTPUT_MAX, &len, e);
+	close(p[0]);
+	if (rc == -1) {
+		/* the helper's whole process group */
+		kill(-pid, SIGKILL);
+		kill(pid, SIGKILL);
+	}
+	if (eval_status(pid, e) == -1)
+		rc = -1;
+	if (rc == 0) {
+		nl = memchr(buf, '\n', len);
+		if (nl != NULL)
+			len = (size_t)(nl - buf);
+		if (len > 0 && buf[len - 1] == '\r')
+			len--;
+		if (len == 0)
+			rc = err_set(e, EX_CONFIG, "passwordeval printed an "
+			    "empty password");
+		else
+			rc = secret_set(s, buf, len, e);
+	}
+	explicit_bzero(buf, CRED_EVAL_OUTPUT_MAX);
+	free(buf);
+	return rc;
+}
+
+static int
+cred_needed(const struct account *a)
+{
+	if (a->auth == SASL_WANT_OFF || a->auth == SASL_WANT_EXTERNAL)
+		return 0;
+	/* auth on with a client certificate: EXTERNAL may do */
+	if (a->auth == SASL_WANT_ON && a->tls_cert_file != NULL)
+		return 1;
+	return 2;
+}
+
+int
+cred_get(const struct account *a, struct secret **out, struct err *e)
+{
+	struct secret *s;
+	int need = cred_needed(a), rc;
+
+	*out = NULL;
+	if (need == 0)
+		return 0;
+	if (a->password != NULL && a->passwordeval != NULL)
+		return err_set(e, EX_CONFIG, "account %s: both password and "
+		    "passwordeval are set; keep one", a->name);
+	if (a->password == NULL && a->passwordeval == NULL &&
+	    (!a->keyring || a->user == NULL)) {
+		if (need == 1)
+			return 0;
+		return err_set(e, EX_CONFIG, "account %s: no password (set "
+		    "password, passwordeval or keyring = on)", a->name);
+	}
+	if ((s = secret_new(e)) == NULL)
+		return -1;
+	if (a->password != NULL)
+		rc = secret_set(s, a->password, strlen(a->password), e);
+	else if (a->passwordeval != NULL)
+		rc = cred_eval_run(a->passwordeval, s, e);
+	else
+		rc = cred_keyring_lookup(a->host, a->user, s, e);
+	if (rc == -1) {
+		secret_free(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}

@@ -1,0 +1,39 @@
+/*
+ * cred.h - where the password comes from: the config file, passwordeval,
+ * or the Secret Service (keyring).  All secrets live in struct secret:
+ * locked in memory where possible, wiped on free.
+ */
+#ifndef OUTPOST_CRED_H
+#define OUTPOST_CRED_H
+
+#include <stddef.h>
+
+#include "cfg.h"
+#include "err.h"
+
+#define SECRET_MAX		4096		/* longest password accepted */
+#define CRED_EVAL_TIMEOUT_MS	30000		/* passwordeval deadline */
+#define CRED_EVAL_OUTPUT_MAX	(64 * 1024)	/* passwordeval output cap */
+#define CRED_KEYRING_TIMEOUT_MS	5000		/* whole keyring lookup */
+
+struct secret {
+	size_t	 len;
+	char	 buf[SECRET_MAX + 1];	/* NUL-terminated */
+};
+
+/*
+ * The account's password, or *out = NULL when none is needed (auth off,
+ * EXTERNAL, or auth on with a client certificate and no source).  Two
+ * sources configured, or none when one is needed: 78.
+ */
+int	cred_get(const struct account *, struct secret **out, struct err *);
+void	secret_free(struct secret *);
+struct secret *secret_new(struct err *);
+
+/* Run cmd as passwordeval; the first output line into s. */
+int	cred_eval_run(const char *cmd, struct secret *s, struct err *);
+/* Look up host/service=smtp/user in the Secret Service (cred_keyring.c) */
+int	cred_keyring_lookup(const char *host, const char *user,
+	    struct secret *s, struct err *);
+
+#endif

@@ -1,0 +1,287 @@
+/*
+ * main.c - outpost: personality, process set-up, the order of the phases,
+ * and the only exit().
+ *
+ * Phases (each holds only what it needs): command line -> configuration
+ * -> envelope checks -> the message, spooled -> credentials -> deliver.
+ * Nothing touches the network before the message is safe on disk and the
+ * password is in hand, so no server idles while a helper or keyring works.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "cfg.h"
+#include "cli.h"
+#include "cred.h"
+#include "deliver.h"
+#include "err.h"
+#include "hostname.h"
+#include "log.h"
+#include "msg.h"
+#include "spool.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "dev"
+#endif
+
+struct job {
+	struct opts		 o;
+	struct config		 cfg;
+	const struct account	*a;
+	char			 sender[ADDR_MAX + 1];
+	char			 domain[HOSTNAME_MAX + 1];	/* "" if none */
+	bool			 utf8;		/* non-ASCII envelope */
+	char			**rcpts;
+	size_t			 nrcpts;
+	struct msg_info		 mi;
+	int			 spool;
+	struct secret		*pw;
+};
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	/* the spool has no name: nothing is left behind */
+	_exit(EX_TEMPFAIL);
+}
+
+static void
+process_setup(void)
+{
+	struct sigaction sa;
+	struct rlimit rl = { 0, 0 };
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	umask(077);
+	prctl(PR_SET_DUMPABLE, 0);
+	setrlimit(RLIMIT_CORE, &rl);
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: outpost [-t] [-i] [-f sender] [-F name] [-a account] "
+	    "[-C config] [-v] [--] [recipient ...] < message\n"
+	    "       outpost -bp | mailq        list the queue\n"
+	    "       outpost -q                 run the queue\n"
+	    "       outpost -V | --version\n"
+	    "See outpost(8) and outpost.conf(5).\n");
+}
+
+/* Envelope sender: -f (unless a bare local name), else the account's. */
+static int
+job_sender(struct job *j, struct err *e)
+{
+	bool utf8 = false;
+	const char *f = j->o.from;
+
+	if (f != NULL && (strchr(f, '@') != NULL || strcmp(f, "<>") == 0 ||
+	    f[0] == '\0'))
+		return addr_check(f, true, j->sender, &j->utf8, EX_USAGE, e);
+	if (j->a->from == NULL)
+		return err_set(e, EX_CONFIG, "account %s: no envelope sender: "
+		    "set from = in the configuration or pass -f", j->a->name);
+	if (addr_check(j->a->from, false, j->sender, &utf8, EX_CONFIG, e) ==
+	    -1)
+		return -1;
+	j->utf8 = utf8;
+	if (strchr(j->sender, '@') == NULL)
+		return err_set(e, EX_CONFIG, "account %s: from = %s has no "
+		    "domain", j->a->name, j->sender);
+	return 0;
+}
+
+static int
+job_domain(struct job *j, struct err *e)
+{
+	if (j->a->domain != NULL) {
+		if (!hostname_usable(j->a->domain))
+			return err_set(e, EX_CONFIG, "account %s: domain = %s "
+			    "is not a fully qualified host name", j->a->name,
+			    j->a->domain);
+		snprintf(j->domain, sizeof(j->domain), "%s", j->a->domain);
+		return 0;
+	}
+	if (hostname_fqdn(j->domain, sizeof(j->domain)))
+		return 0;
+	j->domain[0] = '\0';
+	return 0;
+}
+
+static int
+rcpt_add(struct job *j, const char *addr, int ex, struct err *e)
+{
+	char buf[ADDR_MAX + 1];
+	bool utf8 = false;
+	size_t i;
+
+	if (addr_check(addr, false, buf, &utf8, ex, e) == -1)
+		return -1;
+	if (strchr(buf, '@') == NULL)
+		return err_set(e, ex, "recipient %s has no domain (outpost "
+		    "has no local mailboxes)", buf);
+	for (i = 0; i < j->nrcpts; i++)
+		if (strcmp(j->rcpts[i], buf) == 0)
+			return 0;
+	if (j->nrcpts == MSG_MAX_RCPTS)
+		return err_set(e, EX_USAGE, "more than %d recipients",
+		    MSG_MAX_RCPTS);
+	if ((j->rcpts[j->nrcpts] = strdup(buf)) == NULL)
+		return err_sys(e, EX_OSERR, "out of memory");
+	j->nrcpts++;
+	j->utf8 |= utf8;
+	return 0;
+}
+
+static int
+job_message(struct job *j, struct err *e)
+{
+	struct msg_opts mo;
+	size_t i;
+
+	memset(&mo, 0, sizeof(mo));
+	mo.dot_ends = j->o.dot_ends;
+	mo.read_rcpts = j->o.read_rcpts;
+	mo.sender = j->sender[0] != '\0' ? j->sender : NULL;
+	mo.fullname = j->o.fullname;
+	mo.domain = j->domain[0] != '\0' ? j->domain :
+	    strchr(j->sender, '@') != NULL ? strchr(j->sender, '@') + 1 :
+	    "localhost.invalid";
+	mo.now = time(NULL);
+	if ((j->spool = spool_open(NULL, e)) == -1)
+		return -1;
+	if (msg_read(STDIN_FILENO, &mo, j->spool, &j->mi, e) == -1)
+		return -1;
+	for (i = 0; i < j->mi.nrcpts; i++)
+		if (rcpt_add(j, j->mi.rcpts[i], EX_DATAERR, e) == -1)
+			return -1;
+	if (j->nrcpts == 0)
+		return err_set(e, EX_USAGE, "no recipients (give them as "
+		    "arguments, or use -t)");
+	return 0;
+}
+
+static int
+job_deliver(struct job *j, struct err *e)
+{
+	struct deliver_req r;
+
+	memset(&r, 0, sizeof(r));
+	r.a = j->a;
+	r.sender = j->sender;
+	r.rcpts = j->rcpts;
+	r.nrcpts = j->nrcpts;
+	r.need_smtputf8 = j->utf8;
+	r.eightbit = j->mi.eightbit;
+	r.spool_fd = j->spool;
+	r.size = j->mi.size;
+	r.pw = j->pw;
+	r.ehlo_name = j->domain[0] != '\0' ? j->domain : NULL;
+	if (deliver(&r, e) == -1) {
+		if (e->ex == EX_TEMPFAIL && !j->a->queue)
+			log_debug("not queued (queue = off)");
+		return -1;
+	}
+	log_debug("delivered to %zu recipient%s", j->nrcpts,
+	    j->nrcpts == 1 ? "" : "s");
+	return 0;
+}
+
+static int
+job_run(struct job *j, struct err *e)
+{
+	size_t i;
+
+	if (cfg_load(j->o.config, &j->cfg, e) == -1)
+		return -1;
+	j->a = cfg_pick(&j->cfg, j->o.account, j->o.from, e);
+	if (j->a == NULL || job_sender(j, e) == -1 || job_domain(j, e) == -1)
+		return -1;
+	j->rcpts = calloc(MSG_MAX_RCPTS, sizeof(*j->rcpts));
+	if (j->rcpts == NULL)
+		return err_sys(e, EX_OSERR, "out of memory");
+	for (i = 0; i < j->o.nrcpts; i++)
+		if (rcpt_add(j, j->o.rcpts[i], EX_USAGE, e) == -1)
+			return -1;
+	if (job_message(j, e) == -1)
+		return -1;
+	if (cred_get(j->a, &j->pw, e) == -1)
+		return -1;
+	return job_deliver(j, e);
+}
+
+static void
+job_free(struct job *j)
+{
+	size_t i;
+
+	secret_free(j->pw);
+	msg_info_free(&j->mi);
+	for (i = 0; i < j->nrcpts; i++)
+		free(j->rcpts[i]);
+	free(j->rcpts);
+	cfg_free(&j->cfg);
+	if (j->spool != -1)
+		close(j->spool);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct job j;
+	struct err e;
+
+	process_setup();
+	memset(&j, 0, sizeof(j));
+	j.spool = -1;
+	err_init(&e);
+	if (cli_parse(argc, argv, &j.o, &e) == 0) {
+		log_set_verbose(j.o.verbose);
+		switch (j.o.mode) {
+		case CLI_MODE_VERSION:
+			printf("outpost %s\n", PACKAGE_VERSION);
+			break;
+		case CLI_MODE_HELP:
+			usage(stdout);
+			break;
+		case CLI_MODE_QUEUE_LIST:
+			printf("Mail queue is empty\n");
+			break;
+		case CLI_MODE_QUEUE_RUN:
+			break;
+		case CLI_MODE_SEND:
+			job_run(&j, &e);
+			break;
+		}
+	}
+	job_free(&j);
+	if (err_is_set(&e)) {
+		fprintf(stderr, "outpost: %s\n", e.msg);
+		if (e.ex == EX_USAGE && j.o.mode == CLI_MODE_SEND &&
+		    j.o.nrcpts == 0 && !j.o.read_rcpts && j.a == NULL)
+			usage(stderr);
+		return e.ex;
+	}
+	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
+}

@@ -1,0 +1,194 @@
+/*
+ * sasl.c - pure SASL pieces: the mechanism choice (protocol.md 2.2) and
+ * the client messages of PLAIN (RFC 4616) and EXTERNAL (RFC 4422 app. A).
+ * LOGIN needs no builder: its two responses are base64(user) and
+ * base64(password), made with b64_encode().
+ *
+ * Invariants: a password mechanism (PLAIN, LOGIN) is never chosen
+ * without TLS, EXTERNAL only with TLS, CRAM-MD5 and the token mechanisms
+ * never here.  The only copy of a secret made here (the PLAIN message
+ * before encoding) lives on the stack and is wiped before returning.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "b64.h"
+#include "err.h"
+#include "reply.h"
+#include "sasl.h"
+
+/* PLAIN message before encoding: NUL user NUL pass, each <= 4096. */
+#define SASL_RAW_MAX		(2 + 2 * 4096)
+/* Every CAPA_AUTH_* bit; capa_parse() sets no others. */
+#define SASL_KNOWN	(CAPA_AUTH_PLAIN | CAPA_AUTH_LOGIN | \
+	CAPA_AUTH_EXTERNAL | CAPA_AUTH_XOAUTH2 | CAPA_AUTH_OAUTHBEARER | \
+	CAPA_AUTH_CRAM_MD5)
+/* "server offers: " and every name in sasl_mech_names. */
+#define SASL_OFFERS_MAX		128
+
+static const struct {
+	unsigned	 bit;
+	const char	*name;
+} sasl_mech_names[] = {
+	{ CAPA_AUTH_PLAIN,	"PLAIN" },
+	{ CAPA_AUTH_LOGIN,	"LOGIN" },
+	{ CAPA_AUTH_EXTERNAL,	"EXTERNAL" },
+	{ CAPA_AUTH_XOAUTH2,	"XOAUTH2" },
+	{ CAPA_AUTH_OAUTHBEARER, "OAUTHBEARER" },
+	{ CAPA_AUTH_CRAM_MD5,	"CRAM-MD5" },
+};
+
+static void	sasl_offers(unsigned, char *, size_t);
+static unsigned	sasl_bit(enum sasl_mech);
+
+const char *
+sasl_name(enum sasl_mech m)
+{
+	switch (m) {
+	case SASL_PLAIN:
+		return "PLAIN";
+	case SASL_LOGIN:
+		return "LOGIN";
+	case SASL_EXTERNAL:
+		return "EXTERNAL";
+	case SASL_NONE:
+	default:
+		return "";
+	}
+}
+
+static unsigned
+sasl_bit(enum sasl_mech m)
+{
+	switch (m) {
+	case SASL_PLAIN:
+		return CAPA_AUTH_PLAIN;
+	case SASL_LOGIN:
+		return CAPA_AUTH_LOGIN;
+	case SASL_EXTERNAL:
+		return CAPA_AUTH_EXTERNAL;
+	case SASL_NONE:
+	default:
+		return 0;
+	}
+}
+
+/* "server offers: A B" or "server offers no AUTH", for messages. */
+static void
+sasl_offers(unsigned offered, char *buf, size_t size)
+{
+	size_t i, o;
+	int n;
+
+	n = snprintf(buf, size, "server offers%s", offered != 0 ? ":" :
+	    " no AUTH");
+	o = n > 0 && (size_t)n < size ? (size_t)n : 0;
+	for (i = 0; i < sizeof(sasl_mech_names) / sizeof(sasl_mech_names[0]);
+	    i++) {
+		if ((offered & sasl_mech_names[i].bit) == 0)
+			continue;
+		n = snprintf(buf + o, size - o, " %s", sasl_mech_names[i].name);
+		if (n < 0 || (size_t)n >= size - o)
+			return;
+		o += (size_t)n;
+	}
+}
+
+int
+sasl_pick(enum sasl_want want, unsigned offered, bool tls, bool have_cert,
+    enum sasl_mech *out, struct err *e)
+{
+	enum sasl_mech m;
+	char offers[SASL_OFFERS_MAX];
+
+	*out = SASL_NONE;
+	offered &= SASL_KNOWN;
+	switch (want) {
+	case SASL_WANT_OFF:
+		return 0;
+	case SASL_WANT_ON:
+		if (tls && have_cert && (offered & CAPA_AUTH_EXTERNAL) != 0)
+			m = SASL_EXTERNAL;
+		else if ((offered & CAPA_AUTH_PLAIN) != 0)
+			m = SASL_PLAIN;
+		else if ((offered & CAPA_AUTH_LOGIN) != 0)
+			m = SASL_LOGIN;
+		else {
+			sasl_offers(offered, offers, sizeof(offers));
+			return err_set(e, EX_NOPERM,
+			    "no usable AUTH mechanism (%s)", offers);
+		}
+		break;
+	case SASL_WANT_PLAIN:
+		m = SASL_PLAIN;
+		break;
+	case SASL_WANT_LOGIN:
+		m = SASL_LOGIN;
+		break;
+	case SASL_WANT_EXTERNAL:
+		m = SASL_EXTERNAL;
+		break;
+	default:
+		return err_set(e, EX_SOFTWARE, "unknown auth setting %d",
+		    (int)want);
+	}
+	if (!tls)
+		return err_set(e, EX_CONFIG, "refusing AUTH %s without TLS",
+		    sasl_name(m));
+	if ((offered & sasl_bit(m)) == 0) {
+		sasl_offers(offered, offers, sizeof(offers));
+		return err_set(e, EX_NOPERM, "AUTH %s not offered (%s)",
+		    sasl_name(m), offers);
+	}
+	*out = m;
+	return 0;
+}
+
+int
+sasl_plain(const char *user, size_t ulen, const char *pass, size_t plen,
+    char *out, size_t cap)
+{
+	char raw[SASL_RAW_MAX];
+	size_t n;
+
+	if (memchr(user, '\0', ulen) != NULL ||
+	    memchr(pass, '\0', plen) != NULL)
+		return -1;
+	if (ulen > SASL_RAW_MAX - 2 || plen > SASL_RAW_MAX - 2 - ulen)
+		return -1;
+	n = 2 + ulen + plen;
+	if (cap < B64_ENCODED_SIZE(n))
+		return -1;
+	raw[0] = '\0';
+	memcpy(raw + 1, user, ulen);
+	raw[1 + ulen] = '\0';
+	memcpy(raw + 2 + ulen, pass, plen);
+	b64_encode(raw, n, out);
+	explicit_bzero(raw, n);
+	return 0;
+}
+
+int
+sasl_external(const char *authzid, char *out, size_t cap)
+{
+	size_t n = strlen(authzid);
+
+	if (n == 0) {
+		if (cap < 2)
+			return -1;
+		out[0] = '=';
+		out[1] = '\0';
+		return 0;
+	}
+	if (cap < B64_ENCODED_SIZE(n))
+		return -1;
+	b64_encode(authzid, n, out);
+	return 0;
+}

@@ -1,0 +1,48 @@
+/*
+ * smtp.h - the SMTP submission state machine (RFC 5321, 3207, 4954, 2920).
+ *
+ * smtp_submit() drives one session over an open connection (already TLS
+ * for implicit TLS): greeting, EHLO, STARTTLS and a fresh EHLO, AUTH,
+ * MAIL + RCPT... + DATA (one pipelined flight when offered), the body, the
+ * final reply, QUIT.  It returns 0 only when the server took the message
+ * (2xx to the final dot); otherwise e says why, classified where the
+ * failure was understood.
+ */
+#ifndef OUTPOST_SMTP_H
+#define OUTPOST_SMTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cfg.h"
+#include "conn.h"
+#include "err.h"
+#include "sasl.h"
+#include "tls.h"
+
+#define SMTP_LINE_MAX		16384	/* one command line we send */
+#define SMTP_PIPELINE_MAX	100	/* commands in one pipelined group */
+#define SMTP_BODY_CHUNK		(16 * 1024)
+#define SMTP_QUIT_WAIT_MS	1000	/* how long we wait for the 221 */
+#define SMTP_CMD_MAX_LEN	510	/* RFC 5321 4.5.3.1.4 without CRLF */
+
+struct smtp_params {
+	const char	*ehlo_name;
+	enum tls_mode	 tls;		/* STARTTLS required, implicit, off */
+	struct tls_opts	 tls_opts;
+	enum sasl_want	 auth;
+	const char	*user;
+	const char	*password;	/* NULL: none */
+	int		 timeout;	/* seconds, each phase */
+	const char	*sender;	/* "" for the null sender */
+	char * const	*rcpts;
+	size_t		 nrcpts;
+	bool		 need_smtputf8;	/* non-ASCII in the envelope */
+	bool		 eightbit;	/* 8-bit bytes in the message */
+	int		 spool_fd;	/* canonical message bytes */
+	size_t		 size;		/* exact size of those bytes */
+};
+
+int	smtp_submit(struct conn *, const struct smtp_params *, struct err *);
+
+#endif

@@ -1,0 +1,295 @@
+/*
+ * tls.c - GnuTLS under struct conn.
+ *
+ * GnuTLS reads and writes through push/pull functions that call the plain
+ * transport with the connection's current deadline (conn->io_deadline),
+ * so a handshake or a record read can never outlive it.  The session's
+ * lifetime is the connection's: tls_close() runs from conn_close().
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "tls.h"
+
+/* Appended to the system policy: TLS >= 1.2, no weak DH (protocol.md 3.3) */
+#define TLS_PRIORITY_APPEND \
+	"-VERS-TLS1.0:-VERS-TLS1.1:-VERS-DTLS1.0:%PROFILE_MEDIUM"
+
+struct tls_state {
+	gnutls_session_t			 session;
+	gnutls_certificate_credentials_t	 cred;
+	struct err				 ioerr;	/* from push/pull */
+};
+
+static ssize_t	tls_recv(struct conn *, void *, size_t, deadline_t,
+		    struct err *);
+static ssize_t	tls_send(struct conn *, const void *, size_t, deadline_t,
+		    struct err *);
+static void	tls_close(struct conn *);
+
+static const struct conn_ops tls_ops = { tls_recv, tls_send, tls_close };
+
+static ssize_t
+tls_pull(gnutls_transport_ptr_t p, void *buf, size_t len)
+{
+	struct conn *c = p;
+	struct tls_state *t = c->tls;
+	ssize_t n;
+
+	n = conn_plain_recv(c, buf, len, c->io_deadline, &t->ioerr);
+	if (n < 0)
+		gnutls_transport_set_errno(t->session,
+		    c->timed_out ? ETIMEDOUT : EIO);
+	return n;
+}
+
+static ssize_t
+tls_push(gnutls_transport_ptr_t p, const void *buf, size_t len)
+{
+	struct conn *c = p;
+	struct tls_state *t = c->tls;
+	ssize_t n;
+
+	n = conn_plain_send(c, buf, len, c->io_deadline, &t->ioerr);
+	if (n < 0)
+		gnutls_transport_set_errno(t->session,
+		    c->timed_out ? ETIMEDOUT : EIO);
+	return n;
+}
+
+static int
+tls_pull_timeout(gnutls_transport_ptr_t p, unsigned int ms)
+{
+	struct conn *c = p;
+	deadline_t d = c->io_deadline;
+	int w;
+
+	if (ms != GNUTLS_INDEFINITE_TIMEOUT) {
+		deadline_t mine = deadline_in(ms);
+		if (d == 0 || mine < d)
+			d = mine;
+	}
+	w = conn_wait(c, POLLIN, d);
+	return w < 0 ? -1 : w;
+}
+
+static bool
+is_ip_literal(const char *host)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, host, buf) == 1 ||
+	    inet_pton(AF_INET6, host, buf) == 1;
+}
+
+static int
+tls_cred(struct tls_state *t, const struct tls_opts *o, struct err *e)
+{
+	int rc;
+
+	if (gnutls_certificate_allocate_credentials(&t->cred) < 0)
+		return err_set(e, EX_OSERR, "TLS: out of memory");
+	if (o->trust_file != NULL)
+		rc = gnutls_certificate_set_x509_trust_file(t->cred,
+		    o->trust_file, GNUTLS_X509_FMT_PEM);
+	else
+		rc = gnutls_certificate_set_x509_system_trust(t->cred);
+	if (rc <= 0)
+		return err_set(e, EX_CONFIG, "TLS: no trusted certificates "
+		    "in %s%s%s", o->trust_file != NULL ? o->trust_file :
+		    "the system store", rc < 0 ? ": " : "",
+		    rc < 0 ? gnutls_strerror(rc) : "");
+	if (o->cert_file != NULL) {
+		rc = gnutls_certificate_set_x509_key_file2(t->cred,
+		    o->cert_file, o->key_file, GNUTLS_X509_FMT_PEM, NULL, 0);
+		if (rc < 0)
+			return err_set(e, EX_CONFIG, "TLS: client certificate "
+			    "%s: %s", o->cert_file, gnutls_strerror(rc));
+	}
+	return 0;
+}
+
+static int
+tls_session(struct conn *c, struct tls_state *t, const struct tls_opts *o,
+    struct err *e)
+{
+	const char *errpos = NULL;
+	int rc;
+
+	if (gnutls_init(&t->session, GNUTLS_CLIENT | GNUTLS_NO_TICKETS) < 0)
+		return err_set(e, EX_OSERR, "TLS: cannot create a session");
+	rc = gnutls_set_default_priority_append(t->session,
+	    TLS_PRIORITY_APPEND, &errpos, 0);
+	if (rc < 0)
+		return err_set(e, EX_SOFTWARE, "TLS priorities: %s",
+		    gnutls_strerror(rc));
+	gnutls_credentials_set(t->session, GNUTLS_CRD_CERTIFICATE, t->cred);
+	if (!is_ip_literal(o->host))
+		gnutls_server_name_set(t->session, GNUTLS_NAME_DNS, o->host,
+		    strlen(o->host));
+	gnutls_session_set_verify_cert(t->session, o->host, 0);
+	gnutls_transport_set_ptr(t->session, c);
+	gnutls_transport_set_push_function(t->session, tls_push);
+	gnutls_transport_set_pull_function(t->session, tls_pull);
+	gnutls_transport_set_pull_timeout_function(t->session,
+	    tls_pull_timeout);
+	return 0;
+}
+
+static int
+tls_handshake_error(struct conn *c, struct tls_state *t, int rc,
+    struct err *e)
+{
+	gnutls_datum_t out;
+	unsigned status;
+
+	if (c->timed_out)
+		return err_set(e, EX_TEMPFAIL, "TLS handshake with %s timed "
+		    "out", c->addr);
+	if (err_is_set(&t->ioerr)) {
+		*e = t->ioerr;
+		return -1;
+	}
+	if (rc == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR) {
+		status = gnutls_session_get_verify_cert_status(t->session);
+		if (gnutls_certificate_verification_status_print(status,
+		    GNUTLS_CRT_X509, &out, 0) == 0) {
+			err_set(e, EX_UNAVAILABLE, "TLS certificate of %s "
+			    "not accepted: %s", c->addr, out.data);
+			gnutls_free(out.data);
+			return -1;
+		}
+	}
+	if (rc == GNUTLS_E_PREMATURE_TERMINATION || rc == GNUTLS_E_PULL_ERROR)
+		return err_set(e, EX_TEMPFAIL, "TLS handshake with %s: %s",
+		    c->addr, gnutls_strerror(rc));
+	return err_set(e, EX_UNAVAILABLE, "TLS handshake with %s failed: %s",
+	    c->addr, gnutls_strerror(rc));
+}
+
+int
+tls_start(struct conn *c, const struct tls_opts *o, deadline_t d,
+    struct err *e)
+{
+	struct tls_state *t;
+	int rc;
+
+	if (conn_pending(c) != 0)
+		return err_set(e, EX_PROTOCOL, "unexpected data from %s "
+		    "before the TLS handshake", c->addr);
+	t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return err_sys(e, EX_OSERR, "TLS");
+	c->tls = t;
+	c->ops = &tls_ops;	/* from now on conn_close() frees t */
+	if (tls_cred(t, o, e) == -1 || tls_session(c, t, o, e) == -1)
+		return -1;
+	c->io_deadline = d;
+	c->timed_out = false;
+	do {
+		rc = gnutls_handshake(t->session);
+	} while (rc < 0 && gnutls_error_is_fatal(rc) == 0);
+	if (rc < 0)
+		return tls_handshake_error(c, t, rc, e);
+	c->is_tls = true;
+	return 0;
+}
+
+static int
+tls_io_error(struct conn *c, struct tls_state *t, ssize_t rc, struct err *e)
+{
+	if (err_is_set(&t->ioerr)) {
+		*e = t->ioerr;
+		err_init(&t->ioerr);
+		return -1;
+	}
+	if (rc == GNUTLS_E_PREMATURE_TERMINATION)
+		return err_set(e, EX_TEMPFAIL, "connection to %s closed "
+		    "without TLS close_notify", c->addr);
+	if (rc == GNUTLS_E_UNEXPECTED_PACKET_LENGTH ||
+	    rc == GNUTLS_E_UNEXPECTED_PACKET ||
+	    rc == GNUTLS_E_DECRYPTION_FAILED)
+		return err_set(e, EX_PROTOCOL, "TLS from %s: %s", c->addr,
+		    gnutls_strerror((int)rc));
+	return err_set(e, EX_TEMPFAIL, "TLS with %s: %s", c->addr,
+	    gnutls_strerror((int)rc));
+}
+
+static ssize_t
+tls_recv(struct conn *c, void *buf, size_t len, deadline_t d, struct err *e)
+{
+	struct tls_state *t = c->tls;
+	ssize_t n;
+
+	c->io_deadline = d;
+	do {
+		n = gnutls_record_recv(t->session, buf, len);
+	} while (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED);
+	if (n >= 0)
+		return n;
+	return tls_io_error(c, t, n, e);
+}
+
+static ssize_t
+tls_send(struct conn *c, const void *buf, size_t len, deadline_t d,
+    struct err *e)
+{
+	struct tls_state *t = c->tls;
+	ssize_t n;
+
+	c->io_deadline = d;
+	do {
+		n = gnutls_record_send(t->session, buf, len);
+	} while (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED);
+	if (n >= 0)
+		return n;
+	return tls_io_error(c, t, n, e);
+}
+
+/* RFC 8314 3.4: send close_notify, do not wait for the peer's. */
+static void
+tls_close(struct conn *c)
+{
+	struct tls_state *t = c->tls;
+
+	if (t == NULL)
+		return;
+	if (t->session != NULL) {
+		if (c->is_tls && !c->eof) {
+			c->io_deadline = deadline_in(200);
+			gnutls_bye(t->session, GNUTLS_SHUT_WR);
+		}
+		gnutls_deinit(t->session);
+	}
+	if (t->cred != NULL)
+		gnutls_certificate_free_credentials(t->cred);
+	free(t);
+	c->tls = NULL;
+}
+
+const char *
+tls_describe(const struct conn *c, char *buf, size_t cap)
+{
+	struct tls_state *t = c->tls;
+	char *d;
+
+	if (t == NULL || !c->is_tls) {
+		snprintf(buf, cap, "none");
+		return buf;
+	}
+	d = gnutls_session_get_desc(t->session);
+	snprintf(buf, cap, "%s", d != NULL ? d : "?");
+	gnutls_free(d);
+	return buf;
+}

@@ -1,0 +1,191 @@
+/*
+ * t-sasl.c - SASL: every row of the selection policy (protocol.md 2.2),
+ * the PLAIN vectors (RFC 4616, protocol.md 2.1.1), NUL rejection, the
+ * EXTERNAL initial response and the size checks of both builders.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "b64.h"
+#include "err.h"
+#include "reply.h"
+#include "sasl.h"
+#include "tap.h"
+
+#define T_OUT_MAX	256
+
+#define P	CAPA_AUTH_PLAIN
+#define L	CAPA_AUTH_LOGIN
+#define X	CAPA_AUTH_EXTERNAL
+#define XO	CAPA_AUTH_XOAUTH2
+#define OB	CAPA_AUTH_OAUTHBEARER
+#define CM	CAPA_AUTH_CRAM_MD5
+
+static const struct {
+	enum sasl_want	 want;
+	unsigned	 offered;
+	bool		 tls;
+	bool		 cert;
+	int		 rc;
+	enum sasl_mech	 mech;
+	int		 ex;
+	const char	*msg;
+} picks[] = {
+	{ SASL_WANT_OFF, 0, false, false, 0, SASL_NONE, 0, "" },
+	{ SASL_WANT_OFF, P | L, true, true, 0, SASL_NONE, 0, "" },
+	{ SASL_WANT_OFF, P, false, false, 0, SASL_NONE, 0, "" },
+	{ SASL_WANT_ON, P | L | X, true, true, 0, SASL_EXTERNAL, 0, "" },
+	{ SASL_WANT_ON, P | L | X, true, false, 0, SASL_PLAIN, 0, "" },
+	{ SASL_WANT_ON, P | L, true, true, 0, SASL_PLAIN, 0, "" },
+	{ SASL_WANT_ON, L | X, true, false, 0, SASL_LOGIN, 0, "" },
+	{ SASL_WANT_ON, L, true, false, 0, SASL_LOGIN, 0, "" },
+	{ SASL_WANT_ON, P | CM | XO | OB, true, false, 0, SASL_PLAIN, 0, "" },
+	{ SASL_WANT_ON, L | CM, true, false, 0, SASL_LOGIN, 0, "" },
+	{ SASL_WANT_ON, X, true, false, -1, SASL_NONE, EX_NOPERM,
+	    "no usable AUTH mechanism (server offers: EXTERNAL)" },
+	{ SASL_WANT_ON, XO | CM, true, false, -1, SASL_NONE, EX_NOPERM,
+	    "no usable AUTH mechanism (server offers: XOAUTH2 CRAM-MD5)" },
+	{ SASL_WANT_ON, OB, true, true, -1, SASL_NONE, EX_NOPERM,
+	    "no usable AUTH mechanism (server offers: OAUTHBEARER)" },
+	{ SASL_WANT_ON, 0, true, true, -1, SASL_NONE, EX_NOPERM,
+	    "no usable AUTH mechanism (server offers no AUTH)" },
+	{ SASL_WANT_ON, P | L, false, false, -1, SASL_NONE, EX_CONFIG,
+	    "refusing AUTH PLAIN without TLS" },
+	{ SASL_WANT_ON, L, false, false, -1, SASL_NONE, EX_CONFIG,
+	    "refusing AUTH LOGIN without TLS" },
+	{ SASL_WANT_ON, X | P, false, true, -1, SASL_NONE, EX_CONFIG,
+	    "refusing AUTH PLAIN without TLS" },
+	{ SASL_WANT_PLAIN, P | L | X, true, true, 0, SASL_PLAIN, 0, "" },
+	{ SASL_WANT_PLAIN, L | XO, true, false, -1, SASL_NONE, EX_NOPERM,
+	    "AUTH PLAIN not offered (server offers: LOGIN XOAUTH2)" },
+	{ SASL_WANT_PLAIN, 0, true, false, -1, SASL_NONE, EX_NOPERM,
+	    "AUTH PLAIN not offered (server offers no AUTH)" },
+	{ SASL_WANT_PLAIN, P, false, false, -1, SASL_NONE, EX_CONFIG,
+	    "refusing AUTH PLAIN without TLS" },
+	{ SASL_WANT_LOGIN, P | L, true, false, 0, SASL_LOGIN, 0, "" },
+	{ SASL_WANT_LOGIN, P | CM, true, false, -1, SASL_NONE, EX_NOPERM,
+	    "AUTH LOGIN not offered (server offers: PLAIN CRAM-MD5)" },
+	{ SASL_WANT_LOGIN, L, false, false, -1, SASL_NONE, EX_CONFIG,
+	    "refusing AUTH LOGIN without TLS" },
+	{ SASL_WANT_EXTERNAL, P | X, true, true, 0, SASL_EXTERNAL, 0, "" },
+	{ SASL_WANT_EXTERNAL, P | L, true, true, -1, SASL_NONE, EX_NOPERM,
+	    "AUTH EXTERNAL not offered (server offers: PLAIN LOGIN)" },
+	{ SASL_WANT_EXTERNAL, X, false, true, -1, SASL_NONE, EX_CONFIG,
+	    "refusing AUTH EXTERNAL without TLS" },
+};
+
+static const struct {
+	const char	*user;
+	size_t		 ulen;
+	const char	*pass;
+	size_t		 plen;
+	int		 rc;
+	const char	*b64;
+	const char	*why;
+} plains[] = {
+	{ "alice@example.com", 17, "s3cr3t-P@ss word", 16, 0,
+	    "AGFsaWNlQGV4YW1wbGUuY29tAHMzY3IzdC1QQHNzIHdvcmQ=",
+	    "space and @ in the password" },
+	{ "alice", 5, "secret", 6, 0, "AGFsaWNlAHNlY3JldA==",
+	    "protocol.md 2.1.1 example" },
+	{ "user", 4, "p\xc3\xa4ssw\xc3\xb6rd \xe2\x82\xac", 14, 0,
+	    "AHVzZXIAcMOkc3N3w7ZyZCDigqw=", "UTF-8 password unchanged" },
+	{ "", 0, "", 0, 0, "AAA=", "empty user and password" },
+	{ "ali\0ce", 6, "secret", 6, -1, NULL, "NUL in the user" },
+	{ "alice", 5, "sec\0ret", 7, -1, NULL, "NUL in the password" },
+	{ "alice", 5, "secret\0", 7, -1, NULL, "trailing NUL in the password" },
+	{ "\0", 1, "x", 1, -1, NULL, "user is a lone NUL" },
+};
+
+static void
+test_names(void)
+{
+	is_str(sasl_name(SASL_NONE), "", "name of NONE");
+	is_str(sasl_name(SASL_PLAIN), "PLAIN", "name of PLAIN");
+	is_str(sasl_name(SASL_LOGIN), "LOGIN", "name of LOGIN");
+	is_str(sasl_name(SASL_EXTERNAL), "EXTERNAL", "name of EXTERNAL");
+}
+
+static void
+test_pick(void)
+{
+	enum sasl_mech m;
+	struct err e;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(picks) / sizeof(picks[0]); i++) {
+		err_init(&e);
+		m = SASL_LOGIN;
+		rc = sasl_pick(picks[i].want, picks[i].offered, picks[i].tls,
+		    picks[i].cert, &m, &e);
+		ok(rc == picks[i].rc && m == picks[i].mech &&
+		    e.ex == picks[i].ex && strcmp(e.msg, picks[i].msg) == 0,
+		    "pick row %zu: want %d offered %#x tls %d cert %d -> "
+		    "%d %s ex %d", i, (int)picks[i].want, picks[i].offered,
+		    picks[i].tls, picks[i].cert, picks[i].rc,
+		    sasl_name(picks[i].mech), picks[i].ex);
+		if (rc != picks[i].rc || strcmp(e.msg, picks[i].msg) != 0)
+			diag("  got rc %d mech %s ex %d \"%s\"", rc,
+			    sasl_name(m), e.ex, e.msg);
+	}
+}
+
+static void
+test_plain(void)
+{
+	char out[T_OUT_MAX];
+	unsigned char dec[T_OUT_MAX];
+	size_t i, n;
+	int rc;
+
+	for (i = 0; i < sizeof(plains) / sizeof(plains[0]); i++) {
+		memset(out, 'Z', sizeof(out));
+		rc = sasl_plain(plains[i].user, plains[i].ulen, plains[i].pass,
+		    plains[i].plen, out, sizeof(out));
+		ok(rc == plains[i].rc && (plains[i].b64 == NULL ||
+		    strcmp(out, plains[i].b64) == 0), "PLAIN: %s (rc %d)",
+		    plains[i].why, rc);
+	}
+	rc = sasl_plain("alice@example.com", 17, "s3cr3t-P@ss word", 16, out,
+	    sizeof(out));
+	ok(rc == 0 && b64_decode(out, strlen(out), dec, sizeof(dec), &n) == 0 &&
+	    n == 35 && memcmp(dec, "\0alice@example.com\0s3cr3t-P@ss word",
+	    35) == 0, "PLAIN decodes to exactly \\0user\\0pass");
+	is_int(sasl_plain("alice", 5, "secret", 6, out, 21), 0,
+	    "PLAIN into a buffer of exactly B64_ENCODED_SIZE");
+	is_int(sasl_plain("alice", 5, "secret", 6, out, 20), -1,
+	    "PLAIN into a buffer one byte short");
+	is_int(sasl_plain("alice", 5, "secret", 6, out, 0), -1,
+	    "PLAIN into a buffer of 0 bytes");
+}
+
+static void
+test_external(void)
+{
+	char out[T_OUT_MAX];
+
+	ok(sasl_external("", out, sizeof(out)) == 0 && strcmp(out, "=") == 0,
+	    "EXTERNAL with an empty authzid is \"=\"");
+	ok(sasl_external("bob", out, sizeof(out)) == 0 &&
+	    strcmp(out, "Ym9i") == 0, "EXTERNAL \"bob\" is base64 \"Ym9i\"");
+	ok(sasl_external("alice@example.com", out, sizeof(out)) == 0 &&
+	    strcmp(out, "YWxpY2VAZXhhbXBsZS5jb20=") == 0,
+	    "EXTERNAL with a mailbox authzid");
+	is_int(sasl_external("", out, 2), 0, "\"=\" fits in 2 bytes");
+	is_int(sasl_external("", out, 1), -1, "\"=\" needs 2 bytes");
+	is_int(sasl_external("bob", out, 5), 0, "\"Ym9i\" fits in 5 bytes");
+	is_int(sasl_external("bob", out, 4), -1, "\"Ym9i\" needs 5 bytes");
+}
+
+int
+main(void)
+{
+	test_names();
+	test_pick();
+	test_plain();
+	test_external();
+	return done_testing();
+}
