@@ -120,8 +120,8 @@ addr_lex_delim(struct addr_lex *lx, char close, enum addr_tok t)
 			lx->why = "control character";
 			return ADDR_T_ERR;
 		}
-		if (*q == '\\' && ++q < lx->end && (addr_ctl((unsigned char)*q) ||
-		    *q == '\r' || *q == '\n')) {
+		if (*q == '\\' && ++q < lx->end &&
+		    (addr_ctl((unsigned char)*q) || *q == '\r' || *q == '\n')) {
 			lx->why = "invalid quoted-pair";
 			return ADDR_T_ERR;
 		}
@@ -415,7 +415,8 @@ addr_scan(const char *s, size_t len, const char **at, bool *utf8)
 				return "text after quoted local part";
 		} else if (!inq && c == '"' && i == 0)
 			inq = true;
-		else if (!inq && (why = addr_scan_plain(c, *at != NULL)) != NULL)
+		else if (!inq &&
+		    (why = addr_scan_plain(c, *at != NULL)) != NULL)
 			return why;
 		else if (!inq && c == '@') {
 			if (*at != NULL)

@@ -90,7 +90,7 @@ static const struct cfg_keydef {
 	const char		*hint;
 } cfg_keys[K_NKEYS] = {
 	{ "account", KIND_NAME, 0, 0, "an account name" },
-	{ "host", KIND_HOST, OFF(host), 0, "a host name, IPv4 or IPv6 address" },
+	{ "host", KIND_HOST, OFF(host), 0, "a host name or IP address" },
 	{ "port", KIND_PORT, OFF(port), 0, "a number 1-65535 or auto" },
 	{ "tls", KIND_TLS, 0, 0, "starttls, implicit or off" },
 	{ "tls_trust_file", KIND_STR, OFF(tls_trust_file), 0, "a file name" },
@@ -123,7 +123,7 @@ struct cfg_ctx {
 	FILE			*fp;
 	const char		*file;
 	int			 lineno;
-	int			 errline;	/* first error we found, 0: none */
+	int			 errline;	/* our first error, 0: none */
 	struct err		 err;
 	struct cfg_section	 sec[CFG_MAX_ACCOUNTS + 1];
 	size_t			 nsec;
@@ -185,8 +185,11 @@ cfg_section_line(struct cfg_ctx *c, const char *line)
 	if (*p != '\0' && *p != ';' && *p != '#')
 		return cfg_fail(c, "text after ']'");
 	len = (size_t)(end - line - 1);
-	if (len == 0 || len > CFG_MAX_NAME || isspace((unsigned char)line[1]) ||
-	    isspace((unsigned char)end[-1]) || memchr(line, '\t', len) != NULL)
+	for (p = line + 1; p < end; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			break;
+	if (len == 0 || len > CFG_MAX_NAME || p != end ||
+	    isspace((unsigned char)line[1]) || isspace((unsigned char)end[-1]))
 		return cfg_fail(c, "bad section name (1-%d characters, no "
 		    "space at either end)", CFG_MAX_NAME);
 	if (len == strlen(CFG_DEFAULTS) && memcmp(line + 1, CFG_DEFAULTS,
@@ -198,9 +201,10 @@ cfg_section_line(struct cfg_ctx *c, const char *line)
 		return 1;
 	}
 	for (s = &c->sec[1]; s < &c->sec[c->nsec]; s++)
-		if (strlen(s->name) == len && memcmp(s->name, line + 1, len) == 0)
-			return cfg_fail(c, "account [%s] appears twice (first at "
-			    "line %d)", s->name, s->line);
+		if (strlen(s->name) == len &&
+		    memcmp(s->name, line + 1, len) == 0)
+			return cfg_fail(c, "account [%s] appears twice (first "
+			    "at line %d)", s->name, s->line);
 	if (c->nsec == CFG_MAX_ACCOUNTS + 1)
 		return cfg_fail(c, "more than %d accounts", CFG_MAX_ACCOUNTS);
 	s = &c->sec[c->nsec];
@@ -222,8 +226,9 @@ cfg_check_line(struct cfg_ctx *c, const char *line)
 #if !CFG_INI_KNOBS
 	for (n = 1; line[n] != '\0'; n++)
 		if (line[n] == ';' && isspace((unsigned char)line[n - 1]))
-			return cfg_fail(c, "this inih build would cut the line at "
-			    "' ;' (write ';' without a space before it)");
+			return cfg_fail(c, "this inih build would cut the "
+			    "line at ' ;' (write ';' without a space before "
+			    "it)");
 #endif
 	if (line[0] == '[')
 		return cfg_section_line(c, line);
@@ -433,23 +438,24 @@ cfg_set(const struct cfg_ctx *c, struct account *a, int k,
 	    c->file, v->line, d->name, CFG_SHOW, v->s, d->hint);
 }
 
+/* Free the strings of a (those of the key table), wiping each first. */
 static void
 cfg_account_free(struct account *a)
 {
-	if (a->password != NULL)
-		explicit_bzero(a->password, strlen(a->password));
-	if (a->passwordeval != NULL)
-		explicit_bzero(a->passwordeval, strlen(a->passwordeval));
+	char **f;
+	int k;
+
+	for (k = 0; k < K_NKEYS; k++) {
+		if (cfg_keys[k].kind != KIND_STR &&
+		    cfg_keys[k].kind != KIND_HOST &&
+		    cfg_keys[k].kind != KIND_WORD)
+			continue;
+		f = (char **)(void *)((char *)a + cfg_keys[k].off);
+		if (*f != NULL)
+			explicit_bzero(*f, strlen(*f));
+		free(*f);
+	}
 	free(a->name);
-	free(a->host);
-	free(a->tls_trust_file);
-	free(a->tls_cert_file);
-	free(a->tls_key_file);
-	free(a->user);
-	free(a->password);
-	free(a->passwordeval);
-	free(a->from);
-	free(a->domain);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -542,16 +548,17 @@ cfg_resolve(const struct cfg_ctx *c, struct config *cfg, struct err *e)
 static void
 cfg_ctx_free(struct cfg_ctx *c)
 {
+	char *v;
 	size_t i;
 	int k;
 
 	for (i = 0; i < c->nsec; i++) {
 		free(c->sec[i].name);
 		for (k = 0; k < K_NKEYS; k++) {
-			if (c->sec[i].v[k].s == NULL)
+			if ((v = c->sec[i].v[k].s) == NULL)
 				continue;
-			explicit_bzero(c->sec[i].v[k].s, strlen(c->sec[i].v[k].s));
-			free(c->sec[i].v[k].s);
+			explicit_bzero(v, strlen(v));
+			free(v);
 		}
 	}
 	explicit_bzero(c, sizeof(*c));
@@ -586,8 +593,8 @@ cfg_parse_stream(FILE *fp, const char *name, struct config *cfg,
 		err_set(e, c->err.ex, "%s", c->err.msg);
 		r = -1;
 	} else if (r > 0) {
-		err_set(e, EX_CONFIG, "%s:%d: syntax error (expected [account], "
-		    "key = value or a comment)", cfg->path, r);
+		err_set(e, EX_CONFIG, "%s:%d: syntax error (expected "
+		    "[account], key = value or a comment)", cfg->path, r);
 		r = -1;
 	} else if (r < 0)
 		r = err_set(e, EX_OSERR, "%s: inih failed (%d)", cfg->path, r);
@@ -599,7 +606,7 @@ cfg_parse_stream(FILE *fp, const char *name, struct config *cfg,
 	return r;
 }
 
-/* Checks on the opened file: type; a file holding a password is private. */
+/* A file holding a password: owned by the euid (or root), private. */
 static int
 cfg_check_fd(const struct stat *st, const char *path, bool sys,
     const struct config *cfg, struct err *e)
@@ -636,7 +643,10 @@ cfg_load_fd(int fd, const char *path, struct config *cfg, struct err *e)
 	}
 	r = 0;
 	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
-		r = err_set(e, EX_CONFIG, "%s: not a regular file or pipe", path);
+		r = err_set(e, EX_CONFIG, "%s: not a regular file or pipe",
+		    path);
+	else if (sys && st.st_uid != 0 && st.st_uid != geteuid())
+		r = err_set(e, EX_CONFIG, "%s must be owned by root", path);
 	else if (sys && (st.st_mode & 022) != 0)
 		r = err_set(e, EX_CONFIG, "%s must not be writable by group or "
 		    "others (chmod go-w %s)", path, path);

@@ -117,15 +117,17 @@ static void
 addr_format(const struct sockaddr *sa, char *out, size_t cap)
 {
 	char host[INET6_ADDRSTRLEN];
+	const struct sockaddr_in6 *s6 = (const void *)sa;
+	const struct sockaddr_in *s4 = (const void *)sa;
 	const void *p;
 	int port;
 
 	if (sa->sa_family == AF_INET6) {
-		p = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
-		port = ntohs(((const struct sockaddr_in6 *)(const void *)sa)->sin6_port);
+		p = &s6->sin6_addr;
+		port = ntohs(s6->sin6_port);
 	} else {
-		p = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
-		port = ntohs(((const struct sockaddr_in *)(const void *)sa)->sin_port);
+		p = &s4->sin_addr;
+		port = ntohs(s4->sin_port);
 	}
 	if (inet_ntop(sa->sa_family, p, host, sizeof(host)) == NULL)
 		snprintf(host, sizeof(host), "?");

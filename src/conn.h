@@ -42,11 +42,11 @@ struct conn {
 	const struct conn_ops	*ops;
 	void			*tls;		/* owned by tls.c */
 	bool			 is_tls;
-	bool			 timed_out;	/* last plain I/O hit its deadline */
+	bool			 timed_out;	/* last I/O hit its deadline */
 	bool			 eof;
 	deadline_t		 io_deadline;	/* for the TLS push/pull */
 	int			 port;
-	char			 addr[CONN_ADDR_MAX];	/* peer, for messages */
+	char			 addr[CONN_ADDR_MAX];	/* peer */
 	char			 local[CONN_ADDR_MAX];	/* our address */
 	int			 local_family;
 	size_t			 rpos, rlen;

@@ -157,7 +157,8 @@ keyring_wait(struct lookup *l, struct secret *s, bool *gave_up,
 	pthread_mutex_unlock(&l->mu);
 	if (!done)
 		return err_set(e, EX_TEMPFAIL, "keyring: no answer from the "
-		    "Secret Service within %d s", CRED_KEYRING_TIMEOUT_MS / 1000);
+		    "Secret Service within %d s",
+		    CRED_KEYRING_TIMEOUT_MS / 1000);
 	if (err_is_set(&l->e)) {
 		*e = l->e;
 		return -1;

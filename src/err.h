@@ -21,8 +21,8 @@ struct reply;
 
 struct err {
 	int		 ex;		/* sysexits code; 0 while unset */
-	int		 reply;		/* SMTP reply code that caused it, 0 if none */
-	char		 enh[ERR_ENH_MAX]; /* enhanced status "5.1.1", "" if none */
+	int		 reply;		/* SMTP reply code, 0 if none */
+	char		 enh[ERR_ENH_MAX]; /* enhanced code "5.1.1" or "" */
 	unsigned	 flags;
 	char		 msg[ERR_MSG_MAX];
 };

@@ -19,7 +19,7 @@
 /* Permanent replies: command, enhanced-code prefix -> exit code. */
 static const struct {
 	enum err_cmd	 cmd;		/* ERR_CMD_OTHER: any command */
-	const char	*enh;		/* prefix of the enhanced code, "" any */
+	const char	*enh;		/* enhanced code prefix, "" any */
 	int		 ex;
 } err_perm_table[] = {
 	{ ERR_CMD_OTHER,	"5.7.",		EX_NOPERM },

@@ -48,9 +48,8 @@
 #define MSG_DOMAIN_MAX		253	/* right side of Message-ID */
 #define MSG_ID_BYTES		16	/* 128 random bits */
 #define MSG_EW_CHUNK		45	/* bytes per encoded-word: 60 base64 */
-#define MSG_PHRASE_MAX		(2 * MSG_FULLNAME_MAX + 8 * \
-	(MSG_FULLNAME_MAX / MSG_EW_CHUNK + 1) * 16)
-#define MSG_GEN_MAX		(MSG_PHRASE_MAX + ADDR_MAX + 64)
+#define MSG_PHRASE_MAX		600	/* -F as 7 encoded-words of 76 */
+#define MSG_GEN_MAX		(MSG_PHRASE_MAX + ADDR_MAX + 16)
 #define MSG_DATE_MAX		64
 
 /* Fields of interest; hdr_is() matches them case-insensitively. */
@@ -502,20 +501,17 @@ msg_check_opts(const struct msg_opts *o, struct err *e)
 {
 	const unsigned char *p;
 
-	if (o->fullname != NULL) {
-		if (strlen(o->fullname) > MSG_FULLNAME_MAX)
+	if (o->fullname != NULL && strlen(o->fullname) > MSG_FULLNAME_MAX)
+		return err_set(e, EX_USAGE, "full name longer than %d bytes",
+		    MSG_FULLNAME_MAX);
+	for (p = (const void *)o->fullname; p != NULL && *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
 			return err_set(e, EX_USAGE,
-			    "full name longer than %d bytes", MSG_FULLNAME_MAX);
-		for (p = (const unsigned char *)o->fullname; *p != '\0'; p++)
-			if (*p < 0x20 || *p == 0x7f)
-				return err_set(e, EX_USAGE,
-				    "control character in the full name");
-	}
-	if (o->domain == NULL)
-		return 0;
-	if (o->domain[0] == '\0' || strlen(o->domain) > MSG_DOMAIN_MAX)
+			    "control character in the full name");
+	if (o->domain != NULL && (o->domain[0] == '\0' ||
+	    strlen(o->domain) > MSG_DOMAIN_MAX))
 		return err_set(e, EX_USAGE, "bad domain for Message-ID");
-	for (p = (const unsigned char *)o->domain; *p != '\0'; p++)
+	for (p = (const void *)o->domain; p != NULL && *p != '\0'; p++)
 		if (*p <= 0x20 || *p >= 0x7f ||
 		    strchr("<>@\"\\(),;", *p) != NULL)
 			return err_set(e, EX_USAGE,

@@ -25,7 +25,7 @@
 struct msg_opts {
 	bool		 dot_ends;	/* no -i: a lone "." line ends input */
 	bool		 read_rcpts;	/* -t: To/Cc/Bcc become recipients */
-	const char	*sender;	/* envelope sender, for an added From: */
+	const char	*sender;	/* envelope sender, for From: */
 	const char	*fullname;	/* -F, may be NULL */
 	const char	*domain;	/* right side of an added Message-ID */
 	time_t		 now;		/* for Date: */

@@ -165,6 +165,8 @@ tls_handshake_error(struct conn *c, struct tls_state *t, int rc,
 		status = gnutls_session_get_verify_cert_status(t->session);
 		if (gnutls_certificate_verification_status_print(status,
 		    GNUTLS_CRT_X509, &out, 0) == 0) {
+			while (out.size > 0 && out.data[out.size - 1] == ' ')
+				out.data[--out.size] = '\0';
 			err_set(e, EX_UNAVAILABLE, "TLS certificate of %s "
 			    "not accepted: %s", c->addr, out.data);
 			gnutls_free(out.data);

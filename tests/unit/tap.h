@@ -68,7 +68,7 @@ diag(const char *fmt, ...)
 	size_t gl_ = (glen), wl_ = (wlen);				\
 	if (!ok(gl_ == wl_ && memcmp((got), (want), gl_) == 0,		\
 	    __VA_ARGS__))						\
-		diag("  got %zu bytes \"%.*s\", want %zu bytes \"%.*s\"",	\
+		diag("  got %zu bytes \"%.*s\", want %zu \"%.*s\"",	\
 		    gl_, (int)gl_, (const char *)(got), wl_, (int)wl_,	\
 		    (const char *)(want));				\
 } while (0)

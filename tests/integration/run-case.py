@@ -1,0 +1,1040 @@
+#!/usr/bin/python3
+"""run-case.py CASE - run one integration case of outpost and print TAP.
+
+Environment (set by the Makefile's AM_TESTS_ENVIRONMENT): top_builddir and
+top_srcdir (absolute).  The program under test is $top_builddir/src/outpost;
+the test PKI is $top_builddir/tests/pki (made by gen-pki.sh).
+
+Steps: parse the case (sections [server] [config] [client] [expect], see
+README), start smtpd-script.py on an ephemeral port, write a 0600 config
+pointing at it, run outpost under a hard timeout with the case's arguments,
+stdin and environment, wait for the server to see every connection close,
+then check every [expect] line plus the checks made for every case:
+  - the case asserts the exit code;
+  - outpost did not die by a signal and did not hit the hard timeout;
+  - no secret on stdout or stderr: the configured password, base64 of it,
+    base64 of "\\0user\\0password", and every AUTH argument and SASL
+    response that the server saw on the wire;
+  - the server saw no protocol violation (pipelining without PIPELINING,
+    a command after one that must end a group, bytes before the greeting
+    or before the TLS handshake, parameters not advertised, bare LF...);
+  - with tls = starttls or implicit: no AUTH, MAIL, RCPT, DATA or SASL
+    response in cleartext.
+Prints "1..0 # SKIP reason" when outpost is not built, when openssl (the
+PKI) is missing for a TLS case, or when the case needs IPv6 and ::1 does
+not work.  Exit status 0 when every assertion passed, else 1.  The work
+directory ($top_builddir/tests/work/CASE.*) is removed on success and kept
+(its path printed) on failure or with KEEP_WORK=1.
+"""
+
+import base64
+import fcntl
+import fnmatch
+import json
+import os
+import re
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SECTIONS = ("server", "config", "client", "expect")
+DEFAULT_USER = "alice@example.com"
+DEFAULT_PASSWORD = '"s3cr3t-P@ss word"'
+CLEARTEXT_FORBIDDEN = ("AUTH", "MAIL", "RCPT", "DATA", "<REDACTED>")
+
+
+def unescape(s):
+    """C-style escapes -> bytes: \\r \\n \\t \\e \\0 \\xHH \\\\ \\" \\s."""
+    out = bytearray()
+    i = 0
+    simple = {"r": b"\r", "n": b"\n", "t": b"\t", "e": b"\x1b",
+              "0": b"\0", "\\": b"\\", '"': b'"', "s": b" ", "'": b"'"}
+    while i < len(s):
+        c = s[i]
+        if c == "\\" and i + 1 < len(s):
+            n = s[i + 1]
+            if n in simple:
+                out += simple[n]
+                i += 2
+                continue
+            if n == "x" and re.match(r"[0-9a-fA-F]{2}", s[i + 2:i + 4]):
+                out.append(int(s[i + 2:i + 4], 16))
+                i += 4
+                continue
+        out += c.encode("utf-8", "surrogateescape")
+        i += 1
+    return bytes(out)
+
+
+def unquote_cfg(v):
+    """A config value as outpost reads it: "..." with \\" and \\\\."""
+    v = v.strip()
+    if len(v) >= 2 and v[0] == '"' and v[-1] == '"':
+        return re.sub(r'\\(["\\])', r"\1", v[1:-1])
+    return v
+
+
+class Case:
+    def __init__(self, path):
+        self.path = path
+        self.name = os.path.basename(path)
+        self.sec = {k: [] for k in SECTIONS}
+        self.desc = ""
+        cur = None
+        with open(path, encoding="utf-8") as f:
+            for lineno, raw in enumerate(f, 1):
+                line = raw.rstrip("\n")
+                s = line.strip()
+                if s.startswith("#") or s == "":
+                    if cur is None and s.startswith("#") and not self.desc:
+                        self.desc = s.lstrip("# ").strip()
+                    continue
+                m = re.fullmatch(r"\[(\w+)\]", s)
+                if m:
+                    if m.group(1) not in SECTIONS:
+                        raise SystemExit("%s:%d: unknown section [%s]"
+                                         % (path, lineno, m.group(1)))
+                    cur = m.group(1)
+                    continue
+                if cur is None:
+                    raise SystemExit("%s:%d: text outside a section"
+                                     % (path, lineno))
+                self.sec[cur].append((lineno, s))
+
+    def listener(self):
+        mode, host = "starttls", "127.0.0.1"
+        for _, s in self.sec["server"]:
+            w = s.split()
+            if w[0] == "listener":
+                mode = w[1]
+                for opt in w[2:]:
+                    if opt.startswith("host="):
+                        host = opt[5:]
+        return mode, host
+
+
+class Skip(Exception):
+    pass
+
+
+def generate_message(size, eightbit=False):
+    """A deterministic CRLF message of exactly size bytes, with Date and
+    Message-ID (so nothing is added) and some lines starting with '.'."""
+    head = ("From: Alice <alice@example.com>\r\n"
+            "To: bob@example.org\r\n"
+            "Subject: generated message of %d bytes\r\n"
+            "Date: Mon, 23 Nov 2026 10:00:00 +0000\r\n"
+            "Message-ID: <generated.%d@example.com>\r\n"
+            "MIME-Version: 1.0\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n"
+            "Content-Transfer-Encoding: %s\r\n\r\n"
+            % (size, size, "8bit" if eightbit else "7bit")).encode()
+    out = bytearray(head)
+    n = 0
+    filler = ("\u00e4\u00f6\u00fc-" if eightbit else "abcd-").encode() * 20
+    while len(out) < size:
+        n += 1
+        lead = b"." if n % 50 == 0 else b""
+        line = lead + b"line %08d " % n + filler
+        line = line[:74] + b"\r\n"
+        out += line
+    del out[size:]
+    if size >= 2:
+        out[-2:] = b"\r\n"
+    return bytes(out)
+
+
+class Runner:
+    def __init__(self, case_path):
+        self.case = Case(case_path)
+        self.build = os.environ.get("top_builddir") or os.getcwd()
+        self.src = os.environ.get("top_srcdir") or os.path.dirname(
+            os.path.dirname(HERE))
+        self.build = os.path.abspath(self.build)
+        self.src = os.path.abspath(self.src)
+        self.binary = os.path.join(self.build, "src", "outpost")
+        self.pki = os.path.join(self.build, "tests", "pki")
+        self.results = []
+        self.diag = []
+        self.server = None
+        self.vars = {}
+
+    # ---- helpers ---------------------------------------------------------
+    def subst(self, s):
+        for k, v in self.vars.items():
+            s = s.replace("@%s@" % k, v)
+        return s
+
+    def ok(self, cond, desc, diag=None):
+        self.results.append((bool(cond), desc, None))
+        if not cond and diag:
+            for line in str(diag).splitlines()[:40]:
+                self.diag.append("  " + line)
+
+    def skip_line(self, desc, why):
+        self.results.append((True, desc, why))
+
+    def srcfile(self, ref):
+        ref = ref[1:] if ref.startswith("@") else ref
+        if ref == "stdin":
+            with open(self.stdin_path, "rb") as f:
+                return f.read()
+        with open(os.path.join(HERE, ref), "rb") as f:
+            return f.read()
+
+    # ---- setup -----------------------------------------------------------
+    def preflight(self):
+        if not os.access(self.binary, os.X_OK):
+            raise Skip("outpost not built")
+        mode, host = self.case.listener()
+        needs_pki = mode != "plain" or any(
+            "@PKI@" in s for sec in ("config", "client")
+            for _, s in self.case.sec[sec])
+        for _, s in self.case.sec["client"]:
+            if s.split()[0] == "require" and "ipv6" in s.split()[1:]:
+                host = "::1" if ":" not in host else host
+        if ":" in host:
+            try:
+                t = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+                t.bind(("::1", 0))
+                t.close()
+            except OSError:
+                raise Skip("no IPv6 loopback (::1)")
+        if needs_pki:
+            self.ensure_pki()
+
+    def ensure_pki(self):
+        if not os.path.exists(os.path.join(self.pki, "ca.pem")) and \
+                not os.path.exists(os.path.join(self.pki, "NO-OPENSSL")):
+            os.makedirs(os.path.dirname(self.pki), exist_ok=True)
+            with open(self.pki + ".lock", "w") as lk:
+                fcntl.flock(lk, fcntl.LOCK_EX)
+                if not os.path.exists(os.path.join(self.pki, "ca.pem")):
+                    subprocess.run(["sh", os.path.join(HERE, "gen-pki.sh"),
+                                    self.pki], check=False)
+        if os.path.exists(os.path.join(self.pki, "NO-OPENSSL")):
+            raise Skip("no openssl (no test PKI)")
+        if not os.path.exists(os.path.join(self.pki, "ca.pem")):
+            raise Skip("no test PKI in %s" % self.pki)
+
+    def start_server(self):
+        script = os.path.join(self.work, "server.script")
+        with open(script, "w", encoding="utf-8") as f:
+            for _, s in self.case.sec["server"]:
+                f.write(s + "\n")
+        self.rec = os.path.join(self.work, "server")
+        os.mkdir(self.rec)
+        ready = os.path.join(self.work, "ready")
+        log = open(os.path.join(self.work, "server.log"), "wb")
+        self.server = subprocess.Popen(
+            [sys.executable, os.path.join(HERE, "smtpd-script.py"),
+             "--script", script, "--dir", self.rec, "--ready", ready,
+             "--pki", self.pki], stdout=log, stderr=log,
+            stdin=subprocess.DEVNULL)
+        log.close()
+        end = time.monotonic() + 10
+        while time.monotonic() < end:
+            if os.path.exists(ready):
+                with open(ready) as f:
+                    return int(f.read())
+            if self.server.poll() is not None:
+                break
+            time.sleep(0.02)
+        with open(os.path.join(self.work, "server.log"), errors="replace") as f:
+            raise RuntimeError("server did not start:\n" + f.read())
+
+    def write_config(self):
+        mode, host = self.case.listener()
+        keys = [("host", host), ("port", self.vars["PORT"]),
+                ("tls", {"plain": "off"}.get(mode, mode))]
+        if mode != "plain":
+            keys += [("tls_trust_file", self.vars["PKI"] + "/ca.pem"),
+                     ("auth", "on"), ("user", DEFAULT_USER),
+                     ("password", DEFAULT_PASSWORD)]
+        else:
+            keys += [("auth", "off")]
+        keys += [("from", DEFAULT_USER), ("domain", "client.example.org"),
+                 ("timeout", "10"), ("keyring", "off")]
+        cfg = dict(keys)
+        order = [k for k, _ in keys]
+        raw, fmode, empty = [], 0o600, False
+        for _, s in self.case.sec["config"]:
+            s = self.subst(s)
+            word, _, rest = s.partition(" ")
+            if word == "raw":
+                raw.append(rest)
+            elif word == "mode":
+                fmode = int(rest, 8)
+            elif word == "empty":
+                empty = True
+            elif word == "unset":
+                for k in rest.split():
+                    cfg.pop(k, None)
+            elif "=" in s:
+                k, _, v = s.partition("=")
+                k, v = k.strip(), v.strip()
+                if k not in order:
+                    order.append(k)
+                cfg[k] = v
+            else:
+                raise SystemExit("%s: bad [config] line %r"
+                                 % (self.case.name, s))
+        lines = []
+        if not empty:
+            lines += ["# generated by run-case.py for " + self.case.name,
+                      "[defaults]", "account = test", "", "[test]"]
+            lines += ["%s = %s" % (k, cfg[k]) for k in order if k in cfg]
+        lines += raw
+        text = "\n".join(lines) + "\n"
+        self.cfg_path = os.path.join(self.work, "outpost.conf")
+        fd = os.open(self.cfg_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+                     0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.chmod(self.cfg_path, fmode)
+        self.cfg_text = text
+        self.tls_mode = "off"
+        self.passwords = []
+        self.user = DEFAULT_USER
+        for line in text.splitlines():
+            k, eq, v = line.partition("=")
+            if not eq:
+                continue
+            k = k.strip()
+            if k == "password":
+                self.passwords.append(unquote_cfg(v))
+            elif k == "user":
+                self.user = unquote_cfg(v)
+            elif k == "tls":
+                self.tls_mode = unquote_cfg(v)
+
+    def client_setup(self):
+        self.args, self.env_add, self.env_del = [], {}, []
+        self.timeout = 20.0
+        self.use_config = True
+        self.argv0 = None
+        stdin = b""
+        for _, s in self.case.sec["client"]:
+            s = self.subst(s)
+            word, _, rest = s.partition(" ")
+            if word == "args":
+                self.args += [unescape(a) for a in shlex.split(rest)]
+            elif word == "stdin":
+                stdin = self.srcfile(rest.strip())
+            elif word == "stdin-text":
+                stdin = unescape(rest)
+            elif word == "stdin-generate":
+                w = rest.split()
+                stdin = generate_message(int(w[0]), "8bit" in w[1:])
+            elif word == "env":
+                k, _, v = rest.partition("=")
+                self.env_add[k] = v
+            elif word == "env-unset":
+                self.env_del.append(rest.strip())
+            elif word == "timeout":
+                self.timeout = float(rest)
+            elif word == "no-config":
+                self.use_config = False
+            elif word == "argv0":
+                self.argv0 = rest.strip()
+            elif word == "require":
+                pass
+            else:
+                raise SystemExit("%s: bad [client] line %r"
+                                 % (self.case.name, s))
+        self.stdin_path = os.path.join(self.work, "stdin")
+        with open(self.stdin_path, "wb") as f:
+            f.write(stdin)
+
+    def run_outpost(self):
+        env = dict(os.environ)
+        home = os.path.join(self.work, "home")
+        for d in ("home", "home/.config", "home/.local/state", "tmp"):
+            os.makedirs(os.path.join(self.work, d), mode=0o700, exist_ok=True)
+        for k in ("DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", "DISPLAY"):
+            env.pop(k, None)
+        env.update(HOME=home, XDG_CONFIG_HOME=home + "/.config",
+                   XDG_STATE_HOME=home + "/.local/state",
+                   XDG_CACHE_HOME=home + "/.cache",
+                   TMPDIR=os.path.join(self.work, "tmp"), LC_ALL="C")
+        env.update(self.env_add)
+        for k in self.env_del:
+            env.pop(k, None)
+        argv = [self.argv0 or self.binary]
+        if self.use_config:
+            argv += [b"-C", self.cfg_path.encode()]
+        argv += self.args
+        self.argv = argv
+        out = os.open(os.path.join(self.work, "stdout"),
+                      os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        err = os.open(os.path.join(self.work, "stderr"),
+                      os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        inp = os.open(self.stdin_path, os.O_RDONLY)
+        t0 = time.monotonic()
+        pid = os.posix_spawn(self.binary, argv, env, setsid=True,
+                             file_actions=[(os.POSIX_SPAWN_DUP2, inp, 0),
+                                           (os.POSIX_SPAWN_DUP2, out, 1),
+                                           (os.POSIX_SPAWN_DUP2, err, 2)])
+        for fd in (out, err, inp):
+            os.close(fd)
+        self.timed_out = False
+        while True:
+            rpid, status, ru = os.wait4(pid, os.WNOHANG)
+            if rpid == pid:
+                break
+            if time.monotonic() - t0 > self.timeout:
+                self.timed_out = True
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+                rpid, status, ru = os.wait4(pid, 0)
+                break
+            time.sleep(0.01)
+        self.duration = time.monotonic() - t0
+        self.status = status
+        self.maxrss = ru.ru_maxrss
+        with open(os.path.join(self.work, "stdout"), "rb") as f:
+            self.stdout = f.read()
+        with open(os.path.join(self.work, "stderr"), "rb") as f:
+            self.stderr = f.read()
+
+    def stop_server(self):
+        end = time.monotonic() + 3
+        while time.monotonic() < end:
+            ev = self.load_events()
+            acc = sum(1 for e in ev if e["ev"] == "accept")
+            cls = sum(1 for e in ev if e["ev"] == "close")
+            if cls >= acc:
+                break
+            time.sleep(0.05)
+        if self.server is not None and self.server.poll() is None:
+            self.server.terminate()
+            try:
+                self.server.wait(2)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
+                self.server.wait()
+
+    def load_events(self, name="events.jsonl"):
+        out = []
+        try:
+            with open(os.path.join(self.rec, name), encoding="utf-8") as f:
+                for line in f:
+                    if line.endswith("\n"):
+                        out.append(json.loads(line))
+        except FileNotFoundError:
+            pass
+        return out
+
+    # ---- the run ---------------------------------------------------------
+    def run(self):
+        self.preflight()
+        base = os.path.join(self.build, "tests", "work")
+        os.makedirs(base, exist_ok=True)
+        self.work = tempfile.mkdtemp(prefix=self.case.name + ".", dir=base)
+        try:
+            port = self.start_server()
+            _, host = self.case.listener()
+            self.vars = {"PORT": str(port), "HOST": host, "PKI": self.pki,
+                         "SRCDIR": HERE, "WORK": self.work,
+                         "BUILDDIR": self.build}
+            self.write_config()
+            self.client_setup()
+            self.run_outpost()
+        finally:
+            self.stop_server()
+        self.events = self.load_events()
+        self.private = self.load_events("private.jsonl")
+        self.check()
+
+    # ---- records ---------------------------------------------------------
+    def cmds(self):
+        return [e for e in self.events if e["ev"] == "cmd"]
+
+    @staticmethod
+    def verb(line):
+        return line.split(" ", 1)[0].upper()
+
+    def delivered(self):
+        out = []
+        for e in self.events:
+            if e["ev"] == "delivered":
+                with open(os.path.join(self.rec, e["file"]), "rb") as f:
+                    out.append(f.read())
+        return out
+
+    def secrets(self):
+        """Every form of a secret that must never reach stdout/stderr."""
+        found = set()
+        pws = list(self.passwords)
+        for p in self.private:
+            if p.get("kind") == "auth-decoded" and p.get("password"):
+                pws.append(p["password"])
+        for pw in pws:
+            b = pw.encode("utf-8", "surrogateescape")
+            found.add(b)
+            found.add(base64.b64encode(b))
+            for u in (self.user, "alice@example.com"):
+                ub = u.encode()
+                found.add(base64.b64encode(b"\0" + ub + b"\0" + b))
+                found.add(base64.b64encode(ub + b"\0" + ub + b"\0" + b))
+        for p in self.private:
+            raw = p.get("raw", "")
+            if p.get("kind") == "auth-line":
+                w = raw.split()
+                if len(w) > 2 and w[1].upper() != "EXTERNAL":
+                    found.add(w[2].encode())
+            elif p.get("kind") == "sasl-response":
+                found.add(raw.encode())
+        return sorted(s for s in found if len(s) >= 6)
+
+    # ---- checks ----------------------------------------------------------
+    def check(self):
+        exp = self.case.sec["expect"]
+        allow = []
+        for _, s in exp:
+            w, _, rest = s.partition(" ")
+            if w == "allow-violations":
+                allow.append("")
+            elif w == "allow-violation":
+                allow.append(rest)
+        if not any(s.split()[0] == "exit" for _, s in exp):
+            self.ok(False, "the case asserts the exit code (exit N)")
+        for _, s in exp:
+            s = self.subst(s)
+            w, _, rest = s.partition(" ")
+            if w in ("allow-violations", "allow-violation"):
+                continue
+            fn = getattr(self, "x_" + w.replace("-", "_"), None)
+            if fn is None:
+                self.ok(False, "unknown expect directive %r" % w)
+                continue
+            try:
+                fn(rest.strip())
+            except (OSError, ValueError, IndexError, KeyError) as exc:
+                self.ok(False, s, "error: %r" % exc)
+        # checks made for every case
+        sig = os.WIFSIGNALED(self.status)
+        self.ok(not sig and not self.timed_out,
+                "outpost exited by itself (no signal, no hard timeout)",
+                "timed out after %.1f s" % self.timeout if self.timed_out
+                else "killed by signal %d" % os.WTERMSIG(self.status)
+                if sig else "")
+        both = self.stdout + b"\n" + self.stderr
+        leaked = [s for s in self.secrets() if s in both]
+        self.ok(not leaked, "no secret on stdout/stderr (%d forms checked)"
+                % len(self.secrets()),
+                "leaked: %r" % [x[:4] + b"..." for x in leaked])
+        viol = [e["reason"] for e in self.events if e["ev"] == "violation"
+                and not any(a in e["reason"] for a in allow)]
+        self.ok(not viol, "no protocol violation seen by the server",
+                "\n".join(viol))
+        if self.tls_mode in ("starttls", "implicit"):
+            bad = [c["line"] for c in self.cmds() if not c["tls"]
+                   and self.verb(c["line"]) in CLEARTEXT_FORBIDDEN]
+            self.ok(not bad, "nothing but EHLO/STARTTLS/QUIT in cleartext",
+                    "\n".join(bad))
+        srv_err = [e for e in self.events if e["ev"] == "server-error"]
+        self.ok(not srv_err, "the test server had no internal error",
+                repr(srv_err))
+
+    def exit_code(self):
+        if os.WIFEXITED(self.status):
+            return os.WEXITSTATUS(self.status)
+        return -1
+
+    def x_exit(self, spec):
+        code = self.exit_code()
+        if spec.startswith("!"):
+            bad = [int(x) for x in spec[1:].split(",")]
+            good = code >= 0 and code not in bad
+        else:
+            good = code in [int(x) for x in spec.split("|")]
+        self.ok(good, "exit %s (got %d)" % (spec, code),
+                "stderr: " + self.stderr.decode("utf-8", "replace")[-1500:])
+
+    def _stream(self, name):
+        return self.stdout if name == "stdout" else self.stderr
+
+    def x_stdout_empty(self, rest):
+        self.ok(self.stdout == b"", "stdout is empty", self.stdout[:500])
+
+    def x_stderr_empty(self, rest):
+        self.ok(self.stderr == b"", "stderr is empty", self.stderr[:500])
+
+    def _contains(self, name, rest, want):
+        needle = unescape(rest)
+        got = needle in self._stream(name)
+        self.ok(got == want, "%s %s %r" % (
+            name, "contains" if want else "does not contain", rest),
+            self._stream(name).decode("utf-8", "replace")[-1500:])
+
+    def x_stdout_contains(self, rest):
+        self._contains("stdout", rest, True)
+
+    def x_stdout_not_contains(self, rest):
+        self._contains("stdout", rest, False)
+
+    def x_stderr_contains(self, rest):
+        self._contains("stderr", rest, True)
+
+    def x_stderr_not_contains(self, rest):
+        self._contains("stderr", rest, False)
+
+    def x_stderr_matches(self, rest):
+        t = self.stderr.decode("utf-8", "replace")
+        self.ok(re.search(rest, t, re.M), "stderr matches /%s/" % rest,
+                t[-1500:])
+
+    def x_stderr_max_lines(self, rest):
+        n = self.stderr.count(b"\n")
+        self.ok(n <= int(rest), "stderr has at most %s lines (%d)"
+                % (rest, n), self.stderr[-1500:].decode("utf-8", "replace"))
+
+    def x_stderr_no_control(self, rest):
+        bad = sorted({b for b in self.stderr
+                      if (b < 0x20 and b not in (9, 10)) or b == 0x7f})
+        self.ok(not bad, "stderr holds no control bytes",
+                "bytes: %r in %r" % (bad, self.stderr[-600:]))
+
+    # -- transcript
+    def transcript(self):
+        return [c["line"] for c in self.cmds()]
+
+    @staticmethod
+    def _norm(s):
+        v, sp, rest = s.partition(" ")
+        return v.upper() + sp + rest
+
+    def _match(self, pats, lines):
+        if not pats:
+            return not lines
+        p = pats[0]
+        if p == "...":
+            return any(self._match(pats[1:], lines[i:])
+                       for i in range(len(lines) + 1))
+        if p.startswith("(") and p.endswith(")"):
+            if self._match(pats[1:], lines):
+                return True
+            p = p[1:-1]
+        if not lines:
+            return False
+        rx = "".join(".*" if ch == "*" else re.escape(ch)
+                     for ch in self._norm(p))
+        if not re.fullmatch(rx, self._norm(lines[0]), re.S):
+            return False
+        return self._match(pats[1:], lines[1:])
+
+    def x_transcript(self, rest):
+        pats = [p.strip() for p in re.split(r"\s+\|\s+", rest)]
+        lines = self.transcript()
+        self.ok(self._match(pats, lines), "transcript " + rest,
+                "got:\n" + " | ".join(lines))
+
+    def _has_cmd(self, prefix):
+        pre = prefix.upper()
+        return [c for c in self.transcript()
+                if c.upper() == pre or c.upper().startswith(pre + " ")]
+
+    def x_no_command(self, rest):
+        found = self._has_cmd(rest)
+        self.ok(not found, "no %s command sent" % rest, "\n".join(found))
+
+    def x_command_count(self, rest):
+        what, n = rest.rsplit(" ", 1)
+        found = self._has_cmd(what)
+        self.ok(len(found) == int(n), "%s sent %s time(s) (got %d)"
+                % (what, n, len(found)), " | ".join(self.transcript()))
+
+    def x_connections(self, rest):
+        n = sum(1 for e in self.events if e["ev"] == "accept")
+        self.ok(n == int(rest), "%s connection(s) (got %d)" % (rest, n))
+
+    # -- flights
+    def flights(self):
+        fl = {}
+        for e in self.events:
+            if e["ev"] == "cmd":
+                fl.setdefault((e["conn"], e["flight"]), []).append(
+                    self.verb(e["line"]))
+            elif e["ev"] == "dot":
+                fl.setdefault((e["conn"], e["flight"]), []).append(".")
+        return fl
+
+    def _flight_dump(self):
+        return "\n".join("conn %d flight %d: %s" % (k[0], k[1], " ".join(v))
+                         for k, v in sorted(self.flights().items()))
+
+    def x_flight_alone(self, rest):
+        v = rest.upper()
+        fl = self.flights()
+        hits = [k for k, vs in fl.items() if v in vs]
+        good = hits and all(len(fl[k]) == 1 for k in hits)
+        self.ok(good, "%s alone in its flight" % v, self._flight_dump())
+
+    def x_flight_together(self, rest):
+        want = rest.upper().split()
+        good = False
+        for vs in self.flights().values():
+            left = list(vs)
+            try:
+                for w in want:
+                    left.remove(w)
+                good = True
+            except ValueError:
+                continue
+        self.ok(good, "one flight holds %s" % " + ".join(want),
+                self._flight_dump())
+
+    def x_lockstep(self, rest):
+        fl = self.flights()
+        bad = {k: v for k, v in fl.items()
+               if len([x for x in v if x != "."]) > 1 or
+               ("." in v and len(v) > 1)}
+        self.ok(fl and not bad, "lock-step: one command per flight",
+                self._flight_dump())
+
+    def x_waits_max(self, rest):
+        w = [e["waits"] for e in self.events if e["ev"] == "close"]
+        self.ok(w and max(w) <= int(rest), "server waited at most %s times "
+                "for input (got %r)" % (rest, w))
+
+    # -- delivery
+    def x_delivered(self, rest):
+        d = self.delivered()
+        want = 0 if rest == "none" else int(rest)
+        self.ok(len(d) == want, "delivered %s (got %d)" % (rest, len(d)))
+
+    def _first_delivered(self, what):
+        d = self.delivered()
+        if not d:
+            self.ok(False, what, "nothing was delivered")
+            return None
+        return d[0]
+
+    @staticmethod
+    def _diff(got, want):
+        i = 0
+        while i < min(len(got), len(want)) and got[i] == want[i]:
+            i += 1
+        return ("got %d bytes, want %d; first difference at offset %d:\n"
+                " got  %r\n want %r" % (len(got), len(want), i,
+                                        got[max(0, i - 20):i + 40],
+                                        want[max(0, i - 20):i + 40]))
+
+    def x_delivered_bytes(self, rest):
+        what = "delivered bytes equal " + rest
+        got = self._first_delivered(what)
+        if got is not None:
+            want = self.srcfile(rest)
+            self.ok(got == want, what, self._diff(got, want))
+
+    def x_delivered_bytes_crlf(self, rest):
+        what = "delivered bytes equal %s with CRLF line ends" % rest
+        got = self._first_delivered(what)
+        if got is not None:
+            want = re.sub(rb"(?<!\r)\n", b"\r\n", self.srcfile(rest))
+            self.ok(got == want, what, self._diff(got, want))
+
+    def x_delivered_contains(self, rest):
+        what = "delivered message contains %r" % rest
+        got = self._first_delivered(what)
+        if got is not None:
+            self.ok(unescape(rest) in got, what, got[:1500])
+
+    def x_delivered_not_contains(self, rest):
+        what = "delivered message does not contain %r" % rest
+        for got in self.delivered():
+            if unescape(rest) in got:
+                self.ok(False, what, got[:1500])
+                return
+        self.ok(True, what)
+
+    @staticmethod
+    def headers(msg):
+        head = re.split(rb"\r?\n\r?\n", msg, 1)[0]
+        fields = []
+        for line in re.split(rb"\r?\n", head):
+            if line[:1] in (b" ", b"\t") and fields:
+                fields[-1] = (fields[-1][0], fields[-1][1] + b"\r\n" + line)
+            elif b":" in line:
+                k, _, v = line.partition(b":")
+                fields.append((k.strip().lower(), v.strip()))
+        return fields
+
+    def x_delivered_header_count(self, rest):
+        name, n = rest.split()
+        what = "delivered header %s appears %s time(s)" % (name, n)
+        got = self._first_delivered(what)
+        if got is not None:
+            c = [v for k, v in self.headers(got) if k == name.lower().encode()]
+            self.ok(len(c) == int(n), what + " (got %d)" % len(c),
+                    got.split(b"\r\n\r\n")[0][:1500])
+
+    def x_delivered_header(self, rest):
+        name, _, pat = rest.partition(" ")
+        what = "delivered header %s: %s" % (name, pat)
+        got = self._first_delivered(what)
+        if got is not None:
+            vals = [v.decode("utf-8", "replace") for k, v in self.headers(got)
+                    if k == name.lower().encode()]
+            self.ok(vals and fnmatch.fnmatchcase(vals[0], pat), what,
+                    "got %r" % vals)
+
+    def x_delivered_header_matches(self, rest):
+        name, _, rx = rest.partition(" ")
+        what = "delivered header %s matches /%s/" % (name, rx)
+        got = self._first_delivered(what)
+        if got is not None:
+            vals = [v.decode("utf-8", "replace") for k, v in self.headers(got)
+                    if k == name.lower().encode()]
+            self.ok(vals and re.fullmatch(rx, vals[0]), what, "got %r" % vals)
+
+    def x_delivered_crlf(self, rest):
+        what = "delivered message: CRLF line ends only, final CRLF"
+        got = self._first_delivered(what)
+        if got is not None:
+            bare = re.search(rb"(?<!\r)\n|\r(?!\n)", got)
+            self.ok(not bare and got.endswith(b"\r\n"), what,
+                    "bare CR/LF at %s" % (bare.start() if bare else "end"))
+
+    def x_delivered_max_line(self, rest):
+        what = "delivered lines at most %s octets before CRLF" % rest
+        got = self._first_delivered(what)
+        if got is not None:
+            m = max(len(x) for x in got.split(b"\r\n"))
+            self.ok(m <= int(rest), what + " (longest %d)" % m)
+
+    # -- envelope
+    def _mails(self):
+        return [e for e in self.events if e["ev"] == "mail"]
+
+    def x_mail_from(self, rest):
+        m = self._mails()
+        self.ok(m and all(e["addr"] == rest for e in m), "MAIL FROM:<%s>"
+                % rest, repr([e["addr"] for e in m]))
+
+    def x_mail_param_contains(self, rest):
+        m = self._mails()
+        self.ok(m and all(any(rest.upper() in p.upper() for p in e["params"])
+                          for e in m), "MAIL parameter %s" % rest,
+                repr([e["params"] for e in m]))
+
+    def x_mail_param_not_contains(self, rest):
+        m = self._mails()
+        self.ok(not any(rest.upper() in p.upper() for e in m
+                        for p in e["params"]), "no MAIL parameter %s" % rest,
+                repr([e["params"] for e in m]))
+
+    def x_mail_params_none(self, rest):
+        m = self._mails()
+        self.ok(m and not any(e["params"] for e in m), "MAIL without "
+                "parameters", repr([e["params"] for e in m]))
+
+    def _rcpts(self):
+        return [e for e in self.events if e["ev"] == "rcpt"]
+
+    def x_rcpts(self, rest):
+        got = sorted(e["addr"] for e in self._rcpts())
+        want = sorted(rest.split())
+        self.ok(got == want, "RCPT TO exactly %s" % " ".join(want),
+                "got %r" % got)
+
+    def x_rcpt_count(self, rest):
+        n = len(self._rcpts())
+        self.ok(n == int(rest), "%s RCPT commands (got %d)" % (rest, n))
+
+    def x_rcpt_params_none(self, rest):
+        r = self._rcpts()
+        self.ok(r and not any(e["params"] for e in r), "RCPT without "
+                "parameters", repr([e["params"] for e in r]))
+
+    def x_ehlo_arg(self, rest):
+        args = [c.split(" ", 1)[1] if " " in c else "" for c in
+                self.transcript() if self.verb(c) in ("EHLO", "HELO")]
+        self.ok(args and all(a == rest for a in args), "EHLO %s" % rest,
+                "got %r" % args)
+
+    def x_ehlo_arg_not(self, rest):
+        args = [c.split(" ", 1)[1] if " " in c else "" for c in
+                self.transcript() if self.verb(c) in ("EHLO", "HELO")]
+        self.ok(args and all(a.lower() != rest.lower() for a in args),
+                "EHLO argument is never %s" % rest, "got %r" % args)
+
+    # -- time and memory
+    def x_duration_max(self, rest):
+        self.ok(self.duration <= float(rest), "finished within %s s (%.2f s)"
+                % (rest, self.duration))
+
+    def x_duration_min(self, rest):
+        self.ok(self.duration >= float(rest), "took at least %s s (%.2f s)"
+                % (rest, self.duration))
+
+    def x_max_rss_kb(self, rest):
+        desc = "max RSS at most %s KiB (%d KiB)" % (rest, self.maxrss)
+        with open(self.binary, "rb") as f:
+            blob = f.read()
+        if b"__asan_init" in blob or b"__msan_init" in blob:
+            self.skip_line(desc, "sanitizer build")
+            return
+        self.ok(self.maxrss <= int(rest), desc)
+
+    # -- AUTH
+    def _auths(self):
+        return [e for e in self.events if e["ev"] == "auth"]
+
+    def _decoded(self):
+        return [p for p in self.private if p.get("kind") == "auth-decoded"]
+
+    def x_auth_mech(self, rest):
+        a = self._auths()
+        self.ok(a and a[-1]["mech"] == rest.upper(), "AUTH mechanism %s"
+                % rest, repr(a))
+
+    def x_auth_ok(self, rest):
+        a = self._auths()
+        self.ok(a and a[-1]["ok"], "AUTH accepted by the server", repr(a))
+
+    def x_auth_failed(self, rest):
+        a = self._auths()
+        self.ok(a and not a[-1]["ok"], "AUTH rejected by the server",
+                repr(a))
+
+    def x_auth_initial_response(self, rest):
+        a = self._auths()
+        want = rest in ("yes", "1", "true")
+        self.ok(a and a[-1].get("initial_response") == want,
+                "AUTH with%s an initial response" % ("" if want else "out"),
+                repr(a))
+
+    def x_auth_plain_raw(self, rest):
+        d = [p for p in self._decoded() if p["mech"] == "PLAIN"]
+        want = unescape(rest).hex()
+        self.ok(d and d[-1].get("decoded_hex") == want,
+                "PLAIN message decodes to the expected bytes",
+                "decoded differently" if d else "no PLAIN exchange")
+
+    def x_auth_login_user(self, rest):
+        d = [p for p in self._decoded() if p["mech"] == "LOGIN"]
+        self.ok(d and d[-1].get("user") == rest, "LOGIN user %s" % rest)
+
+    def x_auth_login_password(self, rest):
+        d = [p for p in self._decoded() if p["mech"] == "LOGIN"]
+        self.ok(d and d[-1].get("password") == unescape(rest).decode(),
+                "LOGIN password as configured",
+                "different" if d else "no LOGIN exchange")
+
+    def x_auth_external_authzid(self, rest):
+        a = [e for e in self._auths() if e["mech"] == "EXTERNAL"]
+        want = unescape(rest).decode()
+        self.ok(a and a[-1].get("authzid") == want,
+                "EXTERNAL authzid %r" % want, repr(a))
+
+    # -- TLS
+    def _tls(self):
+        return [e for e in self.events if e["ev"] == "tls"]
+
+    def x_tls(self, rest):
+        want = rest in ("yes", "1", "true")
+        t = self._tls()
+        self.ok(bool(t) == want, "TLS %s" % ("established" if want
+                                             else "never established"),
+                repr(t + [e for e in self.events if e["ev"] == "tls-fail"]))
+
+    def x_tls_sni(self, rest):
+        t = self._tls()
+        want = None if rest == "none" else rest
+        self.ok(t and all(e["sni"] == want for e in t), "TLS SNI %s" % rest,
+                repr(t))
+
+    def x_tls_client_cert(self, rest):
+        t = self._tls()
+        want = None if rest == "none" else rest
+        self.ok(t and t[-1]["client_cert"] == want, "client certificate %s"
+                % rest, repr(t))
+
+    def x_tls_version(self, rest):
+        t = self._tls()
+        self.ok(t and all(e["version"] == rest for e in t),
+                "TLS version %s" % rest, repr(t))
+
+    # -- events
+    def x_event(self, rest):
+        self.ok(any(e["ev"] == rest for e in self.events),
+                "server event %s" % rest)
+
+    def x_no_event(self, rest):
+        hits = [e for e in self.events if e["ev"] == rest]
+        self.ok(not hits, "no server event %s" % rest, repr(hits[:5]))
+
+    # ---- report ----------------------------------------------------------
+    def report(self):
+        print("1..%d" % len(self.results))
+        failed = 0
+        for i, (good, desc, skip) in enumerate(self.results, 1):
+            desc = desc.replace("\n", " ").replace("#", "\\#")
+            if skip:
+                print("ok %d - %s # SKIP %s" % (i, desc, skip))
+            else:
+                print("%s %d - %s" % ("ok" if good else "not ok", i, desc))
+            failed += not good
+        if failed:
+            self.print_context()
+        return failed
+
+    def print_context(self):
+        print("# case: %s (%s)" % (self.case.name, self.case.desc))
+        for line in self.diag:
+            print("#" + line)
+        print("# argv: %r" % [a if isinstance(a, str) else
+                              a.decode("utf-8", "backslashreplace")
+                              for a in self.argv])
+        print("# exit: %d, %.2f s, max RSS %d KiB"
+              % (self.exit_code(), self.duration, self.maxrss))
+        for name, data in (("stdout", self.stdout), ("stderr", self.stderr)):
+            t = data.decode("utf-8", "backslashreplace").splitlines()
+            for line in t[-25:]:
+                print("# %s: %s" % (name, line))
+        print("# server transcript (C: client, S: server):")
+        for e in self.events[:200]:
+            if e["ev"] == "cmd":
+                print("#  C%d %s%s" % (e["conn"], "[tls] " if e["tls"] else "",
+                                       e["line"][:200]))
+            elif e["ev"] == "reply":
+                for line in e["text"].splitlines()[:6]:
+                    print("#  S%d %s" % (e["conn"], line[:200]))
+            elif e["ev"] not in ("mail", "rcpt"):
+                print("#  -- %s" % json.dumps(
+                    {k: v for k, v in e.items() if k not in ("ev", "t")}
+                    | {"ev": e["ev"], "t": e["t"]})[:200])
+        print("# work directory kept: %s" % self.work)
+
+
+def main():
+    if len(sys.argv) != 2:
+        print("usage: run-case.py CASE", file=sys.stderr)
+        return 2
+    r = Runner(sys.argv[1])
+    try:
+        r.run()
+    except Skip as exc:
+        print("1..0 # SKIP %s" % exc)
+        return 0
+    except RuntimeError as exc:
+        print("Bail out! %s" % str(exc).replace("\n", " | ")[:500])
+        return 1
+    failed = r.report()
+    if failed == 0 and os.environ.get("KEEP_WORK", "") in ("", "0"):
+        shutil.rmtree(r.work, ignore_errors=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
