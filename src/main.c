@@ -278,9 +278,6 @@ main(int argc, char **argv)
 	job_free(&j);
 	if (err_is_set(&e)) {
 		fprintf(stderr, "outpost: %s\n", e.msg);
-		if (e.ex == EX_USAGE && j.o.mode == CLI_MODE_SEND &&
-		    j.o.nrcpts == 0 && !j.o.read_rcpts && j.a == NULL)
-			usage(stderr);
 		return e.ex;
 	}
 	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;

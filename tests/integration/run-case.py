@@ -1011,9 +1011,9 @@ class Runner:
                 for line in e["text"].splitlines()[:6]:
                     print("#  S%d %s" % (e["conn"], line[:200]))
             elif e["ev"] not in ("mail", "rcpt"):
-                print("#  -- %s" % json.dumps(
-                    {k: v for k, v in e.items() if k not in ("ev", "t")}
-                    | {"ev": e["ev"], "t": e["t"]})[:200])
+                print("#  -- %s %s" % (e["ev"], json.dumps(
+                    {k: v for k, v in e.items()
+                     if k not in ("ev", "conn")})[:200]))
         print("# work directory kept: %s" % self.work)
 
 

@@ -61,6 +61,7 @@ SASL_MECHS = {"PLAIN", "LOGIN", "EXTERNAL", "CRAM-MD5", "DIGEST-MD5",
               "SCRAM-SHA-256-PLUS"}
 CERTS = {"good": "server", "server": "server", "expired": "expired",
          "wronghost": "wronghost", "selfsigned": "selfsigned"}
+BINARY = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]")
 DEFAULT_INJECT = (b"250-forged.example\r\n250-AUTH PLAIN LOGIN\r\n"
                   b"250 PIPELINING\r\n")
 
@@ -654,6 +655,10 @@ class Session:
             self.record(fl, line)
 
     def record(self, fl, line, shown=None):
+        if BINARY.search(line.rstrip(b"\r\n")):
+            self.ev("cmd", line="<binary %d bytes>" % len(line), flight=fl,
+                    tls=self.tls, ahead=len(self.lines), binary=True)
+            return None
         if not line.endswith(b"\r\n"):
             self.violation("client line not ended by CRLF: %s"
                            % text(line[:80]))
@@ -673,6 +678,12 @@ class Session:
 
     def command(self, fl, line):
         s = line.rstrip(b"\r\n")
+        if BINARY.search(s):
+            # binary (e.g. a TLS ClientHello sent to a plaintext server):
+            # recorded, answered 500, exempt from the line checks
+            self.record(fl, line)
+            self.reply("OTHER", 500, "5.5.2 Error: bad syntax")
+            return
         verb = s.split(b" ", 1)[0].upper().decode("ascii", "replace")
         arg = s[len(verb) + 1:] if b" " in s else b""
         if verb == "AUTH":
@@ -695,6 +706,12 @@ class Session:
 
     def do_ehlo(self, arg):
         name = text(arg).strip()
+        if self.tls and self.sc.inject is not None and not self.ehlo_seen:
+            # A2 oracle: a client that believed the forged lines sends its
+            # next command without waiting for the real EHLO reply
+            self.sleep(0.5)
+            if self.lines:
+                self.ev("desync", next=text(self.lines[0][1][:80]))
         for bad, code, txt in self.sc.reject_ehlo:
             if name.lower() == bad:
                 self.reply("EHLO", code, txt)

@@ -1,0 +1,244 @@
+/*
+ * cfg_file.c - the configuration file: find it, open it, check it, feed
+ * its lines to inih.
+ *
+ * The file is opened once and every check is made on that descriptor
+ * (fstat), so -C /dev/fd/N and pipes work and a symlink cannot swap the
+ * file between check and use (protocol.md 5.5).  inih reads the file
+ * through cfg_read_line(), which counts lines (the Debian build passes no
+ * line number to handlers), strips indentation (so no line ever continues
+ * the previous key), refuses over-long lines, NUL bytes, "key: value" and,
+ * where inih cannot be told to keep " ;" in a value, lines that it would
+ * cut (protocol.md 8.3); cfg_ini_knobs() sets inih's runtime knobs where
+ * they exist.  Parsing and resolving the values is cfg.c.
+ * Invariants: the reader returns no line after the first error; a file
+ * that holds a password is owned by the euid (or root) and private.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+#include "cfg.h"
+#include "cfg_int.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR	"/etc"
+#endif
+#define CFG_SYSTEM_FILE	SYSCONFDIR "/outpost.conf"
+#define CFG_MAX_LINE	(CFG_MAX_VALUE + 64)	/* inih buffer, Debian knob */
+
+#if defined(HAVE_DECL_INI_ALLOW_INLINE_COMMENTS) && \
+    HAVE_DECL_INI_ALLOW_INLINE_COMMENTS && \
+    defined(HAVE_DECL_INI_ALLOW_MULTILINE) && HAVE_DECL_INI_ALLOW_MULTILINE && \
+    defined(HAVE_DECL_INI_MAX_LINE) && HAVE_DECL_INI_MAX_LINE
+#define CFG_INI_KNOBS	1
+#else
+#define CFG_INI_KNOBS	0
+#endif
+
+/* Checks on one indentation-free line; 0 (with c->err) to stop. */
+static int
+cfg_check_line(struct cfg_ctx *c, const char *line)
+{
+	size_t n;
+
+	if (line[0] == ';' || line[0] == '#' || line[0] == '\0')
+		return 1;
+#if !CFG_INI_KNOBS
+	for (n = 1; line[n] != '\0'; n++)
+		if (line[n] == ';' && isspace((unsigned char)line[n - 1]))
+			return cfg_fail(c, "this inih build would cut the "
+			    "line at ' ;' (write ';' without a space before "
+			    "it)");
+#endif
+	if (line[0] == '[')
+		return cfg_section_line(c, line);
+	n = strcspn(line, "=:");
+	if (line[n] == ':')
+		return cfg_fail(c, "write 'key = value' (':' is not a "
+		    "separator here)");
+	return 1;
+}
+
+/*
+ * The inih reader: one line per call, like fgets, with the checks above.
+ * At most num - 2 bytes fit (plus '\n' and NUL); a longer line, a NUL
+ * byte or an earlier error stops parsing (returns NULL).
+ */
+char *
+cfg_read_line(char *str, int num, void *stream)
+{
+	struct cfg_ctx *c = stream;
+	size_t len = 0, max, skip = 0;
+	int ch = EOF;
+
+	if (c->errline != 0 || num < 3)
+		return NULL;
+	max = (size_t)num - 2;
+	for (;;) {
+		if ((ch = getc(c->fp)) == EOF || ch == '\n')
+			break;
+		if (ch == '\0') {
+			c->lineno++;
+			cfg_fail(c, "NUL byte in line");
+			return NULL;
+		}
+		if (len == max) {
+			c->lineno++;
+			cfg_fail(c, "line %d longer than %zu characters",
+			    c->lineno, max);
+			return NULL;
+		}
+		str[len++] = (char)ch;
+	}
+	if (ferror(c->fp)) {
+		cfg_fail(c, "read error");
+		return NULL;
+	}
+	if (ch == EOF && len == 0)
+		return NULL;
+	str[len] = '\0';
+	c->lineno++;
+	if (c->lineno == 1 && len >= 3 && memcmp(str, "\xef\xbb\xbf", 3) == 0)
+		skip = 3;
+	while (skip < len && isspace((unsigned char)str[skip]))
+		skip++;
+	memmove(str, str + skip, len - skip + 1);
+	if (cfg_check_line(c, str) == 0)
+		return NULL;
+	return str;
+}
+
+void
+cfg_ini_knobs(void)
+{
+#if CFG_INI_KNOBS
+	ini_allow_inline_comments = 0;
+	ini_allow_multiline = 0;
+	ini_max_line = CFG_MAX_LINE;
+#endif
+}
+
+/* A file holding a password: owned by the euid (or root), private. */
+static int
+cfg_check_fd(const struct stat *st, const char *path, bool sys,
+    const struct config *cfg, struct err *e)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->naccounts; i++)
+		if (cfg->accounts[i].password != NULL)
+			break;
+	if (i == cfg->naccounts)
+		return 0;
+	if (st->st_uid != geteuid() && !(sys && st->st_uid == 0))
+		return err_set(e, EX_CONFIG, "%s holds a password, so it must "
+		    "be owned by you", path);
+	if ((st->st_mode & 077) != 0)
+		return err_set(e, EX_CONFIG, "%s holds a password, so it must "
+		    "not be readable or writable by group or others (chmod 600 "
+		    "%s)", path, path);
+	return 0;
+}
+
+static int
+cfg_load_fd(int fd, const char *path, struct config *cfg, struct err *e)
+{
+	struct stat st, dst;
+	FILE *fp;
+	bool sys = strcmp(path, CFG_SYSTEM_FILE) == 0;
+	int r;
+
+	if (fstat(fd, &st) == -1) {
+		err_sys(e, EX_CONFIG, "%s", path);
+		close(fd);
+		return -1;
+	}
+	r = 0;
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
+		r = err_set(e, EX_CONFIG, "%s: not a regular file or pipe",
+		    path);
+	else if (sys && st.st_uid != 0 && st.st_uid != geteuid())
+		r = err_set(e, EX_CONFIG, "%s must be owned by root", path);
+	else if (sys && (st.st_mode & 022) != 0)
+		r = err_set(e, EX_CONFIG, "%s must not be writable by group or "
+		    "others (chmod go-w %s)", path, path);
+	else if (sys && stat(SYSCONFDIR, &dst) == 0 && (dst.st_mode & 002))
+		r = err_set(e, EX_CONFIG, "%s: directory %s is world-writable",
+		    path, SYSCONFDIR);
+	if (r == -1 || (fp = fdopen(fd, "r")) == NULL) {
+		if (r == 0)
+			err_sys(e, EX_OSERR, "%s", path);
+		close(fd);
+		return -1;
+	}
+	r = cfg_parse_stream(fp, path, cfg, e);
+	fclose(fp);
+	if (r == 0 && cfg_check_fd(&st, path, sys, cfg, e) == -1) {
+		cfg_free(cfg);
+		return -1;
+	}
+	return r;
+}
+
+/* $XDG_CONFIG_HOME/outpost/config, else ~/.config/outpost/config. */
+static int
+cfg_user_path(char *buf, size_t size)
+{
+	const char *dir, *sub = "";
+	struct passwd *pw;
+	int n;
+
+	dir = getenv("XDG_CONFIG_HOME");
+	if (dir == NULL || dir[0] != '/') {
+		sub = "/.config";
+		dir = getenv("HOME");
+		if ((dir == NULL || dir[0] != '/') &&
+		    (pw = getpwuid(geteuid())) != NULL)
+			dir = pw->pw_dir;
+		if (dir == NULL || dir[0] != '/')
+			return -1;
+	}
+	n = snprintf(buf, size, "%s%s/outpost/config", dir, sub);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+int
+cfg_load(const char *path, struct config *cfg, struct err *e)
+{
+	char user[PATH_MAX];
+	int fd;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (path != NULL) {
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			return err_sys(e, EX_CONFIG, "cannot open %s", path);
+		return cfg_load_fd(fd, path, cfg, e);
+	}
+	if (cfg_user_path(user, sizeof(user)) == -1)
+		snprintf(user, sizeof(user), "~/.config/outpost/config");
+	else if ((fd = open(user, O_RDONLY | O_CLOEXEC)) != -1)
+		return cfg_load_fd(fd, user, cfg, e);
+	else if (errno != ENOENT && errno != ENOTDIR)
+		return err_sys(e, EX_CONFIG, "cannot open %s", user);
+	if ((fd = open(CFG_SYSTEM_FILE, O_RDONLY | O_CLOEXEC)) != -1)
+		return cfg_load_fd(fd, CFG_SYSTEM_FILE, cfg, e);
+	if (errno != ENOENT && errno != ENOTDIR)
+		return err_sys(e, EX_CONFIG, "cannot open %s", CFG_SYSTEM_FILE);
+	return err_set(e, EX_CONFIG, "no configuration: neither %s nor %s "
+	    "exists (or give -C FILE)", user, CFG_SYSTEM_FILE);
+}

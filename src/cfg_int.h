@@ -1,0 +1,58 @@
+/*
+ * cfg_int.h - private to cfg.c and cfg_file.c: the parse state they share.
+ *
+ * cfg.c owns the key table, the sections and their values (struct
+ * cfg_ctx), reports errors (cfg_fail) and registers "[name]" lines
+ * (cfg_section_line).  cfg_file.c owns getting the bytes safely from the
+ * file to inih: it feeds inih through cfg_read_line(), which counts lines
+ * in c->lineno and stops at the first error, and sets inih's runtime knobs
+ * (cfg_ini_knobs).  Nothing here is part of the API of cfg.h.
+ */
+#ifndef OUTPOST_CFG_INT_H
+#define OUTPOST_CFG_INT_H
+
+#include <stdio.h>
+
+#include "cfg.h"
+#include "err.h"
+
+enum cfg_key {
+	K_ACCOUNT, K_HOST, K_PORT, K_TLS, K_TRUST, K_CERT, K_KEY, K_AUTH,
+	K_USER, K_PASSWORD, K_PASSWORDEVAL, K_KEYRING, K_FROM, K_DOMAIN,
+	K_TIMEOUT, K_QUEUE, K_NKEYS
+};
+
+struct cfg_val {
+	char		*s;		/* unquoted; NULL: not given */
+	int		 line;
+};
+
+struct cfg_section {
+	char		*name;
+	int		 line;		/* 0: [defaults] not written */
+	struct cfg_val	 v[K_NKEYS];
+};
+
+/* Parse state; sec[0] is always [defaults], then accounts in file order. */
+struct cfg_ctx {
+	FILE			*fp;
+	const char		*file;
+	int			 lineno;
+	int			 errline;	/* our first error, 0: none */
+	struct err		 err;
+	struct cfg_section	 sec[CFG_MAX_ACCOUNTS + 1];
+	size_t			 nsec;
+};
+
+/* cfg.c: note the first error at c->lineno; returns 0 (inih: failed). */
+int	cfg_fail(struct cfg_ctx *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* cfg.c: a "[name]" line: check it and register the section; 0 to stop. */
+int	cfg_section_line(struct cfg_ctx *, const char *line);
+
+/* cfg_file.c: the inih reader (stream is the struct cfg_ctx), like fgets. */
+char	*cfg_read_line(char *str, int num, void *stream);
+/* cfg_file.c: set inih's runtime knobs where this inih has them. */
+void	cfg_ini_knobs(void);
+
+#endif
