@@ -87,7 +87,7 @@ deliver_one(const struct deliver_req *r, const struct endpoint *ep,
     struct conn *c, struct err *e)
 {
 	struct smtp_params p;
-	char literal[CONN_ADDR_MAX + 8];
+	char literal[CONN_ADDR_MAX + 8], desc[128];
 	deadline_t d = deadline_in((int64_t)r->a->timeout * 1000);
 
 	deliver_params(r, ep, &p);
@@ -97,9 +97,11 @@ deliver_one(const struct deliver_req *r, const struct endpoint *ep,
 		deliver_literal(c, literal, sizeof(literal));
 		p.ehlo_name = literal;
 	}
-	if (ep->tls == TLS_MODE_IMPLICIT &&
-	    tls_start(c, &p.tls_opts, d, e) == -1)
-		return -1;
+	if (ep->tls == TLS_MODE_IMPLICIT) {
+		if (tls_start(c, &p.tls_opts, d, e) == -1)
+			return -1;
+		log_debug("TLS: %s", tls_describe(c, desc, sizeof(desc)));
+	}
 	return smtp_submit(c, &p, e);
 }
 

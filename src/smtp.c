@@ -245,7 +245,12 @@ st_starttls(struct smtp_session *s, struct err *e)
 	}
 	if (tls_start(s->c, &s->p->tls_opts, phase_deadline(s), e) == -1)
 		return ST_DONE;
-	log_debug("TLS started with %s", s->c->addr);
+	if (log_verbose() > 0) {
+		char desc[128];
+
+		log_debug("TLS started with %s: %s", s->c->addr,
+		    tls_describe(s->c, desc, sizeof(desc)));
+	}
 	return ST_EHLO;
 }
 
