@@ -78,9 +78,10 @@ eval_child(const char *cmd, int out)
 
 /* Read the helper's output into buf until EOF, the cap or the deadline */
 static int
-eval_read(int fd, char *buf, size_t cap, size_t *len, struct err *e)
+eval_read(int fd, int timeout_ms, char *buf, size_t cap, size_t *len,
+    struct err *e)
 {
-	deadline_t d = deadline_in(CRED_EVAL_TIMEOUT_MS);
+	deadline_t d = deadline_in(timeout_ms);
 	struct pollfd pfd = { fd, POLLIN, 0 };
 	ssize_t n;
 	int w;
@@ -92,7 +93,7 @@ eval_read(int fd, char *buf, size_t cap, size_t *len, struct err *e)
 			continue;
 		if (w == 0)
 			return err_set(e, EX_TEMPFAIL, "passwordeval did not "
-			    "finish within %d s", CRED_EVAL_TIMEOUT_MS / 1000);
+			    "finish within %d s", timeout_ms / 1000);
 		n = read(fd, buf + *len, cap - *len);
 		if (n == -1 && errno == EINTR)
 			continue;
@@ -124,7 +125,8 @@ eval_status(pid_t pid, struct err *e)
 }
 
 int
-cred_eval_run(const char *cmd, struct secret *s, struct err *e)
+cred_eval_run(const char *cmd, int timeout_ms, struct secret *s,
+    struct err *e)
 {
 	char *buf, *nl;
 	size_t len = 0;
@@ -142,12 +144,14 @@ cred_eval_run(const char *cmd, struct secret *s, struct err *e)
 	if (pid == 0)
 		eval_child(cmd, p[1]);
 	close(p[1]);
+	if (pid > 0)
+		setpgid(pid, pid);	/* both sides: no race with kill */
 	if (pid == -1) {
 		close(p[0]);
 		free(buf);
 		return err_sys(e, EX_OSERR, "fork");
 	}
-	rc = eval_read(p[0], buf, CRED_EVAL_OUTPUT_MAX, &len, e);
+	rc = eval_read(p[0], timeout_ms, buf, CRED_EVAL_OUTPUT_MAX, &len, e);
 	close(p[0]);
 	if (rc == -1) {
 		/* the helper's whole process group */
@@ -208,7 +212,7 @@ cred_get(const struct account *a, struct secret **out, struct err *e)
 	if (a->password != NULL)
 		rc = secret_set(s, a->password, strlen(a->password), e);
 	else if (a->passwordeval != NULL)
-		rc = cred_eval_run(a->passwordeval, s, e);
+		rc = cred_eval_run(a->passwordeval, a->timeout * 1000, s, e);
 	else
 		rc = cred_keyring_lookup(a->host, a->user, s, e);
 	if (rc == -1) {

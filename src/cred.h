@@ -12,7 +12,6 @@
 #include "err.h"
 
 #define SECRET_MAX		4096		/* longest password accepted */
-#define CRED_EVAL_TIMEOUT_MS	30000		/* passwordeval deadline */
 #define CRED_EVAL_OUTPUT_MAX	(64 * 1024)	/* passwordeval output cap */
 #define CRED_KEYRING_TIMEOUT_MS	5000		/* whole keyring lookup */
 
@@ -30,8 +29,12 @@ int	cred_get(const struct account *, struct secret **out, struct err *);
 void	secret_free(struct secret *);
 struct secret *secret_new(struct err *);
 
-/* Run cmd as passwordeval; the first output line into s. */
-int	cred_eval_run(const char *cmd, struct secret *s, struct err *);
+/*
+ * Run cmd as passwordeval; the first output line into s.  A helper that
+ * is not done within timeout_ms is killed (75).
+ */
+int	cred_eval_run(const char *cmd, int timeout_ms, struct secret *s,
+	    struct err *);
 /* Look up host/service=smtp/user in the Secret Service (cred_keyring.c) */
 int	cred_keyring_lookup(const char *host, const char *user,
 	    struct secret *s, struct err *);

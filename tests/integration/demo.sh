@@ -34,7 +34,7 @@ cat > "$work/outpost.conf" <<CONF
 account = demo
 
 [demo]
-host = localhost
+host = 127.0.0.1
 port = $port
 tls = starttls
 tls_trust_file = $pki/ca.pem

@@ -123,9 +123,12 @@ class Skip(Exception):
     pass
 
 
-def generate_message(size, eightbit=False):
-    """A deterministic CRLF message of exactly size bytes, with Date and
-    Message-ID (so nothing is added) and some lines starting with '.'."""
+def generate_message(f, size, eightbit=False):
+    """Write a deterministic CRLF message of exactly size bytes to f, with
+    Date and Message-ID (so nothing is added) and some lines starting with
+    '.'.  Written in chunks: the runner's own peak RSS must stay small,
+    because a child created by fork/vfork + exec inherits the parent's
+    high-water mark into its ru_maxrss."""
     head = ("From: Alice <alice@example.com>\r\n"
             "To: bob@example.org\r\n"
             "Subject: generated message of %d bytes\r\n"
@@ -135,19 +138,24 @@ def generate_message(size, eightbit=False):
             "Content-Type: text/plain; charset=utf-8\r\n"
             "Content-Transfer-Encoding: %s\r\n\r\n"
             % (size, size, "8bit" if eightbit else "7bit")).encode()
-    out = bytearray(head)
-    n = 0
     filler = ("\u00e4\u00f6\u00fc-" if eightbit else "abcd-").encode() * 20
-    while len(out) < size:
+    out = bytearray(head[:size])
+    left = size - len(out)
+    n = 0
+    while left > 0:
         n += 1
         lead = b"." if n % 50 == 0 else b""
-        line = lead + b"line %08d " % n + filler
-        line = line[:74] + b"\r\n"
+        line = (lead + b"line %08d " % n + filler)[:74] + b"\r\n"
+        if len(line) >= left:
+            line = line[:left]
+            if left >= 2:
+                line = line[:-2] + b"\r\n"
         out += line
-    del out[size:]
-    if size >= 2:
-        out[-2:] = b"\r\n"
-    return bytes(out)
+        left -= len(line)
+        if len(out) >= 65536:
+            f.write(out)
+            out = bytearray()
+    f.write(out)
 
 
 class Runner:
@@ -319,7 +327,7 @@ class Runner:
         self.timeout = 20.0
         self.use_config = True
         self.argv0 = None
-        stdin = b""
+        stdin, gen = b"", None
         for _, s in self.case.sec["client"]:
             s = self.subst(s)
             word, _, rest = s.partition(" ")
@@ -331,7 +339,7 @@ class Runner:
                 stdin = unescape(rest)
             elif word == "stdin-generate":
                 w = rest.split()
-                stdin = generate_message(int(w[0]), "8bit" in w[1:])
+                gen = (int(w[0]), "8bit" in w[1:])
             elif word == "env":
                 k, _, v = rest.partition("=")
                 self.env_add[k] = v
@@ -350,7 +358,10 @@ class Runner:
                                  % (self.case.name, s))
         self.stdin_path = os.path.join(self.work, "stdin")
         with open(self.stdin_path, "wb") as f:
-            f.write(stdin)
+            if gen is not None:
+                generate_message(f, *gen)
+            else:
+                f.write(stdin)
 
     def run_outpost(self):
         env = dict(os.environ)
