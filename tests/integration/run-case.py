@@ -15,6 +15,8 @@ then check every [expect] line plus the checks made for every case:
   - no secret on stdout or stderr: the configured password, base64 of it,
     base64 of "\\0user\\0password", and every AUTH argument and SASL
     response that the server saw on the wire;
+  - none of these secrets in a file left under HOME or TMPDIR, and
+    TMPDIR empty after exit;
   - the server saw no protocol violation (pipelining without PIPELINING,
     a command after one that must end a group, bytes before the greeting
     or before the TLS handshake, parameters not advertised, bare LF...);
@@ -33,6 +35,7 @@ import fnmatch
 import json
 import os
 import re
+import resource
 import shlex
 import shutil
 import signal
@@ -207,6 +210,11 @@ class Runner:
         for _, s in self.case.sec["client"]:
             if s.split()[0] == "require" and "ipv6" in s.split()[1:]:
                 host = "::1" if ":" not in host else host
+            if s.split()[0] == "require" and "localhost" in s.split()[1:]:
+                try:
+                    socket.getaddrinfo("localhost", 25)
+                except OSError:
+                    raise Skip("the name localhost does not resolve here")
         if ":" in host:
             try:
                 t = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
@@ -220,8 +228,9 @@ class Runner:
     def ensure_pki(self):
         if not os.path.exists(os.path.join(self.pki, "ca.pem")) and \
                 not os.path.exists(os.path.join(self.pki, "NO-OPENSSL")):
-            os.makedirs(os.path.dirname(self.pki), exist_ok=True)
-            with open(self.pki + ".lock", "w") as lk:
+            lockdir = os.path.join(self.build, "tests", "work")
+            os.makedirs(lockdir, exist_ok=True)
+            with open(os.path.join(lockdir, "pki.lock"), "w") as lk:
                 fcntl.flock(lk, fcntl.LOCK_EX)
                 if not os.path.exists(os.path.join(self.pki, "ca.pem")):
                     subprocess.run(["sh", os.path.join(HERE, "gen-pki.sh"),
@@ -327,6 +336,7 @@ class Runner:
         self.timeout = 20.0
         self.use_config = True
         self.argv0 = None
+        self.config_fd = None
         stdin, gen = b"", None
         for _, s in self.case.sec["client"]:
             s = self.subst(s)
@@ -347,6 +357,8 @@ class Runner:
                 self.env_del.append(rest.strip())
             elif word == "timeout":
                 self.timeout = float(rest)
+            elif word == "config-fd":
+                self.config_fd = int(rest)
             elif word == "no-config":
                 self.use_config = False
             elif word == "argv0":
@@ -378,7 +390,16 @@ class Runner:
         for k in self.env_del:
             env.pop(k, None)
         argv = [self.argv0 or self.binary]
-        if self.use_config:
+        actions = []
+        if self.config_fd is not None:
+            # -C /dev/fd/N of a private file that is already deleted
+            fd0 = os.open(self.cfg_path, os.O_RDONLY)
+            cfd = fcntl.fcntl(fd0, fcntl.F_DUPFD_CLOEXEC, 10)  # never N
+            os.close(fd0)
+            os.unlink(self.cfg_path)
+            actions.append((os.POSIX_SPAWN_DUP2, cfd, self.config_fd))
+            argv += [b"-C", b"/dev/fd/%d" % self.config_fd]
+        elif self.use_config:
             argv += [b"-C", self.cfg_path.encode()]
         argv += self.args
         self.argv = argv
@@ -387,18 +408,24 @@ class Runner:
         err = os.open(os.path.join(self.work, "stderr"),
                       os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         inp = os.open(self.stdin_path, os.O_RDONLY)
+        # a spawned child's ru_maxrss starts at the parent's high-water
+        # mark: remember that floor, and sample the child's own VmHWM
+        self.floor = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        self.hwm = 0
         t0 = time.monotonic()
         pid = os.posix_spawn(self.binary, argv, env, setsid=True,
                              file_actions=[(os.POSIX_SPAWN_DUP2, inp, 0),
                                            (os.POSIX_SPAWN_DUP2, out, 1),
-                                           (os.POSIX_SPAWN_DUP2, err, 2)])
-        for fd in (out, err, inp):
+                                           (os.POSIX_SPAWN_DUP2, err, 2)]
+                             + actions)
+        for fd in [out, err, inp] + [a[1] for a in actions]:
             os.close(fd)
         self.timed_out = False
         while True:
             rpid, status, ru = os.wait4(pid, os.WNOHANG)
             if rpid == pid:
                 break
+            self.sample_hwm(pid)
             if time.monotonic() - t0 > self.timeout:
                 self.timed_out = True
                 try:
@@ -416,12 +443,28 @@ class Runner:
         with open(os.path.join(self.work, "stderr"), "rb") as f:
             self.stderr = f.read()
 
+    def sample_hwm(self, pid):
+        try:
+            with open("/proc/%d/status" % pid) as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        self.hwm = max(self.hwm, int(line.split()[1]))
+        except (OSError, ValueError):
+            pass
+
+    def peak_rss(self):
+        """outpost's peak RSS in KiB: ru_maxrss is max(floor, real), so
+        above the floor it is exact; at the floor use the sampled VmHWM."""
+        if self.maxrss > self.floor:
+            return self.maxrss
+        return self.hwm
+
     def stop_server(self):
         end = time.monotonic() + 3
         while time.monotonic() < end:
             ev = self.load_events()
             acc = sum(1 for e in ev if e["ev"] == "accept")
-            cls = sum(1 for e in ev if e["ev"] == "close")
+            cls = sum(1 for e in ev if e["ev"] in ("close", "frozen"))
             if cls >= acc:
                 break
             time.sleep(0.05)
@@ -543,6 +586,14 @@ class Runner:
         self.ok(not leaked, "no secret on stdout/stderr (%d forms checked)"
                 % len(self.secrets()),
                 "leaked: %r" % [x[:4] + b"..." for x in leaked])
+        files = self.left_files()
+        inside = [f for f in files if any(x in open(f, "rb").read()
+                                          for x in self.secrets())]
+        self.ok(not inside, "no secret in files under HOME or TMPDIR",
+                "\n".join(inside))
+        tmp = os.path.join(self.work, "tmp")
+        self.ok(not os.listdir(tmp), "nothing left behind in TMPDIR",
+                "\n".join(os.listdir(tmp)))
         viol = [e["reason"] for e in self.events if e["ev"] == "violation"
                 and not any(a in e["reason"] for a in allow)]
         self.ok(not viol, "no protocol violation seen by the server",
@@ -555,6 +606,14 @@ class Runner:
         srv_err = [e for e in self.events if e["ev"] == "server-error"]
         self.ok(not srv_err, "the test server had no internal error",
                 repr(srv_err))
+
+    def left_files(self):
+        out = []
+        for top in ("home", "tmp"):
+            for d, _, names in os.walk(os.path.join(self.work, top)):
+                out += [os.path.join(d, n) for n in names
+                        if os.path.isfile(os.path.join(d, n))]
+        return out
 
     def exit_code(self):
         if os.WIFEXITED(self.status):
@@ -889,13 +948,15 @@ class Runner:
                 % (rest, self.duration))
 
     def x_max_rss_kb(self, rest):
-        desc = "max RSS at most %s KiB (%d KiB)" % (rest, self.maxrss)
+        desc = "max RSS at most %s KiB (%d KiB)" % (rest, self.peak_rss())
         with open(self.binary, "rb") as f:
             blob = f.read()
         if b"__asan_init" in blob or b"__msan_init" in blob:
             self.skip_line(desc, "sanitizer build")
             return
-        self.ok(self.maxrss <= int(rest), desc)
+        self.ok(self.peak_rss() <= int(rest), desc,
+                "ru_maxrss %d KiB, runner floor %d KiB, sampled VmHWM %d KiB"
+                % (self.maxrss, self.floor, self.hwm))
 
     # -- AUTH
     def _auths(self):
@@ -1008,7 +1069,7 @@ class Runner:
                               a.decode("utf-8", "backslashreplace")
                               for a in self.argv])
         print("# exit: %d, %.2f s, max RSS %d KiB"
-              % (self.exit_code(), self.duration, self.maxrss))
+              % (self.exit_code(), self.duration, self.peak_rss()))
         for name, data in (("stdout", self.stdout), ("stderr", self.stderr)):
             t = data.decode("utf-8", "backslashreplace").splitlines()
             for line in t[-25:]:

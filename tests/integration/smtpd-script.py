@@ -138,6 +138,7 @@ class Script:
         self.drip = {}
         self.drop = {}                   # point -> (arg, rst)
         self.close_after = set()
+        self.freeze = None
         self.flood = {}
         self.reject_ehlo = []
         self.wait_before_read = 0.0
@@ -286,6 +287,12 @@ class Script:
             self.drop["MID-DATA"] = (int(arg or "1"), rst)
         else:
             self.drop[self.cmdkey(point)[0]] = (0, rst)
+
+    def d_freeze(self, rest):
+        point, _, arg = rest.strip().partition("=")
+        if point.lower() != "mid-data":
+            raise ValueError("freeze mid-data[=BYTES]")
+        self.freeze = int(arg or "1")
 
     def d_close_after(self, rest):
         self.close_after.add(self.cmdkey(rest)[0])
@@ -917,6 +924,12 @@ class Session:
                     if drop is not None and size >= drop[0]:
                         self.ev("drop", at="mid-data", bytes=size)
                         self.drop_now(drop[1])
+                    if sc.freeze is not None and size >= sc.freeze:
+                        # stop reading for good: the client's writes
+                        # block once the socket buffers are full
+                        self.ev("frozen", bytes=size)
+                        while True:
+                            time.sleep(1)
             finally:
                 f.flush()
                 self.ev("data", file=name, bytes=size, complete=complete,
