@@ -47,6 +47,7 @@ struct smtp_session {
 	struct capa			 capa;
 	bool				 helo;		/* EHLO refused */
 	bool				 delivered;
+	bool				 quit_sent;	/* behind the dot */
 	char				 in[SMTP_BODY_CHUNK];
 	char				 out[DATA_OUT_MAX(SMTP_BODY_CHUNK)];
 	struct reply			 r;
@@ -540,8 +541,15 @@ st_body(struct smtp_session *s, struct err *e)
 	}
 	m = data_finish(&enc, s->out);
 	log_proto_send(".", 1);
-	if (conn_write(s->c, s->out, m, phase_deadline(s), e) == -1 ||
-	    smtp_flush(s, e) == -1)
+	if (conn_write(s->c, s->out, m, phase_deadline(s), e) == -1)
+		return ST_DONE;
+	/* RFC 2920 3.1: QUIT may end a group; it saves a round trip */
+	if (s->capa.pipelining) {
+		if (smtp_put(s, "QUIT", e) == -1)
+			return ST_DONE;
+		s->quit_sent = true;
+	}
+	if (smtp_flush(s, e) == -1)
 		return ST_DONE;
 	return body_final(s, e);
 }
@@ -557,10 +565,12 @@ st_quit(struct smtp_session *s, struct err *e)
 
 	(void)e;
 	err_init(&scratch);
-	log_proto_send("QUIT", 4);
-	if (conn_write(s->c, "QUIT\r\n", 6, d, &scratch) == -1 ||
-	    conn_flush(s->c, d, &scratch) == -1)
-		return ST_DONE;
+	if (!s->quit_sent) {
+		log_proto_send("QUIT", 4);
+		if (conn_write(s->c, "QUIT\r\n", 6, d, &scratch) == -1 ||
+		    conn_flush(s->c, d, &scratch) == -1)
+			return ST_DONE;
+	}
 	if (conn_read_line(s->c, &line, &len, d, &scratch) == 0)
 		log_proto_recv(line, len);
 	return ST_DONE;
