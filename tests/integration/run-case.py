@@ -917,6 +917,15 @@ class Runner:
         self.ok(got == want, "RCPT TO exactly %s" % " ".join(want),
                 "got %r" % got)
 
+    def x_delivered_rcpts(self, rest):
+        got = sorted(a for e in self.events if e["ev"] == "delivered"
+                     for a in e["rcpts"])
+        want = sorted(rest.split())
+        self.ok(got == want, "the delivered copies went to exactly %s"
+                % (" ".join(want) if len(want) < 8 else
+                   "%d recipients, each once" % len(want)),
+                "got %r" % got)
+
     def x_rcpt_count(self, rest):
         n = len(self._rcpts())
         self.ok(n == int(rest), "%s RCPT commands (got %d)" % (rest, n))

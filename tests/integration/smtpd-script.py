@@ -129,6 +129,7 @@ class Script:
         self.require_auth = False
         self.replies = {}                # (CMD, n or 0) -> bytes raw/tuple
         self.rcpt_replies = {}
+        self.rcpt_max = 0                # RCPTs per transaction, 0: any
         self.bare_lf = False
         self.per_write = False
         self.inject = None
@@ -250,6 +251,9 @@ class Script:
         addr, _, rest = rest.partition(" ")
         code, _, text = rest.partition(" ")
         self.rcpt_replies[addr.strip("<>").lower()] = (int(code), text)
+
+    def d_rcpt_max(self, rest):
+        self.rcpt_max = int(rest)
 
     def d_replylf(self, rest):
         self.bare_lf = True
@@ -874,6 +878,8 @@ class Session:
         self.check_params("RCPT", params, addr)
         over = self.sc.rcpt_replies.get(addr.lower())
         code, txt = over if over else (250, "2.1.5 Ok")
+        if self.sc.rcpt_max and len(self.rcpts) >= self.sc.rcpt_max:
+            code, txt = 452, "4.5.3 Error: too many recipients"
         code = self.reply("RCPT", code, txt)
         self.ev("rcpt", addr=addr, params=params, code=code)
         if code is not None and code // 100 == 2:

@@ -1,0 +1,143 @@
+/*
+ * smtp_auth.c - the AUTH state (RFC 4954): PLAIN with an initial response
+ * (two steps when the line would pass 512 octets), LOGIN, EXTERNAL.
+ *
+ * One attempt per run: a refusal is final, no second mechanism is tried
+ * with the same password (account lock-out).  Lines that carry a secret
+ * are wiped as soon as they are written; the transcript writer redacts
+ * them (log.c).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "b64.h"
+#include "log.h"
+#include "sasl.h"
+#include "smtp_int.h"
+
+static enum smtp_state
+auth_finish(struct smtp_session *s, struct err *e)
+{
+	if (s->r.code == 334) {
+		/* a challenge where none is expected: cancel (RFC 4954 4) */
+		if (smtp_cmd(s, "*", e) == -1)
+			return SMTP_ST_DONE;
+		err_set(e, EX_NOPERM, "AUTH failed: unexpected challenge "
+		    "from %s", s->c->addr);
+		return SMTP_ST_QUIT;
+	}
+	if (smtp_class(&s->r) == 2)
+		return SMTP_ST_MAIL;
+	if (smtp_class(&s->r) == 4 || smtp_class(&s->r) == 5) {
+		err_reply(e, ERR_CMD_AUTH, "AUTH", &s->r);
+		return SMTP_ST_QUIT;
+	}
+	err_set(e, EX_PROTOCOL, "unexpected reply to AUTH: %d", s->r.code);
+	return SMTP_ST_DONE;
+}
+
+/* Send a response line that holds a secret, then wipe it. */
+static int
+auth_step(struct smtp_session *s, char *line, struct err *e)
+{
+	int rc;
+
+	rc = smtp_cmd(s, line, e);
+	explicit_bzero(line, strlen(line));
+	return rc;
+}
+
+static enum smtp_state
+auth_plain(struct smtp_session *s, struct err *e)
+{
+	char b64[SMTP_LINE_MAX], line[SMTP_LINE_MAX + 16];
+	const struct smtp_params *p = s->p;
+	int rc;
+
+	if (sasl_plain(p->user, strlen(p->user), p->password,
+	    strlen(p->password), b64, sizeof(b64)) == -1) {
+		err_set(e, EX_CONFIG, "user or password unusable for "
+		    "AUTH PLAIN");
+		return SMTP_ST_QUIT;
+	}
+	snprintf(line, sizeof(line), "AUTH PLAIN %s", b64);
+	if (strlen(line) <= SMTP_CMD_MAX_LEN) {
+		rc = auth_step(s, line, e);
+	} else {
+		/* RFC 4954 4: too long for an initial response */
+		rc = smtp_cmd(s, "AUTH PLAIN", e);
+		if (rc == 0 && s->r.code == 334)
+			rc = auth_step(s, b64, e);
+	}
+	explicit_bzero(b64, sizeof(b64));
+	explicit_bzero(line, sizeof(line));
+	return rc == -1 ? SMTP_ST_DONE : auth_finish(s, e);
+}
+
+static enum smtp_state
+auth_login(struct smtp_session *s, struct err *e)
+{
+	char b64[SMTP_LINE_MAX];
+	const char *part[2] = { s->p->user, s->p->password };
+	size_t i, n;
+
+	if (smtp_cmd(s, "AUTH LOGIN", e) == -1)
+		return SMTP_ST_DONE;
+	for (i = 0; i < 2 && s->r.code == 334; i++) {
+		n = strlen(part[i]);
+		if (B64_ENCODED_SIZE(n) > sizeof(b64)) {
+			err_set(e, EX_CONFIG, "user or password too long");
+			return SMTP_ST_QUIT;
+		}
+		b64_encode(part[i], n, b64);
+		if (auth_step(s, b64, e) == -1)
+			return SMTP_ST_DONE;
+	}
+	explicit_bzero(b64, sizeof(b64));
+	return auth_finish(s, e);
+}
+
+static enum smtp_state
+auth_external(struct smtp_session *s, struct err *e)
+{
+	char b64[SMTP_LINE_MAX], line[SMTP_LINE_MAX + 16];
+	const char *authzid = s->p->user != NULL ? s->p->user : "";
+
+	if (sasl_external(authzid, b64, sizeof(b64)) == -1) {
+		err_set(e, EX_CONFIG, "authzid unusable for AUTH EXTERNAL");
+		return SMTP_ST_QUIT;
+	}
+	snprintf(line, sizeof(line), "AUTH EXTERNAL %s", b64);
+	if (smtp_cmd(s, line, e) == -1)
+		return SMTP_ST_DONE;
+	return auth_finish(s, e);
+}
+
+enum smtp_state
+smtp_st_auth(struct smtp_session *s, struct err *e)
+{
+	enum sasl_mech mech;
+
+	if (sasl_pick(s->p->auth, s->capa.auth_mechs, s->c->is_tls,
+	    s->p->tls_opts.cert_file != NULL, &mech, e) == -1)
+		return SMTP_ST_QUIT;
+	if (mech == SASL_NONE)
+		return SMTP_ST_MAIL;
+	if (mech != SASL_EXTERNAL &&
+	    (s->p->password == NULL || s->p->user == NULL)) {
+		err_set(e, EX_CONFIG, "AUTH %s needs a user and a password",
+		    sasl_name(mech));
+		return SMTP_ST_QUIT;
+	}
+	log_debug("authenticating with %s", sasl_name(mech));
+	if (mech == SASL_PLAIN)
+		return auth_plain(s, e);
+	if (mech == SASL_LOGIN)
+		return auth_login(s, e);
+	return auth_external(s, e);
+}

@@ -1,0 +1,232 @@
+/*
+ * smtp_mail.c - the mail transaction: MAIL, RCPT..., DATA and the body.
+ *
+ * MAIL, the RCPTs and DATA leave in groups of SMTP_PIPELINE_MAX when the
+ * server offers PIPELINING (every reply is read, RFC 2920 3.1), else one
+ * command per flight.  Recipients are all or nothing: one refused and the
+ * message goes to nobody.  The one exception is "452 too many recipients"
+ * (RFC 5321 4.5.3.1.10): the accepted ones get the message and the rest
+ * follow in a new transaction on the same connection.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "data.h"
+#include "log.h"
+#include "smtp_int.h"
+
+static int
+mail_check(struct smtp_session *s, struct err *e)
+{
+	const struct smtp_params *p = s->p;
+
+	if (s->capa.size && s->capa.size_max > 0 &&
+	    p->size > s->capa.size_max)
+		return err_set(e, EX_DATAERR, "message is %zu bytes, %s "
+		    "accepts at most %lu", p->size, s->c->addr,
+		    s->capa.size_max);
+	if (p->need_smtputf8 && !s->capa.smtputf8)
+		return err_set(e, EX_DATAERR, "the envelope has non-ASCII "
+		    "addresses but %s does not offer SMTPUTF8", s->c->addr);
+	return 0;
+}
+
+/* Command i of the transaction: MAIL, RCPT 1..n, DATA. */
+static int
+mail_put(struct smtp_session *s, size_t i, struct err *e)
+{
+	const struct smtp_params *p = s->p;
+	char size[32] = "";
+
+	if (i == 0) {
+		if (s->capa.size)
+			snprintf(size, sizeof(size), " SIZE=%zu", p->size);
+		return smtp_putf(s, e, "MAIL FROM:<%s>%s%s%s", p->sender,
+		    size, (p->eightbit || p->need_smtputf8) &&
+		    s->capa.eightbitmime ? " BODY=8BITMIME" : "",
+		    p->need_smtputf8 ? " SMTPUTF8" : "");
+	}
+	if (i <= s->ntodo)
+		return smtp_putf(s, e, "RCPT TO:<%s>",
+		    p->rcpts[s->todo[i - 1]]);
+	return smtp_put(s, "DATA", e);
+}
+
+struct mail_result {
+	struct err	 mail;		/* MAIL refused */
+	struct err	 perm;		/* first permanent RCPT refusal */
+	struct err	 temp;		/* first temporary RCPT refusal */
+	struct err	 defer;		/* first "452 too many recipients" */
+	size_t		 accepted;	/* RCPTs that got 2xx */
+	bool		 data_354;
+	bool		 data_seen;
+};
+
+static void
+mail_note(struct smtp_session *s, size_t i, struct mail_result *m)
+{
+	const struct reply *r = &s->r;
+	char what[ADDR_MAX + 16];
+
+	if (i == 0) {
+		if (smtp_class(r) != 2)
+			err_reply(&m->mail, ERR_CMD_MAIL, "MAIL FROM", r);
+	} else if (i <= s->ntodo) {
+		if (smtp_class(r) == 2) {
+			m->accepted++;
+			return;
+		}
+		snprintf(what, sizeof(what), "RCPT TO:<%s>",
+		    s->p->rcpts[s->todo[i - 1]]);
+		if (r->code == 452) {
+			/* too many recipients: put off to the next round */
+			s->next[s->nnext++] = s->todo[i - 1];
+			err_reply(&m->defer, ERR_CMD_RCPT, what, r);
+			return;
+		}
+		err_reply(smtp_class(r) == 4 ? &m->temp : &m->perm,
+		    ERR_CMD_RCPT, what, r);
+	} else {
+		m->data_seen = true;
+		m->data_354 = r->code == 354;
+		if (!m->data_354 && !err_is_set(&m->mail) &&
+		    !err_is_set(&m->perm) && !err_is_set(&m->temp) &&
+		    m->accepted > 0)
+			err_reply(&m->mail, ERR_CMD_DATA, "DATA", r);
+	}
+}
+
+/*
+ * The first refusal decides: MAIL, then a permanent RCPT, then a temp; a
+ * 452 only when no recipient at all was accepted.
+ */
+static void
+mail_verdict(const struct mail_result *m, struct err *e)
+{
+	if (err_is_set(&m->mail))
+		*e = m->mail;
+	else if (err_is_set(&m->perm))
+		*e = m->perm;
+	else if (err_is_set(&m->temp))
+		*e = m->temp;
+	else if (m->accepted == 0 && err_is_set(&m->defer))
+		*e = m->defer;
+}
+
+/*
+ * MAIL, every RCPT and DATA: in groups of SMTP_PIPELINE_MAX commands when
+ * the server offers PIPELINING (every reply is read, RFC 2920 3.1), else
+ * one command per flight.  All or nothing: one refused recipient and the
+ * message goes to nobody.
+ */
+enum smtp_state
+smtp_st_mail(struct smtp_session *s, struct err *e)
+{
+	struct mail_result m;
+	size_t total = s->ntodo + 2, i = 0, j, group;
+
+	if (mail_check(s, e) == -1)
+		return SMTP_ST_QUIT;
+	memset(&m, 0, sizeof(m));
+	s->nnext = 0;
+	group = s->capa.pipelining ? SMTP_PIPELINE_MAX : 1;
+	while (i < total) {
+		for (j = i; j < total && j < i + group; j++)
+			if (mail_put(s, j, e) == -1)
+				return SMTP_ST_DONE;
+		if (smtp_flush(s, e) == -1)
+			return SMTP_ST_DONE;
+		for (; i < j; i++) {
+			if (smtp_reply(s, smtp_deadline(s), e) == -1)
+				return SMTP_ST_DONE;
+			mail_note(s, i, &m);
+		}
+		if (group == 1 && (err_is_set(&m.mail) ||
+		    err_is_set(&m.perm) || err_is_set(&m.temp)))
+			break;
+	}
+	mail_verdict(&m, e);
+	if (!err_is_set(e) && m.data_354)
+		return SMTP_ST_BODY;
+	/* 354 but a recipient was refused: only a dropped connection
+	 * stops the server from delivering to the others. */
+	return m.data_354 ? SMTP_ST_DONE : SMTP_ST_QUIT;
+}
+
+static enum smtp_state
+body_final(struct smtp_session *s, struct err *e)
+{
+	if (smtp_reply(s, smtp_deadline(s), e) == -1) {
+		e->flags |= ERR_DUP_RISK;
+		return SMTP_ST_DONE;
+	}
+	if (smtp_class(&s->r) == 2 && s->nnext > 0) {
+		/* the rest of the recipients, in a new transaction */
+		size_t *t = s->todo;
+
+		log_debug("%zu recipient(s) put off by the server: another "
+		    "transaction", s->nnext);
+		s->rounds++;
+		s->todo = s->next;
+		s->ntodo = s->nnext;
+		s->next = t;
+		s->nnext = 0;
+		return SMTP_ST_MAIL;
+	}
+	if (smtp_class(&s->r) == 2) {
+		s->delivered = true;
+		return SMTP_ST_QUIT;
+	}
+	err_reply(e, ERR_CMD_DOT, "message", &s->r);
+	return SMTP_ST_QUIT;
+}
+
+enum smtp_state
+smtp_st_body(struct smtp_session *s, struct err *e)
+{
+	struct data_enc enc;
+	ssize_t n;
+	size_t m;
+
+	data_enc_init(&enc);
+	log_debug("sending %zu bytes of message", s->p->size);
+	if (lseek(s->p->spool_fd, 0, SEEK_SET) == -1) {
+		err_sys(e, EX_IOERR, "spool");
+		return SMTP_ST_DONE;
+	}
+	for (;;) {
+		n = read(s->p->spool_fd, s->in, sizeof(s->in));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			err_sys(e, EX_IOERR, "reading the spooled message");
+			return SMTP_ST_DONE;
+		}
+		if (n == 0)
+			break;
+		m = data_encode(&enc, s->in, (size_t)n, s->out);
+		if (conn_write(s->c, s->out, m, smtp_deadline(s), e) == -1)
+			return SMTP_ST_DONE;
+	}
+	m = data_finish(&enc, s->out);
+	log_proto_send(".", 1);
+	if (conn_write(s->c, s->out, m, smtp_deadline(s), e) == -1)
+		return SMTP_ST_DONE;
+	/* RFC 2920 3.1: QUIT may end a group; it saves a round trip */
+	if (s->capa.pipelining && s->nnext == 0) {
+		if (smtp_put(s, "QUIT", e) == -1)
+			return SMTP_ST_DONE;
+		s->quit_sent = true;
+	}
+	if (smtp_flush(s, e) == -1)
+		return SMTP_ST_DONE;
+	return body_final(s, e);
+}
