@@ -286,6 +286,10 @@ fill(struct conn *c, deadline_t d, struct err *e)
 		return -1;
 	if (n == 0) {
 		c->eof = true;
+		if (c->rlen > c->rpos)	/* RFC 5321 4.2: lines end in CRLF */
+			return err_set(e, EX_PROTOCOL, "%s closed the "
+			    "connection in the middle of a reply line",
+			    c->addr);
 		return err_set(e, EX_TEMPFAIL,
 		    "connection closed by %s", c->addr);
 	}

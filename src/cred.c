@@ -65,8 +65,19 @@ secret_set(struct secret *s, const char *p, size_t len, struct err *e)
 static void
 eval_child(const char *cmd, int out)
 {
+	static const int sigs[] = { SIGPIPE, SIGTERM, SIGINT, SIGHUP };
+	struct sigaction sa;
+	sigset_t none;
+	size_t i;
 	int null;
 
+	/* the helper starts with a clean signal state, not ours */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	null = open("/dev/null", O_RDONLY);
 	if (null == -1 || dup2(null, 0) == -1 || dup2(out, 1) == -1)
 		_exit(126);
@@ -78,10 +89,9 @@ eval_child(const char *cmd, int out)
 
 /* Read the helper's output into buf until EOF, the cap or the deadline */
 static int
-eval_read(int fd, int timeout_ms, char *buf, size_t cap, size_t *len,
-    struct err *e)
+eval_read(int fd, deadline_t d, int timeout_ms, char *buf, size_t cap,
+    size_t *len, struct err *e)
 {
-	deadline_t d = deadline_in(timeout_ms);
 	struct pollfd pfd = { fd, POLLIN, 0 };
 	ssize_t n;
 	int w;
@@ -106,14 +116,35 @@ eval_read(int fd, int timeout_ms, char *buf, size_t cap, size_t *len,
 	}
 }
 
+/*
+ * Reap the helper by the same deadline: one that closes its output but
+ * goes on running is killed with its whole process group.
+ */
 static int
-eval_status(pid_t pid, struct err *e)
+eval_status(pid_t pid, deadline_t d, int timeout_ms, struct err *e)
 {
+	bool killed = false;
+	pid_t r;
 	int st;
 
-	while (waitpid(pid, &st, 0) == -1)
-		if (errno != EINTR)
+	for (;;) {
+		r = waitpid(pid, &st, killed ? 0 : WNOHANG);
+		if (r == pid)
+			break;
+		if (r == -1 && errno != EINTR)
 			return err_sys(e, EX_OSERR, "waitpid");
+		if (r == 0 && deadline_expired(d)) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			killed = true;
+			err_set(e, EX_TEMPFAIL, "passwordeval did not finish "
+			    "within %d s", timeout_ms / 1000);
+		} else if (r == 0) {
+			poll(NULL, 0, 10);
+		}
+	}
+	if (err_is_set(e))
+		return -1;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0;
 	if (WIFEXITED(st))
@@ -130,6 +161,7 @@ cred_eval_run(const char *cmd, int timeout_ms, struct secret *s,
 {
 	char *buf, *nl;
 	size_t len = 0;
+	deadline_t d;
 	int p[2], rc;
 	pid_t pid;
 
@@ -151,14 +183,16 @@ cred_eval_run(const char *cmd, int timeout_ms, struct secret *s,
 		free(buf);
 		return err_sys(e, EX_OSERR, "fork");
 	}
-	rc = eval_read(p[0], timeout_ms, buf, CRED_EVAL_OUTPUT_MAX, &len, e);
+	d = deadline_in(timeout_ms);
+	rc = eval_read(p[0], d, timeout_ms, buf, CRED_EVAL_OUTPUT_MAX, &len,
+	    e);
 	close(p[0]);
 	if (rc == -1) {
 		/* the helper's whole process group */
 		kill(-pid, SIGKILL);
 		kill(pid, SIGKILL);
 	}
-	if (eval_status(pid, e) == -1)
+	if (eval_status(pid, d, timeout_ms, e) == -1)
 		rc = -1;
 	if (rc == 0) {
 		nl = memchr(buf, '\n', len);

@@ -22,8 +22,8 @@ static const struct {
 	const char	*enh;		/* enhanced code prefix, "" any */
 	int		 ex;
 } err_perm_table[] = {
-	{ ERR_CMD_OTHER,	"5.7.",		EX_NOPERM },
 	{ ERR_CMD_AUTH,		"",		EX_NOPERM },
+	{ ERR_CMD_MAIL,		"5.7.",		EX_NOPERM },
 	{ ERR_CMD_MAIL,		"5.3.4",	EX_DATAERR },
 	{ ERR_CMD_DOT,		"5.3.4",	EX_DATAERR },
 	{ ERR_CMD_OTHER,	"5.6.",		EX_DATAERR },
@@ -51,8 +51,12 @@ err_reply_code(enum err_cmd cmd, int code, const char *enh)
 			return err_perm_table[i].ex;
 	}
 	/* RFC 6409 4.3: 530 at MAIL means authentication is required. */
-	if (code == 530 || code == 534 || code == 535 || code == 538)
+	if (cmd == ERR_CMD_MAIL && (code == 530 || code == 534 ||
+	    code == 535 || code == 538))
 		return EX_NOPERM;
+	/* RFC 5321 4.5.3.1.10: a 552 to RCPT is "too many recipients" */
+	if (cmd == ERR_CMD_RCPT && code == 552)
+		return EX_TEMPFAIL;
 	if (code == 552 && (cmd == ERR_CMD_MAIL || cmd == ERR_CMD_DOT))
 		return EX_DATAERR;
 	return EX_UNAVAILABLE;

@@ -11,6 +11,7 @@
 #include "config.h"
 #endif
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,12 +60,28 @@ on_term(int sig)
 	_exit(EX_TEMPFAIL);
 }
 
+/*
+ * A daemon may start us with 0, 1 or 2 closed: the spool would take that
+ * number and stderr writes would land in the message.
+ */
+static void
+fds_ensure(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) == -1 &&
+		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			_exit(EX_OSERR);
+}
+
 static void
 process_setup(void)
 {
 	struct sigaction sa;
 	struct rlimit rl = { 0, 0 };
 
+	fds_ensure();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);

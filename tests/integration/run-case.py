@@ -336,6 +336,7 @@ class Runner:
         self.timeout = 20.0
         self.use_config = True
         self.argv0 = None
+        self.close_fds = []
         self.config_fd = None
         stdin, gen = b"", None
         for _, s in self.case.sec["client"]:
@@ -361,6 +362,8 @@ class Runner:
                 self.config_fd = int(rest)
             elif word == "no-config":
                 self.use_config = False
+            elif word == "close-fd":
+                self.close_fds.append(int(rest))
             elif word == "argv0":
                 self.argv0 = rest.strip()
             elif word == "require":
@@ -413,11 +416,12 @@ class Runner:
         self.floor = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         self.hwm = 0
         t0 = time.monotonic()
+        closes = [(os.POSIX_SPAWN_CLOSE, fd) for fd in self.close_fds]
         pid = os.posix_spawn(self.binary, argv, env, setsid=True,
                              file_actions=[(os.POSIX_SPAWN_DUP2, inp, 0),
                                            (os.POSIX_SPAWN_DUP2, out, 1),
                                            (os.POSIX_SPAWN_DUP2, err, 2)]
-                             + actions)
+                             + actions + closes)
         for fd in [out, err, inp] + [a[1] for a in actions]:
             os.close(fd)
         self.timed_out = False
