@@ -187,6 +187,7 @@ resolve(const char *host, int port, struct addrinfo **res, struct err *e)
 	rc = getaddrinfo(host, service, &hints, res);
 	if (rc == 0)
 		return 0;
+	e->flags |= ERR_RESOLVE;
 	if (rc == EAI_NONAME)
 		return err_set(e, EX_NOHOST, "host %s not found", host);
 	if (rc == EAI_SYSTEM)

@@ -44,8 +44,8 @@ struct lookup {
 	pthread_cond_t	 cv;
 	bool		 done;
 	bool		 abandoned;	/* the caller gave up: thread frees */
-	const char	*host;		/* copies owned by the struct */
-	const char	*user;
+	char		*host;		/* copies owned by the struct */
+	char		*user;
 	struct secret	*s;
 	struct err	 e;
 };
@@ -117,6 +117,15 @@ keyring_search(struct lookup *l)
 	g_object_unref(svc);
 }
 
+static void
+lookup_free(struct lookup *l)
+{
+	secret_free(l->s);
+	free(l->host);
+	free(l->user);
+	free(l);
+}
+
 static void *
 keyring_thread(void *arg)
 {
@@ -129,10 +138,8 @@ keyring_thread(void *arg)
 	abandoned = l->abandoned;
 	pthread_cond_signal(&l->cv);
 	pthread_mutex_unlock(&l->mu);
-	if (abandoned) {
-		secret_free(l->s);
-		free(l);
-	}
+	if (abandoned)
+		lookup_free(l);
 	return NULL;
 }
 
@@ -144,7 +151,8 @@ keyring_wait(struct lookup *l, struct secret *s, bool *gave_up,
 	struct timespec ts;
 	bool done;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
+	/* the condition variable runs on CLOCK_MONOTONIC (lookup_new) */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	ts.tv_sec += CRED_KEYRING_TIMEOUT_MS / 1000;
 	pthread_mutex_lock(&l->mu);
 	while (!l->done)
@@ -168,6 +176,29 @@ keyring_wait(struct lookup *l, struct secret *s, bool *gave_up,
 	return 0;
 }
 
+static struct lookup *
+lookup_new(const char *host, const char *user, struct err *e)
+{
+	pthread_condattr_t ca;
+	struct lookup *l;
+
+	l = calloc(1, sizeof(*l));
+	if (l == NULL || (l->s = secret_new(e)) == NULL ||
+	    (l->host = strdup(host)) == NULL ||
+	    (l->user = strdup(user)) == NULL) {
+		if (l != NULL)
+			lookup_free(l);
+		err_sys(e, EX_OSERR, "out of memory");
+		return NULL;
+	}
+	pthread_mutex_init(&l->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&l->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	return l;
+}
+
 int
 cred_keyring_lookup(const char *host, const char *user, struct secret *s,
     struct err *e)
@@ -181,27 +212,18 @@ cred_keyring_lookup(const char *host, const char *user, struct secret *s,
 		return err_set(e, EX_CONFIG, "keyring: no D-Bus session bus "
 		    "(running from cron?): set password or passwordeval, or "
 		    "keyring = off");
-	l = calloc(1, sizeof(*l));
-	if (l == NULL || (l->s = secret_new(e)) == NULL) {
-		free(l);
-		return err_sys(e, EX_OSERR, "out of memory");
-	}
-	pthread_mutex_init(&l->mu, NULL);
-	pthread_cond_init(&l->cv, NULL);
-	l->host = host;
-	l->user = user;
+	if ((l = lookup_new(host, user, e)) == NULL)
+		return -1;
 	if (pthread_create(&t, NULL, keyring_thread, l) != 0) {
-		secret_free(l->s);
-		free(l);
+		lookup_free(l);
 		return err_set(e, EX_OSERR, "keyring: cannot start a thread");
 	}
 	rc = keyring_wait(l, s, &gave_up, e);
 	if (!gave_up) {
 		pthread_join(t, NULL);
-		secret_free(l->s);
-		free(l);
+		lookup_free(l);
 	} else {
-		pthread_detach(t);
+		pthread_detach(t);	/* it frees l when it is done */
 	}
 	return rc;
 }

@@ -123,7 +123,8 @@ deliver(const struct deliver_req *r, struct err *e)
 		if (c != NULL)
 			break;
 		log_debug("%s", cerr.msg);
-		if (cerr.ex != EX_TEMPFAIL)
+		/* another port helps a refused connection, not the resolver */
+		if (cerr.ex != EX_TEMPFAIL || (cerr.flags & ERR_RESOLVE))
 			break;
 	}
 	if (c == NULL) {

@@ -24,7 +24,7 @@ struct deliver_req {
 	bool			 eightbit;
 	int			 spool_fd;
 	size_t			 size;
-	const struct secret	*pw;		/* NULL: none */
+	struct secret		*pw;		/* NULL: none; wiped by AUTH */
 	const char		*ehlo_name;	/* NULL: [local address] */
 };
 

@@ -16,6 +16,7 @@
 
 /* flags */
 #define ERR_DUP_RISK	0x1	/* failed after the final dot was sent */
+#define ERR_RESOLVE	0x2	/* the host name could not be resolved */
 
 struct reply;
 

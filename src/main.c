@@ -182,8 +182,10 @@ job_message(struct job *j, struct err *e)
 	mo.read_rcpts = j->o.read_rcpts;
 	mo.sender = j->sender[0] != '\0' ? j->sender : NULL;
 	mo.fullname = j->o.fullname;
+	/* the sender's domain: after its last '@' (a quoted local part
+	 * may hold one too) */
 	mo.domain = j->domain[0] != '\0' ? j->domain :
-	    strchr(j->sender, '@') != NULL ? strchr(j->sender, '@') + 1 :
+	    strrchr(j->sender, '@') != NULL ? strrchr(j->sender, '@') + 1 :
 	    "localhost.invalid";
 	mo.now = time(NULL);
 	if ((j->spool = spool_open(NULL, e)) == -1)
@@ -232,7 +234,13 @@ job_run(struct job *j, struct err *e)
 
 	if (cfg_load(j->o.config, &j->cfg, e) == -1)
 		return -1;
-	j->a = cfg_pick(&j->cfg, j->o.account, j->o.from, e);
+	/* pick the account by the sender as it will be on the wire */
+	if (j->o.from != NULL && strchr(j->o.from, '@') != NULL &&
+	    addr_check(j->o.from, true, j->sender, &j->utf8, EX_USAGE,
+	    e) == -1)
+		return -1;
+	j->a = cfg_pick(&j->cfg, j->o.account, j->sender[0] != '\0' ?
+	    j->sender : NULL, e);
 	if (j->a == NULL || job_sender(j, e) == -1 || job_domain(j, e) == -1)
 		return -1;
 	j->rcpts = calloc(MSG_MAX_RCPTS, sizeof(*j->rcpts));
@@ -261,6 +269,18 @@ job_free(struct job *j)
 	cfg_free(&j->cfg);
 	if (j->spool != -1)
 		close(j->spool);
+}
+
+/* What the caller should know beyond the failure itself. */
+static const char *
+err_hint(const struct err *e)
+{
+	if (e->ex != EX_TEMPFAIL)
+		return "";
+	if (e->flags & ERR_DUP_RISK)
+		return " (not queued; the server may have received it, so a "
+		    "retry can deliver a duplicate)";
+	return " (not delivered, not queued: try again later)";
 }
 
 int
@@ -294,7 +314,7 @@ main(int argc, char **argv)
 	}
 	job_free(&j);
 	if (err_is_set(&e)) {
-		fprintf(stderr, "outpost: %s\n", e.msg);
+		fprintf(stderr, "outpost: %s%s\n", e.msg, err_hint(&e));
 		return e.ex;
 	}
 	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;

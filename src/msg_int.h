@@ -2,7 +2,9 @@
  * msg_int.h - private to msg.c and msg_hdr.c: the state they share.
  *
  * msg.c owns struct msg_ctx: it reads the input into line[], collects the
- * header block into hbuf and writes the spool through msg_put().
+ * header block into hbuf (CRLF line ends, no other CR or LF, lines not
+ * yet folded: they may exceed MSG_LINE_MAX) and writes the spool through
+ * msg_put().
  * msg_hdr.c rewrites the collected header block into the spool
  * (msg_header_write) and checks the options it uses for the fields it
  * adds (msg_check_opts).  Nothing here is part of the API of msg.h.
@@ -27,6 +29,8 @@ struct msg_ctx {
 	size_t		 in_len;
 	size_t		 in_total;	/* bytes read */
 	bool		 in_eof;
+	bool		 in_hdr;	/* reading the header block */
+	size_t		 crs;		/* lone CRs still due as spaces */
 	int		 out_fd;
 	size_t		 out_len;
 	size_t		 out_total;	/* bytes written */
@@ -46,12 +50,13 @@ struct msg_ctx {
 /* msg.c: append n bytes to the spool (buffered); notes 8-bit bytes. */
 int	msg_put(struct msg_ctx *, const char *, size_t);
 
-/* msg_hdr.c: -F and the Message-ID domain are safe in a header line. */
+/* msg_hdr.c: -F is safe in a header line (the domain: when used). */
 int	msg_check_opts(const struct msg_opts *, struct err *);
 /*
- * msg_hdr.c: write hbuf to the spool without the stripped fields, with
- * -t collect the recipients, add the missing Date/Message-ID/From and
- * the empty line that ends the header block.
+ * msg_hdr.c: write hbuf to the spool without the stripped fields, lines
+ * over MSG_LINE_MAX folded, with -t collect the recipients (from the
+ * lines as read), add the missing Date/Message-ID/From and the empty
+ * line that ends the header block.
  */
 int	msg_header_write(struct msg_ctx *);
 

@@ -32,7 +32,7 @@ struct smtp_params {
 	struct tls_opts	 tls_opts;
 	enum sasl_want	 auth;
 	const char	*user;
-	const char	*password;	/* NULL: none */
+	char		*password;	/* NULL: none; wiped after AUTH */
 	int		 timeout;	/* seconds, each phase */
 	const char	*sender;	/* "" for the null sender */
 	char * const	*rcpts;

@@ -149,8 +149,9 @@ smtp_st_mail(struct smtp_session *s, struct err *e)
 				return SMTP_ST_DONE;
 			mail_note(s, i, &m);
 		}
-		if (group == 1 && (err_is_set(&m.mail) ||
-		    err_is_set(&m.perm) || err_is_set(&m.temp)))
+		/* a refusal decides: send no further group (nor DATA) */
+		if (err_is_set(&m.mail) || err_is_set(&m.perm) ||
+		    err_is_set(&m.temp))
 			break;
 	}
 	mail_verdict(&m, e);

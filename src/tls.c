@@ -12,15 +12,20 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "tls.h"
+
+#define TLS_KEY_MAX	(64 * 1024)	/* a client key file */
 
 /* Appended to the system policy: TLS >= 1.2, no weak DH (protocol.md 3.3) */
 #define TLS_PRIORITY_APPEND \
@@ -93,6 +98,73 @@ is_ip_literal(const char *host)
 	    inet_pton(AF_INET6, host, buf) == 1;
 }
 
+/*
+ * Read the client key through an fd that passes the config file's rules
+ * (protocol.md 3.5, 5.5): a regular file owned by us or root, private.
+ */
+static int
+tls_key_read(const char *path, unsigned char *buf, size_t *len,
+    struct err *e)
+{
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return err_sys(e, EX_CONFIG, "TLS client key %s", path);
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return err_set(e, EX_CONFIG, "TLS client key %s is not a "
+		    "regular file", path);
+	}
+	if ((st.st_uid != geteuid() && st.st_uid != 0) ||
+	    (st.st_mode & 077) != 0) {
+		close(fd);
+		return err_set(e, EX_CONFIG, "TLS client key %s must be "
+		    "yours and private (chmod 600 %s)", path, path);
+	}
+	*len = 0;
+	while (*len < TLS_KEY_MAX &&
+	    (n = read(fd, buf + *len, TLS_KEY_MAX - *len)) > 0)
+		*len += (size_t)n;
+	close(fd);
+	if (*len == TLS_KEY_MAX)
+		return err_set(e, EX_CONFIG, "TLS client key %s is larger "
+		    "than %d bytes", path, TLS_KEY_MAX);
+	return 0;
+}
+
+static int
+tls_client_cert(struct tls_state *t, const struct tls_opts *o,
+    struct err *e)
+{
+	gnutls_datum_t cert = { NULL, 0 }, key;
+	unsigned char *buf;
+	size_t len = 0;
+	int rc;
+
+	if ((buf = malloc(TLS_KEY_MAX)) == NULL)
+		return err_sys(e, EX_OSERR, "out of memory");
+	rc = tls_key_read(o->key_file, buf, &len, e);
+	if (rc == 0 && (rc = gnutls_load_file(o->cert_file, &cert)) < 0)
+		rc = err_set(e, EX_CONFIG, "TLS client certificate %s: %s",
+		    o->cert_file, gnutls_strerror(rc));
+	if (rc == 0) {
+		key.data = buf;
+		key.size = (unsigned)len;
+		rc = gnutls_certificate_set_x509_key_mem2(t->cred, &cert,
+		    &key, GNUTLS_X509_FMT_PEM, NULL, 0);
+		if (rc < 0)
+			rc = err_set(e, EX_CONFIG, "TLS client certificate "
+			    "%s: %s", o->cert_file, gnutls_strerror(rc));
+	}
+	gnutls_free(cert.data);
+	explicit_bzero(buf, TLS_KEY_MAX);
+	free(buf);
+	return rc < 0 ? -1 : 0;
+}
+
 static int
 tls_cred(struct tls_state *t, const struct tls_opts *o, struct err *e)
 {
@@ -110,13 +182,8 @@ tls_cred(struct tls_state *t, const struct tls_opts *o, struct err *e)
 		    "in %s%s%s", o->trust_file != NULL ? o->trust_file :
 		    "the system store", rc < 0 ? ": " : "",
 		    rc < 0 ? gnutls_strerror(rc) : "");
-	if (o->cert_file != NULL) {
-		rc = gnutls_certificate_set_x509_key_file2(t->cred,
-		    o->cert_file, o->key_file, GNUTLS_X509_FMT_PEM, NULL, 0);
-		if (rc < 0)
-			return err_set(e, EX_CONFIG, "TLS: client certificate "
-			    "%s: %s", o->cert_file, gnutls_strerror(rc));
-	}
+	if (o->cert_file != NULL)
+		return tls_client_cert(t, o, e);
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #   wronghost.pem wronghost.key   CN and SAN wrong.example only
 #   selfsigned.pem selfsigned.key right names, self-signed (not the CA)
 #   client.pem client.key         client certificate, CN alice@example.com
+#   client-0644.key-open          the same key, mode 0644 (must be refused)
 # Private keys are mode 0600 and are never committed (tests/pki is build
 # output, removed by make clean).  Without openssl it writes DIR/NO-OPENSSL
 # and exits 0: the TLS cases then skip.
@@ -115,6 +116,9 @@ fi
 rm -rf newcerts index.txt* serial* ./*.csr ./*.ext ca.cnf
 chmod 0600 ./*.key
 chmod 0644 ./*.pem
+# a world-readable copy of the client key, for the "key must be private" case
+cp client.key client-0644.key-open
+chmod 0644 client-0644.key-open
 cd - >/dev/null
 rm -rf "$dir"
 mv "$tmp" "$dir"
