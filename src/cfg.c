@@ -8,7 +8,9 @@
  * resolved over [defaults] through the key table.  Secrets are wiped
  * before free.  Opening and checking the file is cfg_file.c.
  * Invariants: after cfg_parse_stream() returns 0 every account has a host
- * and a resolved tls and auth; after -1 the config is empty.
+ * and a resolved tls and auth, and cfg->accounts is followed by one flag
+ * per account telling whether it wrote from itself (cfg_own_from); after
+ * -1 the config is empty.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -125,7 +127,7 @@ cfg_section_line(struct cfg_ctx *c, const char *line)
 	size_t len;
 
 	if ((end = strchr(line, ']')) == NULL)
-		return 0;	/* inih reports the syntax error */
+		return cfg_fail(c, "missing ']' in section line");
 	for (p = end + 1; isspace((unsigned char)*p); p++)
 		continue;
 	if (*p != '\0' && *p != ';' && *p != '#')
@@ -384,6 +386,18 @@ cfg_merge(const struct cfg_ctx *c, const struct cfg_section *s,
 	    s->v[K_AUTH].s != NULL || c->sec[0].v[K_AUTH].s != NULL, e);
 }
 
+/*
+ * Whether each account wrote from itself (not inherited from [defaults]):
+ * struct account has no field for it, so cfg_resolve() keeps naccounts
+ * flags right after the accounts, in the same allocation.  Only for a
+ * config that cfg_parse_stream() filled and that has accounts.
+ */
+static bool *
+cfg_own_from(const struct config *cfg)
+{
+	return (bool *)(void *)(cfg->accounts + cfg->naccounts);
+}
+
 static int
 cfg_resolve(const struct cfg_ctx *c, struct config *cfg, struct err *e)
 {
@@ -400,7 +414,9 @@ cfg_resolve(const struct cfg_ctx *c, struct config *cfg, struct err *e)
 	if (c->nsec == 1)
 		return err_set(e, EX_CONFIG, "%s: no account (add a section "
 		    "such as [work] with host = ...)", c->file);
-	cfg->accounts = calloc(c->nsec - 1, sizeof(*cfg->accounts));
+	/* the accounts, then one own-from flag each (cfg_own_from) */
+	cfg->accounts = calloc(c->nsec - 1, sizeof(*cfg->accounts) +
+	    sizeof(bool));
 	if (cfg->accounts == NULL)
 		return err_sys(e, EX_OSERR, "calloc");
 	for (i = 1; i < c->nsec; i++) {
@@ -408,6 +424,8 @@ cfg_resolve(const struct cfg_ctx *c, struct config *cfg, struct err *e)
 		if (cfg_merge(c, &c->sec[i], &cfg->accounts[i - 1], e) == -1)
 			return -1;
 	}
+	for (i = 1; i < c->nsec; i++)
+		cfg_own_from(cfg)[i - 1] = c->sec[i].v[K_FROM].s != NULL;
 	if (dv->s == NULL)
 		return 0;
 	if (cfg_find(c, dv->s) < 1)
@@ -475,10 +493,40 @@ cfg_parse_stream(FILE *fp, const char *name, struct config *cfg,
 	return r;
 }
 
+/*
+ * The account whose own from (never one inherited from [defaults]) equals
+ * sender, ignoring case; of several, the [defaults] account if it is one
+ * of them, else the first in file order.  NULL if none.
+ */
+static const struct account *
+cfg_pick_from(const struct config *cfg, const char *sender)
+{
+	const struct account *a, *first = NULL;
+	const bool *own;
+	size_t i;
+
+	if (cfg->naccounts == 0)
+		return NULL;
+	own = cfg_own_from(cfg);
+	for (i = 0; i < cfg->naccounts; i++) {
+		a = &cfg->accounts[i];
+		if (!own[i] || a->from == NULL ||
+		    strcasecmp(a->from, sender) != 0)
+			continue;
+		if (cfg->default_account != NULL &&
+		    strcmp(a->name, cfg->default_account) == 0)
+			return a;
+		if (first == NULL)
+			first = a;
+	}
+	return first;
+}
+
 const struct account *
 cfg_pick(const struct config *cfg, const char *name, const char *sender,
     struct err *e)
 {
+	const struct account *a;
 	size_t i;
 
 	if (name != NULL) {
@@ -489,11 +537,8 @@ cfg_pick(const struct config *cfg, const char *name, const char *sender,
 		    CFG_SHOW, name);
 		return NULL;
 	}
-	if (sender != NULL)
-		for (i = 0; i < cfg->naccounts; i++)
-			if (cfg->accounts[i].from != NULL &&
-			    strcasecmp(cfg->accounts[i].from, sender) == 0)
-				return &cfg->accounts[i];
+	if (sender != NULL && (a = cfg_pick_from(cfg, sender)) != NULL)
+		return a;
 	if (cfg->default_account != NULL)
 		return cfg_pick(cfg, cfg->default_account, NULL, e);
 	if (cfg->naccounts == 1)

@@ -11,8 +11,12 @@
  * where inih cannot be told to keep " ;" in a value, lines that it would
  * cut (protocol.md 8.3); cfg_ini_knobs() sets inih's runtime knobs where
  * they exist.  Parsing and resolving the values is cfg.c.
- * Invariants: the reader returns no line after the first error; a file
- * that holds a password is owned by the euid (or root) and private.
+ * Invariants: the reader returns no line after the first error; every
+ * file read is owned by the euid or root and not writable by group or
+ * others; one that holds password or passwordeval is owned by the euid
+ * (or root, for the system file) and private; the file's bytes pass only
+ * through our stdio buffer and inih's line buffer, both wiped after the
+ * parse.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -74,10 +78,21 @@ cfg_check_line(struct cfg_ctx *c, const char *line)
 	return 1;
 }
 
+/* The reader stops: wipe inih's line buffer, which held the last line. */
+static char *
+cfg_read_stop(char *str, int num)
+{
+	if (num > 0)
+		explicit_bzero(str, (size_t)num);
+	return NULL;
+}
+
 /*
  * The inih reader: one line per call, like fgets, with the checks above.
  * At most num - 2 bytes fit (plus '\n' and NUL); a longer line, a NUL
- * byte or an earlier error stops parsing (returns NULL).
+ * byte or an earlier error stops parsing (returns NULL).  str is inih's
+ * line buffer: it is wiped before each line and when reading stops, so no
+ * copy of a password line outlives the parse.
  */
 char *
 cfg_read_line(char *str, int num, void *stream)
@@ -87,7 +102,8 @@ cfg_read_line(char *str, int num, void *stream)
 	int ch = EOF;
 
 	if (c->errline != 0 || num < 3)
-		return NULL;
+		return cfg_read_stop(str, num);
+	explicit_bzero(str, (size_t)num);
 	max = (size_t)num - 2;
 	for (;;) {
 		if ((ch = getc(c->fp)) == EOF || ch == '\n')
@@ -95,22 +111,22 @@ cfg_read_line(char *str, int num, void *stream)
 		if (ch == '\0') {
 			c->lineno++;
 			cfg_fail(c, "NUL byte in line");
-			return NULL;
+			return cfg_read_stop(str, num);
 		}
 		if (len == max) {
 			c->lineno++;
 			cfg_fail(c, "line %d longer than %zu characters",
 			    c->lineno, max);
-			return NULL;
+			return cfg_read_stop(str, num);
 		}
 		str[len++] = (char)ch;
 	}
 	if (ferror(c->fp)) {
 		cfg_fail(c, "read error");
-		return NULL;
+		return cfg_read_stop(str, num);
 	}
 	if (ch == EOF && len == 0)
-		return NULL;
+		return cfg_read_stop(str, num);
 	str[len] = '\0';
 	c->lineno++;
 	if (c->lineno == 1 && len >= 3 && memcmp(str, "\xef\xbb\xbf", 3) == 0)
@@ -119,7 +135,7 @@ cfg_read_line(char *str, int num, void *stream)
 		skip++;
 	memmove(str, str + skip, len - skip + 1);
 	if (cfg_check_line(c, str) == 0)
-		return NULL;
+		return cfg_read_stop(str, num);
 	return str;
 }
 
@@ -133,66 +149,108 @@ cfg_ini_knobs(void)
 #endif
 }
 
-/* A file holding a password: owned by the euid (or root), private. */
+/*
+ * Every file, before it is read: it names the commands outpost runs as
+ * the caller (passwordeval) and where mail goes (host, tls_trust_file),
+ * so only the euid or root may own or write it.  A pipe from -C <(...)
+ * is the euid's anyway.
+ */
 static int
-cfg_check_fd(const struct stat *st, const char *path, bool sys,
+cfg_check_file(const struct stat *st, const char *path, bool sys,
+    struct err *e)
+{
+	struct stat dst;
+
+	if (!S_ISREG(st->st_mode) && !S_ISFIFO(st->st_mode))
+		return err_set(e, EX_CONFIG, "%s: not a regular file or pipe",
+		    path);
+	if (st->st_uid != geteuid() && st->st_uid != 0)
+		return err_set(e, EX_CONFIG, "%s must be owned by you or root, "
+		    "not uid %lu, who could make outpost run commands as you "
+		    "or send your mail elsewhere (use a copy that you own, "
+		    "mode 600)", path, (unsigned long)st->st_uid);
+	if ((st->st_mode & 022) != 0)
+		return err_set(e, EX_CONFIG, "%s must not be writable by group "
+		    "or others, who could make outpost run commands as you or "
+		    "send your mail elsewhere (chmod %s %s)", path,
+		    sys ? "go-w" : "600", path);
+	if (sys && stat(SYSCONFDIR, &dst) == 0 && (dst.st_mode & 002) != 0)
+		return err_set(e, EX_CONFIG, "%s: directory %s is "
+		    "world-writable", path, SYSCONFDIR);
+	return 0;
+}
+
+/*
+ * After parsing, a file holding password or passwordeval (a command line
+ * may carry a secret too): owned by the euid (or root for the system
+ * file) and private.
+ */
+static int
+cfg_check_secret(const struct stat *st, const char *path, bool sys,
     const struct config *cfg, struct err *e)
 {
+	const char *what = NULL;
 	size_t i;
 
 	for (i = 0; i < cfg->naccounts; i++)
 		if (cfg->accounts[i].password != NULL)
-			break;
-	if (i == cfg->naccounts)
+			what = "a password";
+		else if (cfg->accounts[i].passwordeval != NULL && what == NULL)
+			what = "passwordeval";
+	if (what == NULL)
 		return 0;
 	if (st->st_uid != geteuid() && !(sys && st->st_uid == 0))
-		return err_set(e, EX_CONFIG, "%s holds a password, so it must "
-		    "be owned by you", path);
+		return err_set(e, EX_CONFIG, "%s holds %s, so it must be owned "
+		    "by you (use a copy that you own, mode 600)", path, what);
 	if ((st->st_mode & 077) != 0)
-		return err_set(e, EX_CONFIG, "%s holds a password, so it must "
-		    "not be readable or writable by group or others (chmod 600 "
-		    "%s)", path, path);
+		return err_set(e, EX_CONFIG, "%s holds %s, so it must not be "
+		    "readable or writable by group or others (chmod 600 %s)",
+		    path, what, path);
 	return 0;
+}
+
+int
+cfg_parse_private(FILE *fp, char *buf, size_t size, const char *name,
+    struct config *cfg, struct err *e)
+{
+	int r;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (setvbuf(fp, buf, _IOFBF, size) != 0)
+		r = err_set(e, EX_OSERR, "%s: cannot set a read buffer", name);
+	else
+		r = cfg_parse_stream(fp, name, cfg, e);
+	fclose(fp);
+	explicit_bzero(buf, size);
+	return r;
 }
 
 static int
 cfg_load_fd(int fd, const char *path, struct config *cfg, struct err *e)
 {
-	struct stat st, dst;
+	char iobuf[CFG_IOBUF];
+	struct stat st;
 	FILE *fp;
 	bool sys = strcmp(path, CFG_SYSTEM_FILE) == 0;
 	int r;
 
-	if (fstat(fd, &st) == -1) {
-		err_sys(e, EX_CONFIG, "%s", path);
-		close(fd);
-		return -1;
-	}
-	r = 0;
-	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
-		r = err_set(e, EX_CONFIG, "%s: not a regular file or pipe",
-		    path);
-	else if (sys && st.st_uid != 0 && st.st_uid != geteuid())
-		r = err_set(e, EX_CONFIG, "%s must be owned by root", path);
-	else if (sys && (st.st_mode & 022) != 0)
-		r = err_set(e, EX_CONFIG, "%s must not be writable by group or "
-		    "others (chmod go-w %s)", path, path);
-	else if (sys && stat(SYSCONFDIR, &dst) == 0 && (dst.st_mode & 002))
-		r = err_set(e, EX_CONFIG, "%s: directory %s is world-writable",
-		    path, SYSCONFDIR);
+	if (fstat(fd, &st) == -1)
+		r = err_sys(e, EX_CONFIG, "%s", path);
+	else
+		r = cfg_check_file(&st, path, sys, e);
 	if (r == -1 || (fp = fdopen(fd, "r")) == NULL) {
 		if (r == 0)
 			err_sys(e, EX_OSERR, "%s", path);
 		close(fd);
 		return -1;
 	}
-	r = cfg_parse_stream(fp, path, cfg, e);
-	fclose(fp);
-	if (r == 0 && cfg_check_fd(&st, path, sys, cfg, e) == -1) {
+	if (cfg_parse_private(fp, iobuf, sizeof(iobuf), path, cfg, e) == -1)
+		return -1;
+	if (cfg_check_secret(&st, path, sys, cfg, e) == -1) {
 		cfg_free(cfg);
 		return -1;
 	}
-	return r;
+	return 0;
 }
 
 /* $XDG_CONFIG_HOME/outpost/config, else ~/.config/outpost/config. */

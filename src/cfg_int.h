@@ -5,8 +5,10 @@
  * cfg_ctx), reports errors (cfg_fail) and registers "[name]" lines
  * (cfg_section_line).  cfg_file.c owns getting the bytes safely from the
  * file to inih: it feeds inih through cfg_read_line(), which counts lines
- * in c->lineno and stops at the first error, and sets inih's runtime knobs
- * (cfg_ini_knobs).  Nothing here is part of the API of cfg.h.
+ * in c->lineno, stops at the first error and wipes inih's line buffer,
+ * sets inih's runtime knobs (cfg_ini_knobs) and parses through a stdio
+ * buffer of ours that it wipes (cfg_parse_private).  Nothing here is part
+ * of the API of cfg.h.
  */
 #ifndef OUTPOST_CFG_INT_H
 #define OUTPOST_CFG_INT_H
@@ -15,6 +17,8 @@
 
 #include "cfg.h"
 #include "err.h"
+
+#define CFG_IOBUF	4096	/* the stdio buffer of cfg_parse_private */
 
 enum cfg_key {
 	K_ACCOUNT, K_HOST, K_PORT, K_TLS, K_TRUST, K_CERT, K_KEY, K_AUTH,
@@ -54,5 +58,11 @@ int	cfg_section_line(struct cfg_ctx *, const char *line);
 char	*cfg_read_line(char *str, int num, void *stream);
 /* cfg_file.c: set inih's runtime knobs where this inih has them. */
 void	cfg_ini_knobs(void);
+/*
+ * cfg_file.c: cfg_parse_stream() on fp, fresh, through buf (size bytes,
+ * CFG_IOBUF) as its stdio buffer; closes fp, then wipes buf.
+ */
+int	cfg_parse_private(FILE *fp, char *buf, size_t size, const char *name,
+	    struct config *, struct err *);
 
 #endif

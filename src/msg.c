@@ -3,9 +3,10 @@
  *
  * Owns struct msg_ctx (msg_int.h) and msg_read(): reading the message,
  * line-end normalisation, the end-of-input rule ("." line unless -i),
- * collecting the header block, splitting of over-long lines and the
+ * collecting the header block, splitting of over-long body lines and the
  * buffered spool writes (msg_put).  The header fixes (removed fields, -t
- * recipients, added Date/Message-ID/From) are msg_hdr.c.
+ * recipients, added Date/Message-ID/From, folding of over-long header
+ * lines) are msg_hdr.c.
  *
  * Invariants: the spool receives only CRLF line ends and no line longer
  * than MSG_LINE_MAX octets; it always ends with CRLF; the header block
@@ -13,12 +14,22 @@
  * body streams through fixed buffers.
  *
  * Input lines come as segments of at most MSG_LINE_MAX bytes; a line end
- * (LF, CRLF or a lone CR) or EOF closes the line.  A longer line yields
- * several segments: in the body each one is followed by CRLF, in the
- * header the next one is folded (CRLF SP, so a segment is one byte
- * shorter there).  The header ends at the empty line, at EOF, at "." or
- * at the first line that is neither a field nor a continuation; such a
- * line starts the body and an empty line is put before it.
+ * or EOF closes the line.  Line ends differ by part:
+ *  - body: LF, CR LF or a lone CR (which becomes CRLF, the policy for
+ *    bare CRs).
+ *  - header block: LF, or a run of CRs followed by LF or by EOF.  A lone
+ *    CR (a run of CRs followed by anything else) is no line end: each CR
+ *    becomes a space.  sendmail and Postfix treat a lone CR as data, so
+ *    "Subject: x\rBcc: y" stays one Subject line here too (callers that
+ *    filter only LF rely on that), and CR CR LF is one line end, not a
+ *    line plus an empty one.  The line that ends the header block
+ *    without an empty line before it was read under this rule too.
+ * A longer line yields several segments: in the body each one is
+ * followed by CRLF; in the header they are joined again in hbuf and
+ * msg_hdr.c folds the line on output.  The header ends at the empty
+ * line, at EOF, at "." or at the first line that is neither a field nor
+ * a continuation; such a line starts the body and an empty line is put
+ * before it.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -84,6 +95,35 @@ msg_eol(struct msg_ctx *c)
 }
 
 /*
+ * In the header block, at a CR: take the run of CRs.  Followed by LF
+ * (taken too) or EOF it is the line end: 1.  Else each CR is due as a
+ * space (c->crs): 0.
+ */
+static int
+msg_cr_run(struct msg_ctx *c)
+{
+	size_t n = 0;
+	int r;
+
+	for (;;) {
+		if ((r = msg_fill(c)) == -1)
+			return -1;
+		if (r == 0 || c->in_buf[c->in_pos] != '\r')
+			break;
+		c->in_pos++;
+		n++;
+	}
+	if (r == 1 && c->in_buf[c->in_pos] != '\n') {
+		c->crs = n;
+		return 0;
+	}
+	if (r == 1)
+		c->in_pos++;
+	c->ended = true;
+	return 1;
+}
+
+/*
  * Next segment of a line, at most cap bytes, into line[].  A line end
  * right after cap bytes still closes this segment's line.  1: a segment
  * (c->ended tells whether the line is complete); 0: EOF at a line start.
@@ -98,6 +138,10 @@ msg_segment(struct msg_ctx *c, size_t cap)
 	c->llen = 0;
 	c->ended = false;
 	for (;;) {
+		for (; c->crs > 0 && c->llen < cap; c->crs--)
+			c->line[c->llen++] = ' ';
+		if (c->crs > 0)
+			return 1;		/* full, the line goes on */
 		if ((r = msg_fill(c)) == -1)
 			return -1;
 		if (r == 0) {
@@ -106,7 +150,14 @@ msg_segment(struct msg_ctx *c, size_t cap)
 		}
 		p = c->in_buf + c->in_pos;
 		avail = c->in_len - c->in_pos;
-		if (c->llen == cap && *p != '\n' && *p != '\r')
+		if (*p == '\r' && c->in_hdr) {
+			if ((r = msg_cr_run(c)) != 0)
+				return r;
+			continue;
+		}
+		if (*p == '\n' || *p == '\r')
+			return msg_eol(c);
+		if (c->llen == cap)
 			return 1;
 		n = avail < cap - c->llen ? avail : cap - c->llen;
 		for (i = 0; i < n && p[i] != '\n' && p[i] != '\r'; i++)
@@ -114,8 +165,6 @@ msg_segment(struct msg_ctx *c, size_t cap)
 		memcpy(c->line + c->llen, p, i);
 		c->llen += i;
 		c->in_pos += i;
-		if (i < avail && (p[i] == '\n' || p[i] == '\r'))
-			return msg_eol(c);
 	}
 }
 
@@ -199,9 +248,9 @@ msg_header_read(struct msg_ctx *c)
 	bool bol = true;
 	int r;
 
+	c->in_hdr = true;
 	for (;;) {
-		r = msg_segment(c, bol ? MSG_LINE_MAX : MSG_LINE_MAX - 1);
-		if (r == -1)
+		if ((r = msg_segment(c, MSG_LINE_MAX)) == -1)
 			return -1;
 		if (r == 0 || (bol && msg_is_dot(c))) {
 			c->stop = true;
@@ -215,13 +264,12 @@ msg_header_read(struct msg_ctx *c)
 		}
 		if (bol && !c->ended)
 			c->info->split_lines++;
-		if (!bol && msg_hadd(c, "\r\n ", 3) == -1)
-			return -1;
 		if (msg_hadd(c, c->line, c->llen) == -1 ||
 		    (c->ended && msg_hadd(c, "\r\n", 2) == -1))
 			return -1;
 		bol = c->ended;
 	}
+	c->in_hdr = false;
 	if (c->in_total == 0 || (c->stop && c->hlen == 0))
 		return err_set(c->e, EX_DATAERR, "empty message");
 	return 0;

@@ -4,11 +4,22 @@
  * Owns the header fixes: Bcc/Resent-Bcc/Return-Path removed; Date,
  * Message-ID and From added when missing (in that order); -t recipients
  * from To/Cc/Bcc, or from the topmost Resent- block when there is one;
- * msg_date() and the checks of -F and the Message-ID domain.  Works on
- * the block that msg.c collected in c->hbuf and writes with msg_put().
+ * folding of lines over MSG_LINE_MAX; msg_date() and the checks of -F
+ * and of the Message-ID domain (only when a Message-ID is added).  Works
+ * on the block that msg.c collected in c->hbuf and writes with msg_put().
+ *
+ * Folding (RFC 5322 2.2.3) of a line over MSG_LINE_MAX octets: CRLF goes
+ * before the last SP or HTAB within the limit, so that WSP starts the
+ * continuation and unfolding gives the line back; without one, CRLF SP
+ * goes after the last ',' (address lists stay intact); only a line with
+ * neither is split at the limit (backing off to a UTF-8 character start)
+ * with CRLF SP.  A fold never comes before the first non-WSP byte of the
+ * field body or of the continuation line.  The -t recipients come from
+ * hbuf, the lines as read, so folding never changes them.
  *
  * Invariants: header lines we generate are single ASCII lines built from
- * checked pieces only; each -t recipient passed addr_check().
+ * checked pieces only; each -t recipient passed addr_check(); no header
+ * line in the spool exceeds MSG_LINE_MAX octets.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -151,6 +162,83 @@ msg_has_resent_rcpt(const struct msg_ctx *c)
 }
 
 /*
+ * Where to fold s[start..n) (longer than lim) so that the first line is
+ * at most lim octets; from: no fold before a non-WSP byte at or after it.
+ * Returns the offset of the next line; *sp: insert SP after the CRLF.
+ */
+static size_t
+msg_fold_at(const char *s, size_t start, size_t lim, size_t from,
+    bool *sp)
+{
+	size_t i, end = start + lim, wsp = 0, comma = 0;
+	bool seen = false;
+
+	for (i = from > start ? from : start; i <= end; i++) {
+		if (s[i] == ' ' || s[i] == '\t') {
+			if (seen)
+				wsp = i;
+			continue;
+		}
+		seen = true;
+		if (s[i] == ',' && i < end)
+			comma = i + 1;
+	}
+	*sp = wsp == 0;
+	if (wsp != 0)
+		return wsp;
+	if (comma != 0)
+		return comma;
+	for (i = end; i > start + 1 && i + 3 > end &&
+	    ((unsigned char)s[i] & 0xc0) == 0x80; i--)
+		continue;
+	return ((unsigned char)s[i] & 0xc0) == 0x80 ? end : i;
+}
+
+/* Put s[0..n), a line without its end, folded; body: see msg_fold_at. */
+static int
+msg_put_folded(struct msg_ctx *c, const char *s, size_t n, size_t body)
+{
+	size_t start = 0, lim = MSG_LINE_MAX, next;
+	bool sp;
+
+	while (n - start > lim) {
+		next = msg_fold_at(s, start, lim, body, &sp);
+		if (msg_put(c, s + start, next - start) == -1 ||
+		    msg_put(c, sp ? "\r\n " : "\r\n", sp ? 3 : 2) == -1)
+			return -1;
+		start = next;
+		lim = sp ? MSG_LINE_MAX - 1 : MSG_LINE_MAX;
+		body = 0;
+	}
+	return msg_put(c, s + start, n - start);
+}
+
+/* Put a field (or a raw line) of hbuf, each of its lines folded. */
+static int
+msg_put_field(struct msg_ctx *c, const struct hdr_field *f)
+{
+	const char *p = f->raw, *end = f->raw + f->rawlen, *q;
+	size_t body, len, n;
+
+	body = f->value != NULL ? (size_t)(f->value - f->raw) : 0;
+	while (p < end) {
+		q = memchr(p, '\n', (size_t)(end - p));
+		len = q != NULL ? (size_t)(q - p) + 1 : (size_t)(end - p);
+		n = len;
+		if (n > 0 && p[n - 1] == '\n')
+			n--;
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (msg_put_folded(c, p, n, body) == -1 ||
+		    msg_put(c, p + n, len - n) == -1)
+			return -1;
+		body = 0;
+		p += len;
+	}
+	return 0;
+}
+
+/*
  * Copy the kept fields, note which of Date/Message-ID/From exist (the
  * MSG_HF_* bits in *seen) and, with -t, collect the recipients.
  */
@@ -178,8 +266,7 @@ msg_header_copy(struct msg_ctx *c, unsigned *seen)
 		if (want && addr_parse_list(f.value, f.valuelen, msg_rcpt_add,
 		    c, c->e) == -1)
 			return -1;
-		if ((fl & MSG_HF_STRIP) == 0 &&
-		    msg_put(c, f.raw, f.rawlen) == -1)
+		if ((fl & MSG_HF_STRIP) == 0 && msg_put_field(c, &f) == -1)
 			return -1;
 	}
 	return 0;
@@ -243,7 +330,7 @@ msg_random_hex(char *out, struct err *e)
 	return 0;
 }
 
-/* -F and the Message-ID domain: never let a control byte near a header. */
+/* -F: never let a control byte near a header. */
 int
 msg_check_opts(const struct msg_opts *o, struct err *e)
 {
@@ -256,10 +343,19 @@ msg_check_opts(const struct msg_opts *o, struct err *e)
 		if (*p < 0x20 || *p == 0x7f)
 			return err_set(e, EX_USAGE,
 			    "control character in the full name");
-	if (o->domain != NULL && (o->domain[0] == '\0' ||
-	    strlen(o->domain) > MSG_DOMAIN_MAX))
+	return 0;
+}
+
+/* The Message-ID domain, checked only when a Message-ID is added. */
+static int
+msg_check_domain(const char *domain, struct err *e)
+{
+	const unsigned char *p;
+
+	if (domain != NULL && (domain[0] == '\0' ||
+	    strlen(domain) > MSG_DOMAIN_MAX))
 		return err_set(e, EX_USAGE, "bad domain for Message-ID");
-	for (p = (const void *)o->domain; p != NULL && *p != '\0'; p++)
+	for (p = (const void *)domain; p != NULL && *p != '\0'; p++)
 		if (*p <= 0x20 || *p >= 0x7f ||
 		    strchr("<>@\"\\(),;", *p) != NULL)
 			return err_set(e, EX_USAGE,
@@ -336,7 +432,8 @@ msg_header_add(struct msg_ctx *c, unsigned seen)
 		c->info->added_date = true;
 	}
 	if ((seen & MSG_HF_MSGID) == 0) {
-		if (msg_random_hex(tmp, c->e) == -1)
+		if (msg_check_domain(o->domain, c->e) == -1 ||
+		    msg_random_hex(tmp, c->e) == -1)
 			return -1;
 		snprintf(line, sizeof(line), "Message-ID: <%s@%s>\r\n", tmp,
 		    o->domain != NULL ? o->domain : "localhost");

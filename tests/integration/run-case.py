@@ -45,6 +45,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import keyring  # noqa: E402  (tests/integration/keyring.py)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SECTIONS = ("server", "config", "client", "expect")
 DEFAULT_USER = "alice@example.com"
@@ -203,6 +206,11 @@ class Runner:
     def preflight(self):
         if not os.access(self.binary, os.X_OK):
             raise Skip("outpost not built")
+        if any(s.split()[0] == "keyring-store"
+               for _, s in self.case.sec["client"]):
+            tool = keyring.missing_tool()
+            if tool is not None:
+                raise Skip("no %s for a test keyring" % tool)
         mode, host = self.case.listener()
         needs_pki = mode != "plain" or any(
             "@PKI@" in s for sec in ("config", "client")
@@ -337,6 +345,7 @@ class Runner:
         self.use_config = True
         self.argv0 = None
         self.close_fds = []
+        self.keyring_items = []
         self.config_fd = None
         stdin, gen = b"", None
         for _, s in self.case.sec["client"]:
@@ -362,6 +371,10 @@ class Runner:
                 self.config_fd = int(rest)
             elif word == "no-config":
                 self.use_config = False
+            elif word == "keyring-store":
+                h, u, pw = rest.split(" ", 2)
+                self.keyring_items.append((h, u, unquote_cfg(pw)))
+                self.passwords.append(unquote_cfg(pw))
             elif word == "close-fd":
                 self.close_fds.append(int(rest))
             elif word == "argv0":
@@ -389,6 +402,13 @@ class Runner:
                    XDG_STATE_HOME=home + "/.local/state",
                    XDG_CACHE_HOME=home + "/.cache",
                    TMPDIR=os.path.join(self.work, "tmp"), LC_ALL="C")
+        if self.keyring_items:
+            self.keyring = keyring.Keyring(self.work)
+            self.keyring.start()
+            for item in self.keyring_items:
+                self.keyring.store(*item)
+            for k in ("DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"):
+                env[k] = self.keyring.env[k]
         env.update(self.env_add)
         for k in self.env_del:
             env.pop(k, None)
@@ -494,6 +514,7 @@ class Runner:
     # ---- the run ---------------------------------------------------------
     def run(self):
         self.preflight()
+        self.keyring = None
         base = os.path.join(self.build, "tests", "work")
         os.makedirs(base, exist_ok=True)
         self.work = tempfile.mkdtemp(prefix=self.case.name + ".", dir=base)
@@ -508,6 +529,8 @@ class Runner:
             self.run_outpost()
         finally:
             self.stop_server()
+            if self.keyring is not None:
+                self.keyring.stop()
         self.events = self.load_events()
         self.private = self.load_events("private.jsonl")
         self.check()
