@@ -8,9 +8,7 @@
  * resolved over [defaults] through the key table.  Secrets are wiped
  * before free.  Opening and checking the file is cfg_file.c.
  * Invariants: after cfg_parse_stream() returns 0 every account has a host
- * and a resolved tls and auth, and cfg->accounts is followed by one flag
- * per account telling whether it wrote from itself (cfg_own_from); after
- * -1 the config is empty.
+ * and a resolved tls and auth; after -1 the config is empty.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -386,18 +384,6 @@ cfg_merge(const struct cfg_ctx *c, const struct cfg_section *s,
 	    s->v[K_AUTH].s != NULL || c->sec[0].v[K_AUTH].s != NULL, e);
 }
 
-/*
- * Whether each account wrote from itself (not inherited from [defaults]):
- * struct account has no field for it, so cfg_resolve() keeps naccounts
- * flags right after the accounts, in the same allocation.  Only for a
- * config that cfg_parse_stream() filled and that has accounts.
- */
-static bool *
-cfg_own_from(const struct config *cfg)
-{
-	return (bool *)(void *)(cfg->accounts + cfg->naccounts);
-}
-
 static int
 cfg_resolve(const struct cfg_ctx *c, struct config *cfg, struct err *e)
 {
@@ -414,9 +400,7 @@ cfg_resolve(const struct cfg_ctx *c, struct config *cfg, struct err *e)
 	if (c->nsec == 1)
 		return err_set(e, EX_CONFIG, "%s: no account (add a section "
 		    "such as [work] with host = ...)", c->file);
-	/* the accounts, then one own-from flag each (cfg_own_from) */
-	cfg->accounts = calloc(c->nsec - 1, sizeof(*cfg->accounts) +
-	    sizeof(bool));
+	cfg->accounts = calloc(c->nsec - 1, sizeof(*cfg->accounts));
 	if (cfg->accounts == NULL)
 		return err_sys(e, EX_OSERR, "calloc");
 	for (i = 1; i < c->nsec; i++) {
@@ -425,7 +409,7 @@ cfg_resolve(const struct cfg_ctx *c, struct config *cfg, struct err *e)
 			return -1;
 	}
 	for (i = 1; i < c->nsec; i++)
-		cfg_own_from(cfg)[i - 1] = c->sec[i].v[K_FROM].s != NULL;
+		cfg->accounts[i - 1].from_own = c->sec[i].v[K_FROM].s != NULL;
 	if (dv->s == NULL)
 		return 0;
 	if (cfg_find(c, dv->s) < 1)
@@ -502,15 +486,11 @@ static const struct account *
 cfg_pick_from(const struct config *cfg, const char *sender)
 {
 	const struct account *a, *first = NULL;
-	const bool *own;
 	size_t i;
 
-	if (cfg->naccounts == 0)
-		return NULL;
-	own = cfg_own_from(cfg);
 	for (i = 0; i < cfg->naccounts; i++) {
 		a = &cfg->accounts[i];
-		if (!own[i] || a->from == NULL ||
+		if (!a->from_own || a->from == NULL ||
 		    strcasecmp(a->from, sender) != 0)
 			continue;
 		if (cfg->default_account != NULL &&

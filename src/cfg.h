@@ -2,9 +2,10 @@
  * cfg.h - the configuration file (INI, read with inih).
  *
  * cfg_load() opens the file, checks the opened descriptor (fstat: regular
- * file or pipe; when it holds a password: owned by the euid or root, no
- * group/other bits), parses it from that descriptor and resolves every
- * account against [defaults].  Errors exit 78 and name file, line and key.
+ * file or pipe, owned by the euid or root, not writable by group/others;
+ * when it holds password or passwordeval: no group/other bits at all),
+ * parses it from that descriptor and resolves every account against
+ * [defaults].  Errors exit 78 and name file, line and key.
  * Values may be double-quoted with \" and \\ escapes; there are no inline
  * comments.  The result is immutable after loading.
  */
@@ -43,6 +44,7 @@ struct account {
 	char		*passwordeval;
 	bool		 keyring;	/* default on */
 	char		*from;
+	bool		 from_own;	/* from written in the section itself */
 	char		*domain;
 	int		 timeout;	/* seconds */
 	bool		 queue;
@@ -64,8 +66,10 @@ int	cfg_load(const char *path, struct config *, struct err *);
 int	cfg_parse_stream(FILE *, const char *name, struct config *,
 	    struct err *);
 /*
- * The account: name (-a) if given, else the one whose from equals sender,
- * else [defaults] account, else the only account.  NULL with e (78).
+ * The account: name (-a) if given, else the one whose own from (written
+ * in its section, not inherited) equals sender - the [defaults] account
+ * first when several do - else [defaults] account, else the only
+ * account.  NULL with e (78).
  */
 const struct account *cfg_pick(const struct config *, const char *name,
 	    const char *sender, struct err *);

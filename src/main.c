@@ -175,6 +175,7 @@ static int
 job_message(struct job *j, struct err *e)
 {
 	struct msg_opts mo;
+	const char *at;
 	size_t i;
 
 	memset(&mo, 0, sizeof(mo));
@@ -182,10 +183,10 @@ job_message(struct job *j, struct err *e)
 	mo.read_rcpts = j->o.read_rcpts;
 	mo.sender = j->sender[0] != '\0' ? j->sender : NULL;
 	mo.fullname = j->o.fullname;
-	/* the sender's domain: after its last '@' (a quoted local part
-	 * may hold one too) */
+	/* else the sender's domain, when it has a usable one */
+	at = strrchr(j->sender, '@');
 	mo.domain = j->domain[0] != '\0' ? j->domain :
-	    strrchr(j->sender, '@') != NULL ? strrchr(j->sender, '@') + 1 :
+	    at != NULL && hostname_usable(at + 1) ? at + 1 :
 	    "localhost.invalid";
 	mo.now = time(NULL);
 	if ((j->spool = spool_open(NULL, e)) == -1)

@@ -22,8 +22,8 @@
  *    becomes a space.  sendmail and Postfix treat a lone CR as data, so
  *    "Subject: x\rBcc: y" stays one Subject line here too (callers that
  *    filter only LF rely on that), and CR CR LF is one line end, not a
- *    line plus an empty one.  The line that ends the header block
- *    without an empty line before it was read under this rule too.
+ *    line plus an empty one.  A line that is no field ends the header
+ *    block and starts the body; it is read under this rule to its end.
  * A longer line yields several segments: in the body each one is
  * followed by CRLF; in the header they are joined again in hbuf and
  * msg_hdr.c folds the line on output.  The header ends at the empty
@@ -269,7 +269,7 @@ msg_header_read(struct msg_ctx *c)
 			return -1;
 		bol = c->ended;
 	}
-	c->in_hdr = false;
+	c->in_hdr = c->pending && !c->ended;	/* msg_body ends it */
 	if (c->in_total == 0 || (c->stop && c->hlen == 0))
 		return err_set(c->e, EX_DATAERR, "empty message");
 	return 0;
@@ -298,6 +298,8 @@ msg_body(struct msg_ctx *c)
 		    msg_put(c, "\r\n", 2) == -1)
 			return -1;
 		bol = c->ended;
+		if (bol)
+			c->in_hdr = false;
 	}
 }
 

@@ -163,8 +163,9 @@ msg_has_resent_rcpt(const struct msg_ctx *c)
 
 /*
  * Where to fold s[start..n) (longer than lim) so that the first line is
- * at most lim octets; from: no fold before a non-WSP byte at or after it.
- * Returns the offset of the next line; *sp: insert SP after the CRLF.
+ * at most lim octets.  A WSP or ',' fold point needs a non-WSP byte at
+ * or after offset from (the field body) before it.  Returns the offset
+ * of the next line; *sp: put SP after the CRLF (',' and hard splits).
  */
 static size_t
 msg_fold_at(const char *s, size_t start, size_t lim, size_t from,

@@ -29,7 +29,7 @@ struct msg_ctx {
 	size_t		 in_len;
 	size_t		 in_total;	/* bytes read */
 	bool		 in_eof;
-	bool		 in_hdr;	/* reading the header block */
+	bool		 in_hdr;	/* in the header block: lone CR = SP */
 	size_t		 crs;		/* lone CRs still due as spaces */
 	int		 out_fd;
 	size_t		 out_len;

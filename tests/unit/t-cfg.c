@@ -8,7 +8,8 @@
  * protocol.md 8.3 each have a row: the right value or 78 with the line,
  * never a silently different value.  Rows marked QUIRK may fail with 78
  * at that line on an inih without Debian's runtime knobs.  cfg_load() is
- * tested on real files, pipes and /dev/fd paths.
+ * tested on real files, pipes and /dev/fd paths; the buffers that held
+ * the file's bytes are checked to be wiped.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "cfg_int.h"
 #include "tap.h"
 
 #if defined(HAVE_DECL_INI_ALLOW_INLINE_COMMENTS) && \
@@ -37,6 +39,7 @@
 #define KNOBS	0
 #endif
 
+static void	test_wipe(void);
 static void	test_files(void);
 
 #define TEXT_MAX	8192
@@ -111,6 +114,8 @@ static const struct row {
 	    0 },
 	{ "[a\tb]\nhost = h\n", 0, "host", NULL, "t.conf:1: bad section", 0 },
 	{ "[a b]\nhost = h\n", 0, "host", "h", NULL, 0 },
+	{ H "[backup\nport = x\n", 0, "host", NULL,
+	    "t.conf:3: missing ']' in section line", 0 },
 	{ "[defaults]\nport = 25\n", 0, "host", NULL, "t.conf: no account", 0 },
 	{ "[a]\n", 0, "host", NULL, "t.conf:1: account 'a': no host", 0 },
 	{ "[a]\nport = 25\n", 0, "host", NULL, "account 'a': no host", 0 },
@@ -352,6 +357,15 @@ static const struct pick_row {
 	{ PICK2, NULL, "z@x", NULL },
 	{ PICK2, NULL, NULL, NULL },
 	{ "[only]\nhost = h\n", NULL, "z@x", "only" },
+	/* only an account's own from matches, the default account first */
+#define PICKT	"[a]\nhost = h\n[b]\nhost = h\nfrom = m@x\n[c]\nhost = h\n" \
+		"from = M@X\n[d]\nhost = h\nfrom = d@x\n"
+	{ "[defaults]\naccount = c\nfrom = z@x\n" PICKT, NULL, "z@x", "c" },
+	{ "[defaults]\nfrom = z@x\n" PICKT, NULL, "z@x", NULL },
+	{ "[defaults]\nfrom = d@x\n" PICKT, NULL, "d@x", "d" },
+	{ "[defaults]\nfrom = d@x\n" PICKT, NULL, "m@x", "b" },
+	{ "[defaults]\naccount = c\n" PICKT, NULL, "m@x", "c" },
+	{ "[defaults]\naccount = d\n" PICKT, NULL, "m@x", "b" },
 };
 
 static void
@@ -394,8 +408,73 @@ main(void)
 	test_long_lines();
 	test_unquote();
 	test_pick();
+	test_wipe();
 	test_files();
 	return done_testing();
+}
+
+/* ---- wiping ------------------------------------------------------- */
+
+static int
+all_zero(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != '\0')
+			return 0;
+	return 1;
+}
+
+/* inih's line buffer is wiped when the reader stops: at EOF, on error. */
+static void
+test_wipe_reader(const char *text, size_t len, const char *name)
+{
+	char line[64];
+	struct cfg_ctx *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->fp = fmemopen((void *)(uintptr_t)text, len, "r")) == NULL) {
+		ok(0, "reader %s: %s", name, strerror(errno));
+		free(c);
+		return;
+	}
+	c->file = "t.conf";
+	memset(line, 'x', sizeof(line));
+	while (cfg_read_line(line, (int)sizeof(line), c) != NULL)
+		continue;
+	ok(all_zero(line, sizeof(line)), "reader: line buffer wiped %s",
+	    name);
+	fclose(c->fp);
+	free(c);
+}
+
+static void
+test_wipe(void)
+{
+	static const char text[] = "[a]\nhost = h\npassword = s3cret\n";
+	char iobuf[CFG_IOBUF];
+	struct config cfg;
+	struct err e;
+	FILE *fp;
+
+	test_wipe_reader(text + 4, sizeof(text) - 5, "at EOF");
+	test_wipe_reader("password = s3cret\0\n", 19, "on an error");
+	memset(iobuf, 'x', sizeof(iobuf));
+	err_init(&e);
+	if ((fp = fmemopen((void *)(uintptr_t)text, sizeof(text) - 1,
+	    "r")) == NULL) {
+		ok(0, "fmemopen: %s", strerror(errno));
+		return;
+	}
+	if (cfg_parse_private(fp, iobuf, sizeof(iobuf), "t.conf", &cfg,
+	    &e) == 0) {
+		is_str(cfg.accounts[0].password, "s3cret", "parse through "
+		    "our stdio buffer");
+		cfg_free(&cfg);
+	} else
+		ok(0, "parse through our stdio buffer: %s", e.msg);
+	ok(all_zero(iobuf, sizeof(iobuf)), "our stdio buffer is wiped");
 }
 
 /* ---- cfg_load() on real files ------------------------------------- */
@@ -403,6 +482,9 @@ main(void)
 #define PATH_LEN	512
 #define PW_CONF		"[a]\nhost = h\npassword = secret\n"
 #define NOPW_CONF	"[a]\nhost = h\n"
+#define EVAL_CONF	"[a]\nhost = h\npasswordeval = pass show smtp\n"
+#define WHY		"who could make outpost run commands as you or send " \
+			"your mail elsewhere"
 
 static char	tmpdir[PATH_LEN / 2];
 
@@ -484,18 +566,24 @@ test_owner(void)
 	write_file("other", PW_CONF, 0600, path);
 	if (chown(path, 4242, 4242) == -1)
 		diag("chown: %s", strerror(errno));
-	load_is(path, "78: must be owned by you", "password file owned by "
-	    "another uid");
+	load_is(path, "78: must be owned by you or root, not uid 4242",
+	    "password file owned by another uid");
 	snprintf(link, sizeof(link), "%s/link", tmpdir);
 	if (symlink(path, link) == -1)
 		diag("symlink: %s", strerror(errno));
-	load_is(link, "78: must be owned by you", "symlink to another uid's "
-	    "password file");
+	load_is(link, "78: must be owned by you or root", "symlink to "
+	    "another uid's password file");
 	unlink(link);
 	write_file("other", NOPW_CONF, 0644, path);
 	if (chown(path, 4242, 4242) == -1)
 		diag("chown: %s", strerror(errno));
-	load_is(path, "ok", "another uid's file without a password");
+	load_is(path, "78: must be owned by you or root, not uid 4242, " WHY,
+	    "another uid's file without a password");
+	write_file("other", EVAL_CONF, 0600, path);
+	if (chown(path, 4242, 4242) == -1)
+		diag("chown: %s", strerror(errno));
+	load_is(path, "78: must be owned by you or root", "another uid's "
+	    "file with passwordeval");
 	unlink(path);
 }
 
@@ -550,7 +638,8 @@ static void
 cleanup(void)
 {
 	static const char *const names[] = {
-		"c644", "c640", "c604", "c600", "c400", "c644n", "bad",
+		"c644", "c640", "c604", "c600", "c400", "c644n", "c664n",
+		"c646n", "c644e", "c640e", "c600e", "bad",
 		"xdg/outpost", "xdg", ".config/outpost", ".config", ""
 	};
 	char path[PATH_LEN];
@@ -566,7 +655,7 @@ cleanup(void)
 static void
 test_files(void)
 {
-	char path[PATH_LEN];
+	char path[PATH_LEN], want[2 * PATH_LEN + ERR_MSG_MAX];
 
 	snprintf(tmpdir, sizeof(tmpdir), "%s/t-cfg.XXXXXX",
 	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
@@ -587,6 +676,22 @@ test_files(void)
 	load_is(path, "ok", "0400 with a password");
 	write_file("c644n", NOPW_CONF, 0644, path);
 	load_is(path, "ok", "0644 without a password");
+	write_file("c664n", NOPW_CONF, 0664, path);
+	snprintf(want, sizeof(want), "78: %s must not be writable by group "
+	    "or others, " WHY " (chmod 600 %s)", path, path);
+	load_is(path, want, "0664 without a password");
+	write_file("c646n", NOPW_CONF, 0646, path);
+	load_is(path, "78: must not be writable by group or others",
+	    "0646 without a password");
+	write_file("c644e", EVAL_CONF, 0644, path);
+	snprintf(want, sizeof(want), "78: %s holds passwordeval, so it must "
+	    "not be readable or writable by group or others (chmod 600 %s)",
+	    path, path);
+	load_is(path, want, "0644 with passwordeval");
+	write_file("c640e", EVAL_CONF, 0640, path);
+	load_is(path, "78: holds passwordeval", "0640 with passwordeval");
+	write_file("c600e", EVAL_CONF, 0600, path);
+	load_is(path, "ok", "0600 with passwordeval");
 	write_file("bad", "[a]\nport = 25\n", 0600, path);
 	load_is(path, "78: bad:1: account 'a': no host", "errors name the "
 	    "file");
