@@ -2,8 +2,10 @@
 
 A private session bus (dbus-daemon --session) and gnome-keyring-daemon
 with a throwaway "login" keyring, unlocked at start (protocol.md 7.4), all
-under the case's own HOME and XDG directories, so nothing of the user's
-is touched.  Items are stored with secret-tool, exactly as a user would.
+under a HOME and XDG directories of its own, so nothing of the user's is
+touched.  That directory is short and under /tmp, not in the case's work
+directory: a deep build tree (make distcheck) would push the keyring's
+socket paths past the 108 bytes a unix socket name may have.  Items are stored with secret-tool, exactly as a user would.
 Everything started here is stopped by stop(), also after a failure.
 """
 
@@ -11,6 +13,7 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 
 TOOLS = ("dbus-daemon", "dbus-send", "gnome-keyring-daemon", "secret-tool")
@@ -27,7 +30,7 @@ def missing_tool():
 
 class Keyring:
     def __init__(self, work):
-        self.home = os.path.join(work, "keyring-home")
+        self.home = tempfile.mkdtemp(prefix="opk.", dir="/tmp")
         self.env = dict(os.environ)
         for d in ("run", "data", "config"):
             os.makedirs(os.path.join(self.home, d), mode=0o700,
@@ -81,3 +84,4 @@ class Keyring:
             except ProcessLookupError:
                 pass
         self.pids = []
+        shutil.rmtree(self.home, ignore_errors=True)

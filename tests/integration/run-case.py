@@ -47,35 +47,13 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import keyring  # noqa: E402  (tests/integration/keyring.py)
+from caselib import unescape  # noqa: E402  (tests/integration/caselib.py)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SECTIONS = ("server", "config", "client", "expect")
 DEFAULT_USER = "alice@example.com"
 DEFAULT_PASSWORD = '"s3cr3t-P@ss word"'
 CLEARTEXT_FORBIDDEN = ("AUTH", "MAIL", "RCPT", "DATA", "<REDACTED>")
-
-
-def unescape(s):
-    """C-style escapes -> bytes: \\r \\n \\t \\e \\0 \\xHH \\\\ \\" \\s."""
-    out = bytearray()
-    i = 0
-    simple = {"r": b"\r", "n": b"\n", "t": b"\t", "e": b"\x1b",
-              "0": b"\0", "\\": b"\\", '"': b'"', "s": b" ", "'": b"'"}
-    while i < len(s):
-        c = s[i]
-        if c == "\\" and i + 1 < len(s):
-            n = s[i + 1]
-            if n in simple:
-                out += simple[n]
-                i += 2
-                continue
-            if n == "x" and re.match(r"[0-9a-fA-F]{2}", s[i + 2:i + 4]):
-                out.append(int(s[i + 2:i + 4], 16))
-                i += 4
-                continue
-        out += c.encode("utf-8", "surrogateescape")
-        i += 1
-    return bytes(out)
 
 
 def unquote_cfg(v):

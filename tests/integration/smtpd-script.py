@@ -48,6 +48,9 @@ import threading
 import time
 import warnings
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from caselib import unescape  # noqa: E402  (tests/integration/caselib.py)
+
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 T0 = time.monotonic()
@@ -64,29 +67,6 @@ CERTS = {"good": "server", "server": "server", "expired": "expired",
 BINARY = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]")
 DEFAULT_INJECT = (b"250-forged.example\r\n250-AUTH PLAIN LOGIN\r\n"
                   b"250 PIPELINING\r\n")
-
-
-def unescape(s):
-    """C-style escapes -> bytes: \\r \\n \\t \\e \\0 \\xHH \\\\ \\" \\s."""
-    out = bytearray()
-    i = 0
-    simple = {"r": b"\r", "n": b"\n", "t": b"\t", "e": b"\x1b",
-              "0": b"\0", "\\": b"\\", '"': b'"', "s": b" ", "'": b"'"}
-    while i < len(s):
-        c = s[i]
-        if c == "\\" and i + 1 < len(s):
-            n = s[i + 1]
-            if n in simple:
-                out += simple[n]
-                i += 2
-                continue
-            if n == "x" and re.match(r"[0-9a-fA-F]{2}", s[i + 2:i + 4]):
-                out.append(int(s[i + 2:i + 4], 16))
-                i += 4
-                continue
-        out += c.encode("utf-8", "surrogateescape")
-        i += 1
-    return bytes(out)
 
 
 def split_capa(rest):

@@ -24,6 +24,7 @@
 #include "b64.h"
 #include "err.h"
 #include "msg.h"
+#include "msgrun.h"
 #include "tap.h"
 
 #define HI	"Date: D\nMessage-ID: <m@x>\n"
@@ -31,84 +32,6 @@
 #define CPY(dst, lit)	memcpy((dst), (lit), sizeof(lit))
 #define FOLD_MAX	4096	/* expanded fold rows */
 #define NADDR		70	/* -t addresses on one long line */
-
-struct run {
-	char		*out;
-	size_t		 outlen;
-	struct msg_info	 info;
-	struct err	 e;
-	int		 rc;
-};
-
-static struct msg_opts opts;
-
-static void
-opts_reset(void)
-{
-	memset(&opts, 0, sizeof(opts));
-	opts.dot_ends = false;
-	opts.domain = "example.org";
-	opts.now = 1795491742;
-}
-
-static void
-run_fd(int in_fd, struct run *r)
-{
-	struct stat st;
-	int sp;
-
-	sp = memfd_create("spool", MFD_CLOEXEC);
-	err_init(&r->e);
-	r->rc = msg_read(in_fd, &opts, sp, &r->info, &r->e);
-	fstat(sp, &st);
-	r->outlen = (size_t)st.st_size;
-	r->out = calloc(1, r->outlen + 1);
-	if (pread(sp, r->out, r->outlen, 0) != (ssize_t)r->outlen)
-		r->outlen = 0;
-	close(sp);
-}
-
-static void
-run_mem(const char *in, size_t len, struct run *r)
-{
-	int fd = memfd_create("in", MFD_CLOEXEC);
-
-	if (write(fd, in, len) != (ssize_t)len)
-		abort();
-	lseek(fd, 0, SEEK_SET);
-	run_fd(fd, r);
-	close(fd);
-}
-
-/* Input split into packets at the offsets in cut[] (ascending). */
-static void
-run_split(const char *in, size_t len, const size_t *cut, size_t ncut,
-    struct run *r)
-{
-	int sv[2];
-	size_t i, from = 0, to;
-
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == -1)
-		abort();
-	for (i = 0; i <= ncut; i++) {
-		to = i < ncut ? cut[i] : len;
-		if (to > from && write(sv[0], in + from, to - from) !=
-		    (ssize_t)(to - from))
-			abort();
-		from = to;
-	}
-	shutdown(sv[0], SHUT_WR);
-	run_fd(sv[1], r);
-	close(sv[0]);
-	close(sv[1]);
-}
-
-static void
-run_free(struct run *r)
-{
-	free(r->out);
-	msg_info_free(&r->info);
-}
 
 /* Lines of the header block that start with name (case-insensitive). */
 static int
