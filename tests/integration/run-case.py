@@ -324,6 +324,7 @@ class Runner:
         self.argv0 = None
         self.close_fds = []
         self.keyring_items = []
+        self.kill_after = None
         self.config_fd = None
         stdin, gen = b"", None
         for _, s in self.case.sec["client"]:
@@ -353,6 +354,10 @@ class Runner:
                 h, u, pw = rest.split(" ", 2)
                 self.keyring_items.append((h, u, unquote_cfg(pw)))
                 self.passwords.append(unquote_cfg(pw))
+            elif word == "kill-after":
+                secs, sig = rest.split()
+                self.kill_after = (float(secs),
+                                   getattr(signal, "SIG" + sig.upper()))
             elif word == "close-fd":
                 self.close_fds.append(int(rest))
             elif word == "argv0":
@@ -428,6 +433,10 @@ class Runner:
             if rpid == pid:
                 break
             self.sample_hwm(pid)
+            if self.kill_after is not None and \
+                    time.monotonic() - t0 > self.kill_after[0]:
+                os.kill(pid, self.kill_after[1])
+                self.kill_after = None
             if time.monotonic() - t0 > self.timeout:
                 self.timed_out = True
                 try:
