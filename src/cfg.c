@@ -25,6 +25,7 @@
 
 #include <ini.h>
 
+#include "addr.h"
 #include "cfg.h"
 #include "cfg_int.h"
 
@@ -486,12 +487,19 @@ static const struct account *
 cfg_pick_from(const struct config *cfg, const char *sender)
 {
 	const struct account *a, *first = NULL;
+	char from[ADDR_MAX + 1];
+	struct err ignored;
+	bool utf8;
 	size_t i;
 
 	for (i = 0; i < cfg->naccounts; i++) {
 		a = &cfg->accounts[i];
-		if (!a->from_own || a->from == NULL ||
-		    strcasecmp(a->from, sender) != 0)
+		if (!a->from_own || a->from == NULL)
+			continue;
+		/* as it will be on the wire: "<a@b>" matches -f a@b */
+		err_init(&ignored);
+		if (addr_check(a->from, false, from, &utf8, EX_CONFIG,
+		    &ignored) == -1 || strcasecmp(from, sender) != 0)
 			continue;
 		if (cfg->default_account != NULL &&
 		    strcmp(a->name, cfg->default_account) == 0)
@@ -526,6 +534,17 @@ cfg_pick(const struct config *cfg, const char *name, const char *sender,
 	err_set(e, EX_CONFIG, "%s: %zu accounts and no default (set account "
 	    "in [defaults] or use -a)", cfg->path, cfg->naccounts);
 	return NULL;
+}
+
+void
+cfg_forget_secrets(struct config *cfg)
+{
+	size_t i;
+	char *p;
+
+	for (i = 0; i < cfg->naccounts; i++)
+		if ((p = cfg->accounts[i].password) != NULL)
+			explicit_bzero(p, strlen(p));
 }
 
 void

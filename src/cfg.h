@@ -73,6 +73,11 @@ int	cfg_parse_stream(FILE *, const char *name, struct config *,
  */
 const struct account *cfg_pick(const struct config *, const char *name,
 	    const char *sender, struct err *);
+/*
+ * Wipe every password held in the config (the strings stay, empty): once
+ * the one in use is in a struct secret, no copy should linger.
+ */
+void	cfg_forget_secrets(struct config *);
 void	cfg_free(struct config *);
 /*
  * A value as written -> its meaning: "..." with \" and \\ unquoted,

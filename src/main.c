@@ -254,6 +254,7 @@ job_run(struct job *j, struct err *e)
 		return -1;
 	if (cred_get(j->a, &j->pw, e) == -1)
 		return -1;
+	cfg_forget_secrets(&j->cfg);
 	return job_deliver(j, e);
 }
 
@@ -276,11 +277,11 @@ job_free(struct job *j)
 static const char *
 err_hint(const struct err *e)
 {
+	if (e->flags & ERR_DUP_RISK)
+		return " (the server may have taken the message for some or "
+		    "all recipients: a retry can deliver a duplicate)";
 	if (e->ex != EX_TEMPFAIL)
 		return "";
-	if (e->flags & ERR_DUP_RISK)
-		return " (not queued; the server may have received it, so a "
-		    "retry can deliver a duplicate)";
 	return " (not delivered, not queued: try again later)";
 }
 

@@ -118,10 +118,9 @@ auth_external(struct smtp_session *s, struct err *e)
 	return auth_finish(s, e);
 }
 
-enum smtp_state
-smtp_st_auth(struct smtp_session *s, struct err *e)
+static enum smtp_state
+auth_run(struct smtp_session *s, struct err *e)
 {
-	enum smtp_state next;
 	enum sasl_mech mech;
 
 	if (sasl_pick(s->p->auth, s->capa.auth_mechs, s->c->is_tls,
@@ -137,12 +136,19 @@ smtp_st_auth(struct smtp_session *s, struct err *e)
 	}
 	log_debug("authenticating with %s", sasl_name(mech));
 	if (mech == SASL_PLAIN)
-		next = auth_plain(s, e);
-	else if (mech == SASL_LOGIN)
-		next = auth_login(s, e);
-	else
-		next = auth_external(s, e);
-	/* AUTH is done, one way or the other: the password is not needed */
+		return auth_plain(s, e);
+	if (mech == SASL_LOGIN)
+		return auth_login(s, e);
+	return auth_external(s, e);
+}
+
+enum smtp_state
+smtp_st_auth(struct smtp_session *s, struct err *e)
+{
+	enum smtp_state next;
+
+	next = auth_run(s, e);
+	/* AUTH is over, one way or the other: the password is not needed */
 	if (s->p->password != NULL)
 		explicit_bzero(s->p->password, strlen(s->p->password));
 	return next;

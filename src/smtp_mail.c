@@ -64,11 +64,27 @@ struct mail_result {
 	struct err	 mail;		/* MAIL refused */
 	struct err	 perm;		/* first permanent RCPT refusal */
 	struct err	 temp;		/* first temporary RCPT refusal */
-	struct err	 defer;		/* first "452 too many recipients" */
+	struct err	 defer;		/* first "too many recipients" */
 	size_t		 accepted;	/* RCPTs that got 2xx */
+	bool		 accepted_after_defer;	/* then it was no limit */
 	bool		 data_354;
 	bool		 data_seen;
 };
+
+/*
+ * RFC 5321 4.5.3.1.10: a server out of room for recipients answers 452
+ * (older ones 552), with 4.5.3 / 5.5.3 or no enhanced code.  Anything
+ * else (4.2.2 mailbox full ...) is an ordinary refusal.
+ */
+static bool
+rcpt_limit(const struct reply *r)
+{
+	if (r->code == 452)
+		return r->enh[0] == '\0' || strcmp(r->enh, "4.5.3") == 0;
+	if (r->code == 552)
+		return r->enh[0] == '\0' || strcmp(r->enh, "5.5.3") == 0;
+	return false;
+}
 
 static void
 mail_note(struct smtp_session *s, size_t i, struct mail_result *m)
@@ -82,11 +98,12 @@ mail_note(struct smtp_session *s, size_t i, struct mail_result *m)
 	} else if (i <= s->ntodo) {
 		if (smtp_class(r) == 2) {
 			m->accepted++;
+			m->accepted_after_defer |= err_is_set(&m->defer);
 			return;
 		}
 		snprintf(what, sizeof(what), "RCPT TO:<%s>",
 		    s->p->rcpts[s->todo[i - 1]]);
-		if (r->code == 452) {
+		if (rcpt_limit(r)) {
 			/* too many recipients: put off to the next round */
 			s->next[s->nnext++] = s->todo[i - 1];
 			err_reply(&m->defer, ERR_CMD_RCPT, what, r);
@@ -105,8 +122,10 @@ mail_note(struct smtp_session *s, size_t i, struct mail_result *m)
 }
 
 /*
- * The first refusal decides: MAIL, then a permanent RCPT, then a temp; a
- * 452 only when no recipient at all was accepted.
+ * The first refusal decides: MAIL, then a permanent RCPT, then a temp.  A
+ * "too many recipients" counts as a temporary refusal when nothing was
+ * accepted, or when a later recipient was accepted after all (then it was
+ * no limit, and splitting would break all-or-nothing).
  */
 static void
 mail_verdict(const struct mail_result *m, struct err *e)
@@ -117,8 +136,17 @@ mail_verdict(const struct mail_result *m, struct err *e)
 		*e = m->perm;
 	else if (err_is_set(&m->temp))
 		*e = m->temp;
-	else if (m->accepted == 0 && err_is_set(&m->defer))
+	else if (err_is_set(&m->defer) &&
+	    (m->accepted == 0 || m->accepted_after_defer))
 		*e = m->defer;
+}
+
+static bool
+mail_refused(const struct mail_result *m)
+{
+	return err_is_set(&m->mail) || err_is_set(&m->perm) ||
+	    err_is_set(&m->temp) || (err_is_set(&m->defer) &&
+	    (m->accepted == 0 || m->accepted_after_defer));
 }
 
 /*
@@ -150,11 +178,17 @@ smtp_st_mail(struct smtp_session *s, struct err *e)
 			mail_note(s, i, &m);
 		}
 		/* a refusal decides: send no further group (nor DATA) */
-		if (err_is_set(&m.mail) || err_is_set(&m.perm) ||
-		    err_is_set(&m.temp))
+		if (mail_refused(&m))
 			break;
 	}
 	mail_verdict(&m, e);
+	if (m.data_354 && conn_pending(s->c) != 0) {
+		/* nothing may follow a 354: it would pose as the verdict */
+		err_init(e);
+		err_set(e, EX_PROTOCOL, "%s sent data after its 354 reply",
+		    s->c->addr);
+		return SMTP_ST_DONE;
+	}
 	if (!err_is_set(e) && m.data_354)
 		return SMTP_ST_BODY;
 	/* 354 but a recipient was refused: only a dropped connection

@@ -25,7 +25,7 @@
 
 #include "tls.h"
 
-#define TLS_KEY_MAX	(64 * 1024)	/* a client key file */
+#define TLS_KEY_MAX	(64 * 1024)	/* a client key or certificate */
 
 /* Appended to the system policy: TLS >= 1.2, no weak DH (protocol.md 3.3) */
 #define TLS_PRIORITY_APPEND \
@@ -99,30 +99,31 @@ is_ip_literal(const char *host)
 }
 
 /*
- * Read the client key through an fd that passes the config file's rules
- * (protocol.md 3.5, 5.5): a regular file owned by us or root, private.
+ * Read a client certificate or key (what names it) into buf: a regular
+ * file (O_NONBLOCK, so a FIFO cannot hang the open), and for the key the
+ * config file's rules too (protocol.md 3.5, 5.5): ours or root's, private.
  */
 static int
-tls_key_read(const char *path, unsigned char *buf, size_t *len,
-    struct err *e)
+tls_file_read(const char *path, const char *what, bool private,
+    unsigned char *buf, size_t *len, struct err *e)
 {
 	struct stat st;
 	ssize_t n;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd == -1)
-		return err_sys(e, EX_CONFIG, "TLS client key %s", path);
+		return err_sys(e, EX_CONFIG, "TLS client %s %s", what, path);
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return err_set(e, EX_CONFIG, "TLS client key %s is not a "
-		    "regular file", path);
+		return err_set(e, EX_CONFIG, "TLS client %s %s is not a "
+		    "regular file", what, path);
 	}
-	if ((st.st_uid != geteuid() && st.st_uid != 0) ||
-	    (st.st_mode & 077) != 0) {
+	if (private && ((st.st_uid != geteuid() && st.st_uid != 0) ||
+	    (st.st_mode & 077) != 0)) {
 		close(fd);
-		return err_set(e, EX_CONFIG, "TLS client key %s must be "
-		    "yours and private (chmod 600 %s)", path, path);
+		return err_set(e, EX_CONFIG, "TLS client %s %s must be "
+		    "yours and private (chmod 600 %s)", what, path, path);
 	}
 	*len = 0;
 	while (*len < TLS_KEY_MAX &&
@@ -130,8 +131,8 @@ tls_key_read(const char *path, unsigned char *buf, size_t *len,
 		*len += (size_t)n;
 	close(fd);
 	if (*len == TLS_KEY_MAX)
-		return err_set(e, EX_CONFIG, "TLS client key %s is larger "
-		    "than %d bytes", path, TLS_KEY_MAX);
+		return err_set(e, EX_CONFIG, "TLS client %s %s is larger "
+		    "than %d bytes", what, path, TLS_KEY_MAX);
 	return 0;
 }
 
@@ -139,28 +140,30 @@ static int
 tls_client_cert(struct tls_state *t, const struct tls_opts *o,
     struct err *e)
 {
-	gnutls_datum_t cert = { NULL, 0 }, key;
+	gnutls_datum_t cert, key;
 	unsigned char *buf;
-	size_t len = 0;
+	size_t klen = 0, clen = 0;
 	int rc;
 
-	if ((buf = malloc(TLS_KEY_MAX)) == NULL)
+	/* one allocation: the key, then the certificate */
+	if ((buf = malloc(2 * TLS_KEY_MAX)) == NULL)
 		return err_sys(e, EX_OSERR, "out of memory");
-	rc = tls_key_read(o->key_file, buf, &len, e);
-	if (rc == 0 && (rc = gnutls_load_file(o->cert_file, &cert)) < 0)
-		rc = err_set(e, EX_CONFIG, "TLS client certificate %s: %s",
-		    o->cert_file, gnutls_strerror(rc));
+	rc = tls_file_read(o->key_file, "key", true, buf, &klen, e);
+	if (rc == 0)
+		rc = tls_file_read(o->cert_file, "certificate", false,
+		    buf + TLS_KEY_MAX, &clen, e);
 	if (rc == 0) {
 		key.data = buf;
-		key.size = (unsigned)len;
+		key.size = (unsigned)klen;
+		cert.data = buf + TLS_KEY_MAX;
+		cert.size = (unsigned)clen;
 		rc = gnutls_certificate_set_x509_key_mem2(t->cred, &cert,
 		    &key, GNUTLS_X509_FMT_PEM, NULL, 0);
 		if (rc < 0)
 			rc = err_set(e, EX_CONFIG, "TLS client certificate "
 			    "%s: %s", o->cert_file, gnutls_strerror(rc));
 	}
-	gnutls_free(cert.data);
-	explicit_bzero(buf, TLS_KEY_MAX);
+	explicit_bzero(buf, 2 * TLS_KEY_MAX);
 	free(buf);
 	return rc < 0 ? -1 : 0;
 }
