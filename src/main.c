@@ -43,6 +43,7 @@ struct job {
 	struct config		 cfg;
 	const struct account	*a;
 	char			 sender[ADDR_MAX + 1];
+	bool			 from_arg;	/* sender came from -f */
 	char			 domain[HOSTNAME_MAX + 1];	/* "" if none */
 	bool			 utf8;		/* non-ASCII envelope */
 	char			**rcpts;
@@ -106,16 +107,30 @@ usage(FILE *f)
 	    "See outpost(8) and outpost.conf(5).\n");
 }
 
-/* Envelope sender: -f (unless a bare local name), else the account's. */
+/*
+ * -f as it will be on the wire, before the account is picked by it.  A
+ * bare local name (cron's "-f root") is ignored: the account's from wins.
+ */
+static int
+job_from_arg(struct job *j, struct err *e)
+{
+	const char *f = j->o.from;
+
+	if (f == NULL || (strchr(f, '@') == NULL && strcmp(f, "<>") != 0 &&
+	    f[0] != '\0'))
+		return 0;
+	j->from_arg = true;
+	return addr_check(f, true, j->sender, &j->utf8, EX_USAGE, e);
+}
+
+/* Envelope sender: -f (see job_from_arg), else the account's. */
 static int
 job_sender(struct job *j, struct err *e)
 {
 	bool utf8 = false;
-	const char *f = j->o.from;
 
-	if (f != NULL && (strchr(f, '@') != NULL || strcmp(f, "<>") == 0 ||
-	    f[0] == '\0'))
-		return addr_check(f, true, j->sender, &j->utf8, EX_USAGE, e);
+	if (j->from_arg)
+		return 0;
 	if (j->a->from == NULL)
 		return err_set(e, EX_CONFIG, "account %s: no envelope sender: "
 		    "set from = in the configuration or pass -f", j->a->name);
@@ -235,10 +250,7 @@ job_run(struct job *j, struct err *e)
 
 	if (cfg_load(j->o.config, &j->cfg, e) == -1)
 		return -1;
-	/* pick the account by the sender as it will be on the wire */
-	if (j->o.from != NULL && strchr(j->o.from, '@') != NULL &&
-	    addr_check(j->o.from, true, j->sender, &j->utf8, EX_USAGE,
-	    e) == -1)
+	if (job_from_arg(j, e) == -1)
 		return -1;
 	j->a = cfg_pick(&j->cfg, j->o.account, j->sender[0] != '\0' ?
 	    j->sender : NULL, e);
