@@ -862,13 +862,17 @@ class Runner:
             self.ok(len(c) == int(n), what + " (got %d)" % len(c),
                     got.split(b"\r\n\r\n")[0][:1500])
 
+    def _header_values(self, msg, name):
+        """The values of the header fields NAME of msg, as text."""
+        return [v.decode("utf-8", "replace") for k, v in self.headers(msg)
+                if k == name.lower().encode()]
+
     def x_delivered_header(self, rest):
         name, _, pat = rest.partition(" ")
         what = "delivered header %s: %s" % (name, pat)
         got = self._first_delivered(what)
         if got is not None:
-            vals = [v.decode("utf-8", "replace") for k, v in self.headers(got)
-                    if k == name.lower().encode()]
+            vals = self._header_values(got, name)
             self.ok(vals and fnmatch.fnmatchcase(vals[0], pat), what,
                     "got %r" % vals)
 
@@ -877,8 +881,7 @@ class Runner:
         what = "delivered header %s matches /%s/" % (name, rx)
         got = self._first_delivered(what)
         if got is not None:
-            vals = [v.decode("utf-8", "replace") for k, v in self.headers(got)
-                    if k == name.lower().encode()]
+            vals = self._header_values(got, name)
             self.ok(vals and re.fullmatch(rx, vals[0]), what, "got %r" % vals)
 
     def x_delivered_crlf(self, rest):
