@@ -35,7 +35,7 @@
 
 /* How a value is checked and stored. */
 enum cfg_kind {
-	KIND_NAME, KIND_STR, KIND_HOST, KIND_WORD, KIND_PORT, KIND_TIMEOUT,
+	KIND_NAME, KIND_STR, KIND_HOSTS, KIND_WORD, KIND_PORTS, KIND_TIMEOUT,
 	KIND_TLS, KIND_AUTH, KIND_BOOL
 };
 
@@ -62,8 +62,10 @@ static const struct cfg_keydef {
 	const char		*hint;
 } cfg_keys[K_NKEYS] = {
 	{ "account", KIND_NAME, 0, 0, "an account name" },
-	{ "host", KIND_HOST, OFF(host), 0, "a host name or IP address" },
-	{ "port", KIND_PORT, OFF(port), 0, "a number 1-65535 or auto" },
+	{ "host", KIND_HOSTS, 0, 0, "host names or IP addresses, "
+	    "comma-separated" },
+	{ "port", KIND_PORTS, 0, 0, "auto, or ports 1-65535 (each may end in "
+	    "/starttls, /implicit or /off), comma-separated" },
 	{ "tls", KIND_TLS, 0, 0, "starttls, implicit or off" },
 	{ "tls_trust_file", KIND_STR, OFF(tls_trust_file), 0, "a file name" },
 	{ "tls_cert_file", KIND_STR, OFF(tls_cert_file), 0, "a file name" },
@@ -77,6 +79,22 @@ static const struct cfg_keydef {
 	{ "domain", KIND_WORD, OFF(domain), 0, "a host name or [address]" },
 	{ "timeout", KIND_TIMEOUT, OFF(timeout), 0, "seconds, 1-3600" },
 	{ "queue", KIND_BOOL, OFF(queue), 0, "on or off" },
+	{ "password_file", KIND_STR, OFF(password_file), 0, "a file name" },
+	{ "oauth2_token_url", KIND_STR, OFF(oauth2_token_url), 0,
+	    "an https:// URL" },
+	{ "oauth2_client_id", KIND_STR, OFF(oauth2_client_id), 0,
+	    "a client ID" },
+	{ "oauth2_client_secret_file", KIND_STR,
+	    OFF(oauth2_client_secret_file), 0, "a file name" },
+	{ "oauth2_refresh_token_file", KIND_STR,
+	    OFF(oauth2_refresh_token_file), 0, "a file name" },
+	{ "oauth2_auth_url", KIND_STR, OFF(oauth2_auth_url), 0,
+	    "an https:// URL" },
+	{ "oauth2_scope", KIND_STR, OFF(oauth2_scope), 0, "a scope" },
+	{ "queue_dir", KIND_STR, OFF(queue_dir), 0, "a directory" },
+	{ "fallback", KIND_WORD, OFF(fallback), 0, "an account name" },
+	{ "provider", KIND_WORD, OFF(provider), 0, "a provider name (see "
+	    "outpost providers)" },
 };
 
 int
@@ -234,21 +252,17 @@ cfg_num(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
-/*
- * Visible ASCII; a host also only letters, digits and . - _ : % (names,
- * IPv4, IPv6 with a zone) and no leading '-'.
- */
+/* Visible ASCII only. */
 static bool
-cfg_chars_ok(const char *s, bool host)
+cfg_chars_ok(const char *s)
 {
 	unsigned char ch;
 
-	if (s[0] == '\0' || (host && s[0] == '-'))
+	if (s[0] == '\0')
 		return false;
 	for (; *s != '\0'; s++) {
 		ch = (unsigned char)*s;
-		if (ch <= 0x20 || ch >= 0x7f ||
-		    (host && !isalnum(ch) && strchr(".-_:%", ch) == NULL))
+		if (ch <= 0x20 || ch >= 0x7f)
 			return false;
 	}
 	return true;
@@ -261,28 +275,31 @@ cfg_set(const struct cfg_ctx *c, struct account *a, int k,
 {
 	const struct cfg_keydef *d = &cfg_keys[k];
 	char *field = (char *)a + d->off;
+	const char *why = NULL;
 	long n = 0;
 	int w;
 
 	switch (d->kind) {
 	case KIND_NAME:
 		return 0;
-	case KIND_HOST:
 	case KIND_WORD:
 	case KIND_STR:
-		if ((d->kind != KIND_STR &&
-		    !cfg_chars_ok(v->s, d->kind == KIND_HOST)) ||
+		if ((d->kind != KIND_STR && !cfg_chars_ok(v->s)) ||
 		    (v->s[0] == '\0' && (d->flags & KF_EMPTY) == 0))
 			break;
 		if ((*(char **)(void *)field = strdup(v->s)) == NULL)
 			return err_sys(e, EX_OSERR, "strdup");
 		return 0;
-	case KIND_PORT:
+	case KIND_HOSTS:
+	case KIND_PORTS:
+		if ((d->kind == KIND_HOSTS ? cfg_hosts_parse(v->s, a, &why) :
+		    cfg_ports_parse(v->s, a, &why)) == 0)
+			return 0;
+		return err_set(e, EX_CONFIG, "%s:%d: key '%s': bad value "
+		    "'%.*s' (%s)", c->file, v->line, d->name, CFG_SHOW, v->s,
+		    why);
 	case KIND_TIMEOUT:
-		if (d->kind == KIND_PORT && strcmp(v->s, "auto") == 0)
-			n = 0;
-		else if (cfg_num(v->s, 1, d->kind == KIND_PORT ? 65535 : 3600,
-		    &n) == -1)
+		if (cfg_num(v->s, 1, 3600, &n) == -1)
 			break;
 		*(int *)(void *)field = (int)n;
 		return 0;
@@ -321,7 +338,6 @@ cfg_account_free(struct account *a)
 
 	for (k = 0; k < K_NKEYS; k++) {
 		if (cfg_keys[k].kind != KIND_STR &&
-		    cfg_keys[k].kind != KIND_HOST &&
 		    cfg_keys[k].kind != KIND_WORD)
 			continue;
 		f = (char **)(void *)((char *)a + cfg_keys[k].off);
@@ -329,6 +345,8 @@ cfg_account_free(struct account *a)
 			explicit_bzero(*f, strlen(*f));
 		free(*f);
 	}
+	for (k = 0; k < (int)a->nhosts; k++)
+		free(a->hosts[k]);
 	free(a->name);
 	memset(a, 0, sizeof(*a));
 }
@@ -338,6 +356,8 @@ static int
 cfg_check_account(const struct cfg_ctx *c, const struct cfg_section *s,
     struct account *a, bool auth_set, struct err *e)
 {
+	const char *why = NULL;
+
 	if (a->host == NULL)
 		return err_set(e, EX_CONFIG, "%s:%d: account '%s': no host "
 		    "(host is required)", c->file, s->line, a->name);
@@ -345,8 +365,9 @@ cfg_check_account(const struct cfg_ctx *c, const struct cfg_section *s,
 		return err_set(e, EX_CONFIG, "%s:%d: account '%s': give both "
 		    "tls_cert_file and tls_key_file, or neither", c->file,
 		    s->line, a->name);
-	if (!a->tls_set)
-		a->tls = a->port == 465 ? TLS_MODE_IMPLICIT : TLS_MODE_STARTTLS;
+	if (cfg_ports_resolve(a, &why) == -1)
+		return err_set(e, EX_CONFIG, "%s:%d: account '%s': %s",
+		    c->file, s->line, a->name, why);
 	if (!auth_set)
 		a->auth = a->user != NULL ? SASL_WANT_ON : SASL_WANT_OFF;
 	if (a->auth != SASL_WANT_OFF && a->auth != SASL_WANT_EXTERNAL &&
@@ -368,7 +389,6 @@ cfg_merge(const struct cfg_ctx *c, const struct cfg_section *s,
 	const struct cfg_val *v;
 	int k;
 
-	a->port = CFG_DEFAULT_PORT;
 	a->timeout = CFG_DEFAULT_TIMEOUT;
 	a->keyring = true;
 	a->queue = false;
@@ -383,6 +403,24 @@ cfg_merge(const struct cfg_ctx *c, const struct cfg_section *s,
 		return 0;
 	return cfg_check_account(c, s, a,
 	    s->v[K_AUTH].s != NULL || c->sec[0].v[K_AUTH].s != NULL, e);
+}
+
+/* fallback names another account, never this one. */
+static int
+cfg_check_fallback(const struct cfg_ctx *c, const struct cfg_section *s,
+    const struct account *a, struct err *e)
+{
+	const struct cfg_val *v = &s->v[K_FALLBACK];
+
+	if (a->fallback == NULL)
+		return 0;
+	if (v->s == NULL)
+		v = &c->sec[0].v[K_FALLBACK];
+	if (cfg_find(c, a->fallback) < 1 || strcmp(a->fallback, a->name) == 0)
+		return err_set(e, EX_CONFIG, "%s:%d: key 'fallback': no other "
+		    "account named '%.*s'", c->file, v->line, CFG_SHOW,
+		    a->fallback);
+	return 0;
 }
 
 static int
@@ -409,8 +447,12 @@ cfg_resolve(const struct cfg_ctx *c, struct config *cfg, struct err *e)
 		if (cfg_merge(c, &c->sec[i], &cfg->accounts[i - 1], e) == -1)
 			return -1;
 	}
-	for (i = 1; i < c->nsec; i++)
+	for (i = 1; i < c->nsec; i++) {
 		cfg->accounts[i - 1].from_own = c->sec[i].v[K_FROM].s != NULL;
+		if (cfg_check_fallback(c, &c->sec[i], &cfg->accounts[i - 1],
+		    e) == -1)
+			return -1;
+	}
 	if (dv->s == NULL)
 		return 0;
 	if (cfg_find(c, dv->s) < 1)

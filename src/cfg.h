@@ -21,7 +21,8 @@
 #define CFG_MAX_VALUE		4096
 #define CFG_MAX_ACCOUNTS	64
 #define CFG_DEFAULT_TIMEOUT	30
-#define CFG_DEFAULT_PORT	587
+#define CFG_MAX_HOSTS		8
+#define CFG_MAX_PORTS		8
 
 enum tls_mode {
 	TLS_MODE_STARTTLS = 1,
@@ -29,11 +30,22 @@ enum tls_mode {
 	TLS_MODE_OFF
 };
 
+/* One port of the account's plan, with the TLS mode used on it. */
+struct cfg_port {
+	int		 port;
+	enum tls_mode	 tls;		/* resolved */
+	bool		 tls_given;	/* written "port/mode" */
+	bool		 from_auto;	/* one of the port = auto set */
+};
+
 struct account {
 	char		*name;
-	char		*host;
-	int		 port;		/* 0: auto (587 -> 2525 -> 465) */
-	enum tls_mode	 tls;		/* resolved: implicit on 465 ... */
+	char		*host;		/* hosts[0]: the name TLS verifies */
+	char		*hosts[CFG_MAX_HOSTS];	/* host = a, b: in order */
+	size_t		 nhosts;
+	struct cfg_port	 ports[CFG_MAX_PORTS];	/* in preference order */
+	size_t		 nports;
+	enum tls_mode	 tls;		/* tls key, resolved for ports[0] */
 	bool		 tls_set;	/* tls given explicitly */
 	char		*tls_trust_file;	/* NULL: system trust */
 	char		*tls_cert_file;
@@ -42,12 +54,22 @@ struct account {
 	char		*user;		/* NULL when unset; "" allowed */
 	char		*password;	/* secret, wiped by cfg_free */
 	char		*passwordeval;
+	char		*password_file;
+	char		*oauth2_token_url;
+	char		*oauth2_client_id;
+	char		*oauth2_client_secret_file;
+	char		*oauth2_refresh_token_file;
+	char		*oauth2_auth_url;
+	char		*oauth2_scope;
 	bool		 keyring;	/* default on */
 	char		*from;
 	bool		 from_own;	/* from written in the section itself */
 	char		*domain;
 	int		 timeout;	/* seconds */
 	bool		 queue;
+	char		*queue_dir;	/* NULL: XDG_STATE_HOME/outpost/queue */
+	char		*fallback;	/* account used when this one fails */
+	char		*provider;	/* preset name, as written */
 };
 
 struct config {

@@ -23,7 +23,9 @@
 enum cfg_key {
 	K_ACCOUNT, K_HOST, K_PORT, K_TLS, K_TRUST, K_CERT, K_KEY, K_AUTH,
 	K_USER, K_PASSWORD, K_PASSWORDEVAL, K_KEYRING, K_FROM, K_DOMAIN,
-	K_TIMEOUT, K_QUEUE, K_NKEYS
+	K_TIMEOUT, K_QUEUE, K_PASSWORD_FILE, K_OA_TOKEN_URL, K_OA_CLIENT_ID,
+	K_OA_SECRET_FILE, K_OA_REFRESH_FILE, K_OA_AUTH_URL, K_OA_SCOPE,
+	K_QUEUE_DIR, K_FALLBACK, K_PROVIDER, K_NKEYS
 };
 
 struct cfg_val {
@@ -53,6 +55,16 @@ int	cfg_fail(struct cfg_ctx *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* cfg.c: a "[name]" line: check it and register the section; 0 to stop. */
 int	cfg_section_line(struct cfg_ctx *, const char *line);
+
+/*
+ * cfg_list.c: host = a, b and port = auto | N[/mode], ... into a; -1 with
+ * *why saying what was expected.  cfg_ports_resolve() settles each port's
+ * TLS mode once the tls key is known (no port key: auto, or the one port
+ * that tls implies).
+ */
+int	cfg_hosts_parse(const char *, struct account *, const char **why);
+int	cfg_ports_parse(const char *, struct account *, const char **why);
+int	cfg_ports_resolve(struct account *, const char **why);
 
 /* cfg_file.c: the inih reader (stream is the struct cfg_ctx), like fgets. */
 char	*cfg_read_line(char *str, int num, void *stream);

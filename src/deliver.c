@@ -16,34 +16,13 @@
 #include "smtp.h"
 #include "tls.h"
 
-struct endpoint {
-	int		 port;
-	enum tls_mode	 tls;
-};
-
-static const struct endpoint auto_plan[] = {
-	{ 587, TLS_MODE_STARTTLS },
-	{ 2525, TLS_MODE_STARTTLS },
-	{ 465, TLS_MODE_IMPLICIT },
-};
-
+/* The account's ports, in order (cfg resolved each one's TLS mode). */
 static size_t
-deliver_plan(const struct account *a, struct endpoint *plan, size_t cap)
+deliver_plan(const struct account *a, struct cfg_port *plan, size_t cap)
 {
-	size_t i, n = 0;
+	size_t n = a->nports < cap ? a->nports : cap;
 
-	if (a->port != 0) {
-		plan[0].port = a->port;
-		plan[0].tls = a->tls;
-		return 1;
-	}
-	for (i = 0; i < sizeof(auto_plan) / sizeof(auto_plan[0]) && n < cap;
-	    i++) {
-		plan[n] = auto_plan[i];
-		if (a->tls == TLS_MODE_OFF)
-			plan[n].tls = TLS_MODE_OFF;
-		n++;
-	}
+	memcpy(plan, a->ports, n * sizeof(*plan));
 	return n;
 }
 
@@ -58,7 +37,7 @@ deliver_literal(const struct conn *c, char *out, size_t cap)
 }
 
 static void
-deliver_params(const struct deliver_req *r, const struct endpoint *ep,
+deliver_params(const struct deliver_req *r, const struct cfg_port *ep,
     struct smtp_params *p)
 {
 	const struct account *a = r->a;
@@ -83,7 +62,7 @@ deliver_params(const struct deliver_req *r, const struct endpoint *ep,
 }
 
 static int
-deliver_one(const struct deliver_req *r, const struct endpoint *ep,
+deliver_one(const struct deliver_req *r, const struct cfg_port *ep,
     struct conn *c, struct err *e)
 {
 	struct smtp_params p;
@@ -108,7 +87,7 @@ deliver_one(const struct deliver_req *r, const struct endpoint *ep,
 int
 deliver(const struct deliver_req *r, struct err *e)
 {
-	struct endpoint plan[4];
+	struct cfg_port plan[CFG_MAX_PORTS];
 	struct conn *c = NULL;
 	struct err cerr;
 	size_t n, i;

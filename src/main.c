@@ -26,6 +26,7 @@
 #include "addr.h"
 #include "cfg.h"
 #include "cli.h"
+#include "cmd.h"
 #include "cred.h"
 #include "deliver.h"
 #include "err.h"
@@ -51,6 +52,14 @@ struct job {
 	struct msg_info		 mi;
 	int			 spool;
 	struct secret		*pw;
+};
+
+/* "outpost NAME ...": a row per subcommand, the file says cmd_NAME. */
+static const struct subcmd {
+	const char	*name;
+	cmd_fn		*run;
+} subcmds[] = {
+	{ NULL, NULL }
 };
 
 static void
@@ -297,9 +306,23 @@ err_hint(const struct err *e)
 	return " (not delivered, not queued: try again later)";
 }
 
+static const struct subcmd *
+subcmd_find(int argc, char **argv)
+{
+	const struct subcmd *sc;
+
+	if (argc < 2)
+		return NULL;
+	for (sc = subcmds; sc->name != NULL; sc++)
+		if (strcmp(argv[1], sc->name) == 0)
+			return sc;
+	return NULL;
+}
+
 int
 main(int argc, char **argv)
 {
+	const struct subcmd *sc;
 	struct job j;
 	struct err e;
 
@@ -307,7 +330,9 @@ main(int argc, char **argv)
 	memset(&j, 0, sizeof(j));
 	j.spool = -1;
 	err_init(&e);
-	if (cli_parse(argc, argv, &j.o, &e) == 0) {
+	if ((sc = subcmd_find(argc, argv)) != NULL) {
+		sc->run(argc - 1, argv + 1, &e);
+	} else if (cli_parse(argc, argv, &j.o, &e) == 0) {
 		log_set_verbose(j.o.verbose);
 		switch (j.o.mode) {
 		case CLI_MODE_VERSION:

@@ -110,17 +110,49 @@ static const struct row {
 	{ "[a]\n", 0, "host", NULL, "t.conf:1: account 'a': no host", 0 },
 	{ "[a]\nport = 25\n", 0, "host", NULL, "account 'a': no host", 0 },
 	/* values */
-	{ H, 0, "port", "587", NULL, 0 },
-	{ H "port = auto\n", 0, "port", "0", NULL, 0 },
-	{ H "port = 25\n", 0, "port", "25", NULL, 0 },
+	{ H, 0, "port", "587/starttls,2525/starttls,465/implicit", NULL, 0 },
+	{ H "port = auto\n", 0, "port",
+	    "587/starttls,2525/starttls,465/implicit", NULL, 0 },
+	{ H "tls = implicit\n", 0, "port", "465/implicit", NULL, 0 },
+	{ H "tls = off\n", 0, "port", "25/off", NULL, 0 },
+	{ H "tls = starttls\n", 0, "port", "587/starttls", NULL, 0 },
+	{ H "port = auto\ntls = off\n", 0, "port", NULL,
+	    "account 'a': port = auto only tries TLS ports", 0 },
+	{ H "port = 25\n", 0, "port", "25/starttls", NULL, 0 },
+	{ H "port = 587, 465, 25\n", 0, "port",
+	    "587/starttls,465/implicit,25/starttls", NULL, 0 },
+	{ H "port = 10465/implicit,10587\n", 0, "port",
+	    "10465/implicit,10587/starttls", NULL, 0 },
+	{ H "port = 25/off, 587\ntls = implicit\n", 0, "port",
+	    "25/off,587/implicit", NULL, 0 },
+	{ H "port = 587/tls\n", 0, "port", NULL, "t.conf:3: key 'port'", 0 },
+	{ H "port = 587,\n", 0, "port", NULL, "an empty item", 0 },
+	{ H "port = 587,,465\n", 0, "port", NULL, "an empty item", 0 },
+	{ H "port = 587, 587\n", 0, "port", NULL, "listed twice", 0 },
+	{ H "port = auto, 25\n", 0, "port", NULL, "auto stands alone", 0 },
+	{ H "port = 1,2,3,4,5,6,7,8,9\n", 0, "port", NULL, "too many", 0 },
 	{ H "port = abc\n", 0, "port", NULL, "t.conf:3: key 'port': bad value "
-	    "'abc' (a number 1-65535 or auto)", 0 },
+	    "'abc' (a port 1-65535", 0 },
+	{ "[a]\nhost = a.example , b.example\n", 0, "hosts",
+	    "a.example,b.example", NULL, 0 },
+	{ "[a]\nhost = a.example , b.example\n", 0, "host", "a.example", NULL,
+	    0 },
+	{ "[a]\nhost = a, A\n", 0, "host", NULL, "listed twice", 0 },
+	{ "[a]\nhost = a b\n", 0, "host", NULL, "t.conf:2: key 'host'", 0 },
+	{ "[a]\nhost = a,\n", 0, "host", NULL, "an empty item", 0 },
+	{ "[a]\nhost = -a\n", 0, "host", NULL, "t.conf:2: key 'host'", 0 },
+	{ H "fallback = b\n[b]\nhost = hb\n", 0, "fallback", "b", NULL, 0 },
+	{ H "fallback = a\n", 0, "fallback", NULL,
+	    "t.conf:3: key 'fallback': no other account named 'a'", 0 },
+	{ H "fallback = c\n[b]\nhost = hb\n", 0, "fallback", NULL,
+	    "no other account named 'c'", 0 },
 	{ H "port = 0\n", 0, "port", NULL, "t.conf:3: key 'port'", 0 },
 	{ H "port = 65536\n", 0, "port", NULL, "t.conf:3: key 'port'", 0 },
 	{ H "port = -25\n", 0, "port", NULL, "t.conf:3: key 'port'", 0 },
 	{ H "port = 25x\n", 0, "port", NULL, "t.conf:3: key 'port'", 0 },
 	{ H, 0, "tls", "starttls", NULL, 0 },
 	{ H "port = 465\n", 0, "tls", "implicit", NULL, 0 },
+	{ H "port = 465, 587\n", 0, "tls", "implicit", NULL, 0 },
 	{ H "port = 465\ntls = starttls\n", 0, "tls", "starttls", NULL, 0 },
 	{ H "port = auto\n", 0, "tls", "starttls", NULL, 0 },
 	{ H "tls = off\n", 0, "tls", "off", NULL, 0 },
@@ -165,11 +197,12 @@ static const struct row {
 	{ H "from = \n", 0, "from", NULL, "t.conf:3: key 'from'", 0 },
 	{ H "password = \"\\q\"\n", 0, "password", NULL, "t.conf:3:", 0 },
 	/* [defaults] */
-	{ "[defaults]\nport = 2525\nuser = u\n" H, 0, "port", "2525", NULL, 0 },
+	{ "[defaults]\nport = 2525\nuser = u\n" H, 0, "port", "2525/starttls",
+	    NULL, 0 },
 	{ "[defaults]\nport = 2525\nuser = u\n" H, 0, "user", "u", NULL, 0 },
 	{ "[defaults]\nport = 2525\nuser = u\n" H, 0, "auth", "on", NULL, 0 },
-	{ "[defaults]\nport = 2525\n" H "port = 25\n", 0, "port", "25", NULL,
-	    0 },
+	{ "[defaults]\nport = 2525\n" H "port = 25\n", 0, "port",
+	    "25/starttls", NULL, 0 },
 	{ "[defaults]\nhost = h\n[a]\n", 0, "host", "h", NULL, 0 },
 	{ "[defaults]\nport = x\n" H "port = 25\n", 0, "port", NULL,
 	    "t.conf:2: key 'port'", 0 },
@@ -184,6 +217,26 @@ static const struct row {
 	{ H "[b]\nhost = hb\nfrom = b@x\n", 0, "b.from", "b@x", NULL, 0 },
 	{ H "[b]\nhost = hb\nfrom = b@x\n", 0, "a.from", NULL, NULL, 0 },
 };
+
+/* The ports as "N/mode,..." or the hosts as "a,b" into buf. */
+static const char *
+list(const struct account *a, bool ports, char *buf, size_t n)
+{
+	static const char *const tls[] = { "?", "starttls", "implicit", "off" };
+	size_t i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < (ports ? a->nports : a->nhosts) && len < n; i++) {
+		if (ports)
+			len += (size_t)snprintf(buf + len, n - len, "%s%d/%s",
+			    i > 0 ? "," : "", a->ports[i].port,
+			    tls[a->ports[i].tls]);
+		else
+			len += (size_t)snprintf(buf + len, n - len, "%s%s",
+			    i > 0 ? "," : "", a->hosts[i]);
+	}
+	return buf;
+}
 
 /* The named field of an account as a string (NULL when unset). */
 static const char *
@@ -201,8 +254,10 @@ field(const struct config *cfg, const char *f, char *buf, size_t n)
 		a = &cfg->accounts[f[0] - 'a'];
 		f += 2;
 	}
-	if (strcmp(f, "port") == 0 || strcmp(f, "timeout") == 0) {
-		snprintf(buf, n, "%d", f[0] == 'p' ? a->port : a->timeout);
+	if (strcmp(f, "port") == 0 || strcmp(f, "hosts") == 0)
+		return list(a, f[0] == 'p', buf, n);
+	if (strcmp(f, "timeout") == 0) {
+		snprintf(buf, n, "%d", a->timeout);
 		return buf;
 	}
 	if (strcmp(f, "tls") == 0)
@@ -216,6 +271,7 @@ field(const struct config *cfg, const char *f, char *buf, size_t n)
 	    strcmp(f, "password") == 0 ? a->password :
 	    strcmp(f, "from") == 0 ? a->from :
 	    strcmp(f, "domain") == 0 ? a->domain :
+	    strcmp(f, "fallback") == 0 ? a->fallback :
 	    strcmp(f, "tls_trust_file") == 0 ? a->tls_trust_file : "(field?)";
 }
 
