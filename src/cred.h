@@ -39,4 +39,26 @@ int	cred_eval_run(const char *cmd, int timeout_ms, struct secret *s,
 int	cred_keyring_lookup(const char *host, const char *user,
 	    struct secret *s, struct err *);
 
+/*
+ * The generic keyring API (cred_keyring.c; issue 4): an item is found by
+ * its attributes host, service and user, whatever its schema name.  Each
+ * call has the same bus preflight and CRED_KEYRING_TIMEOUT_MS deadline as
+ * the lookup, never prompts, and fails with a one-line cause (no bus, no
+ * Secret Service, locked, no answer).
+ */
+struct keyring_key {
+	const char	*host;
+	const char	*service;	/* "smtp", "oauth2-refresh", ... */
+	const char	*user;
+};
+
+/* 1 found (s filled), 0 no such item, -1 with e. */
+int	cred_keyring_find(const struct keyring_key *, struct secret *s,
+	    struct err *);
+/* Store or replace the item; label is what keyring UIs show. */
+int	cred_keyring_store(const struct keyring_key *, const char *label,
+	    const struct secret *, struct err *);
+/* 1 removed, 0 there was none, -1 with e. */
+int	cred_keyring_clear(const struct keyring_key *, struct err *);
+
 #endif

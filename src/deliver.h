@@ -16,6 +16,7 @@
 #include "err.h"
 
 struct deliver_req {
+	const struct config	*cfg;		/* for a fallback account */
 	const struct account	*a;
 	const char		*sender;
 	char * const		*rcpts;

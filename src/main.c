@@ -232,6 +232,7 @@ job_deliver(struct job *j, struct err *e)
 	struct deliver_req r;
 
 	memset(&r, 0, sizeof(r));
+	r.cfg = &j->cfg;
 	r.a = j->a;
 	r.sender = j->sender;
 	r.rcpts = j->rcpts;
