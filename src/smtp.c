@@ -319,9 +319,9 @@ smtp_run(struct smtp_session *s, struct err *e)
 	while (st != SMTP_ST_DONE) {
 		if (log_verbose() > 1)
 			log_debug("smtp: %s", smtp_steps[st].name);
-		st = smtp_steps[st].run(s, e);
 		if (st == SMTP_ST_MAIL)
 			s->in_txn = true;
+		st = smtp_steps[st].run(s, e);
 		if (s->p->next != NULL && s->in_txn &&
 		    (st == SMTP_ST_QUIT || st == SMTP_ST_DONE))
 			st = smtp_txn_end(s, st, e);

@@ -196,6 +196,9 @@ class Runner:
         for _, s in self.case.sec["client"]:
             if s.split()[0] == "require" and "ipv6" in s.split()[1:]:
                 host = "::1" if ":" not in host else host
+            if s.split()[0] == "require" and \
+                    "test-hooks" in s.split()[1:] and not self.test_hooks():
+                raise Skip("outpost built without --enable-test-hooks")
             if s.split()[0] == "require" and "localhost" in s.split()[1:]:
                 try:
                     socket.getaddrinfo("localhost", 25)
@@ -210,6 +213,13 @@ class Runner:
                 raise Skip("no IPv6 loopback (::1)")
         if needs_pki:
             self.ensure_pki()
+
+    def test_hooks(self):
+        try:
+            with open(os.path.join(self.build, "config.h")) as f:
+                return "#define OUTPOST_TEST_HOOKS 1" in f.read()
+        except OSError:
+            return False
 
     def ensure_pki(self):
         if not os.path.exists(os.path.join(self.pki, "ca.pem")) and \
@@ -324,6 +334,9 @@ class Runner:
         self.argv0 = None
         self.close_fds = []
         self.keyring_items = []
+        self.thens = []
+        self.queue_clone = 0
+        self.parallel = 1
         self.kill_after = None
         self.config_fd = None
         stdin, gen = b"", None
@@ -364,6 +377,25 @@ class Runner:
                 self.argv0 = rest.strip()
             elif word == "require":
                 pass
+            elif word == "then":
+                # a further run after the first: [K=V ...] ARGS
+                w = [unescape(a) for a in shlex.split(rest)]
+                env = {}
+                while w and re.match(rb"^[A-Z_]+=", w[0]):
+                    k, _, v = w.pop(0).decode().partition("=")
+                    env[k] = v
+                self.thens.append((env, w, 1))
+            elif word == "then-parallel":
+                # K copies of a further run at once: K [K=V ...] ARGS
+                w = [unescape(a) for a in shlex.split(rest)]
+                k = int(w.pop(0))
+                env = {}
+                while w and re.match(rb"^[A-Z_]+=", w[0]):
+                    kk, _, v = w.pop(0).decode().partition("=")
+                    env[kk] = v
+                self.thens.append((env, w, k))
+            elif word == "queue-clone":
+                self.queue_clone = int(rest)
             else:
                 raise SystemExit("%s: bad [client] line %r"
                                  % (self.case.name, s))
@@ -385,11 +417,12 @@ class Runner:
                    XDG_STATE_HOME=home + "/.local/state",
                    XDG_CACHE_HOME=home + "/.cache",
                    TMPDIR=os.path.join(self.work, "tmp"), LC_ALL="C")
-        if self.keyring_items:
+        if self.keyring_items and self.keyring is None:
             self.keyring = keyring.Keyring(self.work)
             self.keyring.start()
             for item in self.keyring_items:
                 self.keyring.store(*item)
+        if self.keyring is not None:
             for k in ("DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"):
                 env[k] = self.keyring.env[k]
         env.update(self.env_add)
@@ -414,6 +447,15 @@ class Runner:
         err = os.open(os.path.join(self.work, "stderr"),
                       os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         inp = os.open(self.stdin_path, os.O_RDONLY)
+        extra = []
+        for i in range(self.parallel - 1):
+            with open(self.stdin_path, "rb") as fin, \
+                    open(os.path.join(self.work, "stderr.%d" % i), "wb") \
+                    as ferr:
+                extra.append(subprocess.Popen(argv, executable=self.binary,
+                                              env=env, stdin=fin,
+                                              stdout=subprocess.DEVNULL,
+                                              stderr=ferr))
         # a spawned child's ru_maxrss starts at the parent's high-water
         # mark: remember that floor, and sample the child's own VmHWM
         self.floor = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -446,6 +488,16 @@ class Runner:
                 rpid, status, ru = os.wait4(pid, 0)
                 break
             time.sleep(0.01)
+        for i, p in enumerate(extra):
+            try:
+                rc = p.wait(max(1, self.timeout - (time.monotonic() - t0)))
+            except subprocess.TimeoutExpired:
+                p.kill()
+                rc = p.wait()
+                self.timed_out = True
+            if rc != 0 and os.WIFEXITED(status) and \
+                    os.WEXITSTATUS(status) == 0:
+                status = (rc & 0xff) << 8 if rc > 0 else -rc
         self.duration = time.monotonic() - t0
         self.status = status
         self.maxrss = ru.ru_maxrss
@@ -514,6 +566,7 @@ class Runner:
             self.write_config()
             self.client_setup()
             self.run_outpost()
+            self.run_thens()
         finally:
             self.stop_server()
             if self.keyring is not None:
@@ -521,6 +574,105 @@ class Runner:
         self.events = self.load_events()
         self.private = self.load_events("private.jsonl")
         self.check()
+
+    RESULT = ("stdout", "stderr", "status", "duration", "maxrss", "floor",
+              "hwm", "argv", "timed_out", "env_add")
+
+    def run_thens(self):
+        """The [client] then runs: same HOME, config, server and stdin;
+        run 1 stays the one that plain expectations look at."""
+        self.runs = [{k: getattr(self, k) for k in self.RESULT}]
+        if self.queue_clone:
+            self.clone_queue_entry(self.queue_clone)
+        for env, args, self.parallel in self.thens:
+            self.args, self.env_add, self.env_del = args, env, []
+            self.config_fd, self.kill_after, self.close_fds = None, None, []
+            self.argv0 = None
+            qid = self.first_queue_id()
+            self.args = [a.replace(b"@QID@", qid.encode()) for a in args]
+            self.run_outpost()
+            self.runs.append({k: getattr(self, k) for k in self.RESULT})
+        for k, v in self.runs[0].items():
+            setattr(self, k, v)
+
+    def clone_queue_entry(self, n):
+        """Test data: copy the one queued entry until there are n (fresh
+        ids), as if n messages had been queued."""
+        q = os.path.join(self.work, "home", ".local", "state", "outpost",
+                         "queue", "q")
+        qid = self.first_queue_id()
+        with open(os.path.join(q, qid + ".env")) as f:
+            env = f.read()
+        with open(os.path.join(q, qid + ".msg"), "rb") as f:
+            msg = f.read()
+        for _ in range(n - 1):
+            new = os.urandom(16).hex()
+            for ext, data in (("msg", msg),
+                              ("env", env.replace(qid, new).encode())):
+                fd = os.open(os.path.join(q, new + "." + ext),
+                             os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                os.write(fd, data)
+                os.close(fd)
+
+    def first_queue_id(self):
+        q = os.path.join(self.work, "home", ".local", "state", "outpost",
+                         "queue", "q")
+        try:
+            ids = sorted(n[:-4] for n in os.listdir(q) if n.endswith(".env"))
+        except FileNotFoundError:
+            ids = []
+        return ids[0] if ids else "no-queue-entry"
+
+    def in_run(self, n, fn, rest):
+        """Check rest with fn against run n (1 is the first)."""
+        if not 1 <= n <= len(self.runs):
+            self.ok(False, "there is a run %d" % n)
+            return
+        for k, v in self.runs[n - 1].items():
+            setattr(self, k, v)
+        try:
+            fn(rest)
+        finally:
+            for k, v in self.runs[0].items():
+                setattr(self, k, v)
+
+    def queue_count(self, sub, rest):
+        w = rest.split()
+        top = w[1] if len(w) > 1 else os.path.join(
+            self.work, "home", ".local", "state", "outpost", "queue")
+        try:
+            names = os.listdir(os.path.join(top, sub))
+        except FileNotFoundError:
+            names = []
+        n = sum(1 for x in names if x.endswith(".env"))
+        self.ok(n == int(w[0]), "%s entries in %s/: %s (got %d)"
+                % (sub, os.path.basename(top), w[0], n),
+                "\n".join(sorted(names)))
+
+    def x_queue_leftovers(self, rest):
+        top = os.path.join(self.work, "home", ".local", "state", "outpost",
+                           "queue")
+        left = []
+        for sub in ("tmp", "q"):
+            try:
+                names = os.listdir(os.path.join(top, sub))
+            except FileNotFoundError:
+                continue
+            left += [sub + "/" + n for n in names if sub == "tmp" or
+                     (n.endswith(".msg") and n[:-4] + ".env" not in names)]
+        self.ok(len(left) == int(rest), "%s leftover file(s) in the queue "
+                "(tmp/, .msg without .env) (got %d)" % (rest, len(left)),
+                "\n".join(left))
+
+    def x_queue_entries(self, rest):
+        self.queue_count("q", rest)
+
+    def x_dead_entries(self, rest):
+        self.queue_count("dead", rest)
+
+    def x_duration_max(self, rest):
+        self.ok(self.duration <= float(rest), "took at most %s s (%.2f)"
+                % (rest, self.duration))
 
     # ---- records ---------------------------------------------------------
     def cmds(self):
@@ -580,22 +732,31 @@ class Runner:
             w, _, rest = s.partition(" ")
             if w in ("allow-violations", "allow-violation"):
                 continue
+            w, at, nrun = w.partition("@")
             fn = getattr(self, "x_" + w.replace("-", "_"), None)
             if fn is None:
                 self.ok(False, "unknown expect directive %r" % w)
                 continue
             try:
-                fn(rest.strip())
+                if at:
+                    self.in_run(int(nrun), fn, rest.strip())
+                else:
+                    fn(rest.strip())
             except (OSError, ValueError, IndexError, KeyError) as exc:
                 self.ok(False, s, "error: %r" % exc)
         # checks made for every case
-        sig = os.WIFSIGNALED(self.status)
-        self.ok(not sig and not self.timed_out,
-                "outpost exited by itself (no signal, no hard timeout)",
-                "timed out after %.1f s" % self.timeout if self.timed_out
-                else "killed by signal %d" % os.WTERMSIG(self.status)
-                if sig else "")
-        both = self.stdout + b"\n" + self.stderr
+        for n, r in enumerate(self.runs, 1):
+            sig = os.WIFSIGNALED(r["status"])
+            crash = sig and os.WTERMSIG(r["status"]) == signal.SIGABRT \
+                and n == 1 and "OUTPOST_TEST_CRASH" in self.env_add
+            self.ok((not sig or crash) and not r["timed_out"],
+                    "outpost exited by itself (no signal, no hard timeout)"
+                    + ("" if n == 1 else " (run %d)" % n),
+                    "timed out after %.1f s" % self.timeout
+                    if r["timed_out"] else "killed by signal %d"
+                    % os.WTERMSIG(r["status"]) if sig else "")
+        both = b"\n".join(r["stdout"] + b"\n" + r["stderr"]
+                          for r in self.runs)
         leaked = [s for s in self.secrets() if s in both]
         self.ok(not leaked, "no secret on stdout/stderr (%d forms checked)"
                 % len(self.secrets()),
@@ -632,6 +793,8 @@ class Runner:
     def exit_code(self):
         if os.WIFEXITED(self.status):
             return os.WEXITSTATUS(self.status)
+        if os.WIFSIGNALED(self.status):
+            return 128 + os.WTERMSIG(self.status)
         return -1
 
     def x_exit(self, spec):
@@ -675,6 +838,11 @@ class Runner:
     def x_stderr_matches(self, rest):
         t = self.stderr.decode("utf-8", "replace")
         self.ok(re.search(rest, t, re.M), "stderr matches /%s/" % rest,
+                t[-1500:])
+
+    def x_stdout_matches(self, rest):
+        t = self.stdout.decode("utf-8", "replace")
+        self.ok(re.search(rest, t, re.M), "stdout matches /%s/" % rest,
                 t[-1500:])
 
     def x_stderr_max_lines(self, rest):
