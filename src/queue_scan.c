@@ -2,9 +2,10 @@
  * queue_scan.c - finding entries and taking one for work.
  *
  * Entries are taken oldest first.  A runner takes an entry with
- * flock(LOCK_EX | LOCK_NB) on its .env and then checks that the .env it locked is still the one in q/ (another
- * runner may have delivered and removed it, or renamed a new envelope
- * over it, between our open and our lock).  So two runners never work on
+ * flock(LOCK_EX | LOCK_NB) on its .env and then checks that the .env it
+ * locked is still the one in q/ (another runner may have delivered and
+ * removed it, or renamed a new envelope over it, between our open and
+ * our lock).  So two runners never work on
  * one entry, and a removed entry is never delivered again.
  */
 #ifdef HAVE_CONFIG_H
