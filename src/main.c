@@ -27,6 +27,7 @@
 #include "cfg.h"
 #include "cli.h"
 #include "cmd.h"
+#include "cmd_password.h"
 #include "cred.h"
 #include "deliver.h"
 #include "err.h"
@@ -59,6 +60,7 @@ static const struct subcmd {
 	const char	*name;
 	cmd_fn		*run;
 } subcmds[] = {
+	{ "password", cmd_password },
 	{ NULL, NULL }
 };
 
@@ -354,7 +356,8 @@ main(int argc, char **argv)
 	}
 	job_free(&j);
 	if (err_is_set(&e)) {
-		fprintf(stderr, "outpost: %s%s\n", e.msg, err_hint(&e));
+		fprintf(stderr, "outpost: %s%s\n", e.msg,
+		    sc == NULL ? err_hint(&e) : "");
 		return e.ex;
 	}
 	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;

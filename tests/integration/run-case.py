@@ -53,6 +53,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SECTIONS = ("server", "config", "client", "expect")
 DEFAULT_USER = "alice@example.com"
 DEFAULT_PASSWORD = '"s3cr3t-P@ss word"'
+KEYRING_STATES = ("locked", "hung", "no-service", "stalled-bus")
 CLEARTEXT_FORBIDDEN = ("AUTH", "MAIL", "RCPT", "DATA", "<REDACTED>")
 
 
@@ -184,7 +185,8 @@ class Runner:
     def preflight(self):
         if not os.access(self.binary, os.X_OK):
             raise Skip("outpost not built")
-        if any(s.split()[0] == "keyring-store"
+        if any(s.split()[0] in ("keyring-store", "keyring-start",
+                                "keyring-state")
                for _, s in self.case.sec["client"]):
             tool = keyring.missing_tool()
             if tool is not None:
@@ -324,6 +326,10 @@ class Runner:
         self.argv0 = None
         self.close_fds = []
         self.keyring_items = []
+        self.keyring_on = False
+        self.keyring_state = None
+        self.then_args = None
+        self.then_stdin = b""
         self.kill_after = None
         self.config_fd = None
         stdin, gen = b"", None
@@ -354,6 +360,18 @@ class Runner:
                 h, u, pw = rest.split(" ", 2)
                 self.keyring_items.append((h, u, unquote_cfg(pw)))
                 self.passwords.append(unquote_cfg(pw))
+            elif word == "keyring-start":
+                self.keyring_on = True
+            elif word == "keyring-state":
+                self.keyring_state = rest.strip()
+                if self.keyring_state not in KEYRING_STATES:
+                    raise SystemExit("%s: bad keyring-state %r"
+                                     % (self.case.name, rest))
+            elif word == "then-args":
+                self.then_args = (self.then_args or []) + \
+                    [unescape(a) for a in shlex.split(rest)]
+            elif word == "then-stdin-text":
+                self.then_stdin = unescape(rest)
             elif word == "kill-after":
                 secs, sig = rest.split()
                 self.kill_after = (float(secs),
@@ -385,16 +403,14 @@ class Runner:
                    XDG_STATE_HOME=home + "/.local/state",
                    XDG_CACHE_HOME=home + "/.cache",
                    TMPDIR=os.path.join(self.work, "tmp"), LC_ALL="C")
-        if self.keyring_items:
-            self.keyring = keyring.Keyring(self.work)
-            self.keyring.start()
-            for item in self.keyring_items:
-                self.keyring.store(*item)
+        if self.keyring_items or self.keyring_on or self.keyring_state:
+            self.keyring_setup()
             for k in ("DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"):
                 env[k] = self.keyring.env[k]
         env.update(self.env_add)
         for k in self.env_del:
             env.pop(k, None)
+        self.run_env = env
         argv = [self.argv0 or self.binary]
         actions = []
         if self.config_fd is not None:
@@ -453,6 +469,54 @@ class Runner:
             self.stdout = f.read()
         with open(os.path.join(self.work, "stderr"), "rb") as f:
             self.stderr = f.read()
+
+    def keyring_setup(self):
+        """keyring-start / keyring-store / keyring-state: the test
+        keyring, its items, then the state it is put in."""
+        self.keyring = keyring.Keyring(self.work)
+        st = self.keyring_state
+        if st == "no-service":
+            self.keyring.start_no_service()
+            return
+        if st == "stalled-bus":
+            self.keyring.start_stalled()
+            return
+        self.keyring.start()
+        for item in self.keyring_items:
+            self.keyring.store(*item)
+        if st == "locked":
+            self.keyring.lock()
+        elif st == "hung":
+            self.keyring.hang()
+
+    def run_then(self):
+        """then-args: a second outpost run (argv after the binary exactly
+        as given, no -C added), same environment and keyring."""
+        self.then_out = self.then_err = b""
+        self.then_status = None
+        if self.then_args is None:
+            return
+        try:
+            r = subprocess.run([self.binary] + self.then_args,
+                               env=self.run_env, input=self.then_stdin,
+                               capture_output=True, timeout=self.timeout,
+                               start_new_session=True)
+            self.then_status = r.returncode
+            self.then_out, self.then_err = r.stdout, r.stderr
+        except subprocess.TimeoutExpired:
+            self.then_status = -1
+
+    def keyring_lookups(self):
+        """What secret-tool finds for each keyring-item line, read while
+        the keyring still runs."""
+        self.kr_found = {}
+        if self.keyring is None or self.keyring_state is not None:
+            return
+        for _, s in self.case.sec["expect"]:
+            w = self.subst(s).split()
+            if w[0] in ("keyring-item", "keyring-no-item"):
+                key = tuple(w[1:4])
+                self.kr_found[key] = self.keyring.lookup(*key)
 
     def sample_hwm(self, pid):
         try:
@@ -514,6 +578,8 @@ class Runner:
             self.write_config()
             self.client_setup()
             self.run_outpost()
+            self.run_then()
+            self.keyring_lookups()
         finally:
             self.stop_server()
             if self.keyring is not None:
@@ -596,6 +662,8 @@ class Runner:
                 else "killed by signal %d" % os.WTERMSIG(self.status)
                 if sig else "")
         both = self.stdout + b"\n" + self.stderr
+        both += b"\n" + getattr(self, "then_out", b"") + b"\n" + \
+            getattr(self, "then_err", b"")
         leaked = [s for s in self.secrets() if s in both]
         self.ok(not leaked, "no secret on stdout/stderr (%d forms checked)"
                 % len(self.secrets()),
@@ -649,6 +717,40 @@ class Runner:
 
     def x_stdout_empty(self, rest):
         self.ok(self.stdout == b"", "stdout is empty", self.stdout[:500])
+
+    def x_then_exit(self, spec):
+        code = self.then_status if self.then_status is not None else -2
+        self.ok(code in [int(x) for x in spec.split("|")],
+                "then: exit %s (got %d)" % (spec, code),
+                "then stderr: " + self.then_err.decode("utf-8", "replace"))
+
+    def _then_contains(self, name, rest, want):
+        needle = unescape(rest)
+        hay = self.then_out if name == "stdout" else self.then_err
+        self.ok((needle in hay) == want, "then: %s %s %r" % (
+            name, "contains" if want else "does not contain", rest),
+            hay.decode("utf-8", "replace")[-1500:])
+
+    def x_then_stdout_contains(self, rest):
+        self._then_contains("stdout", rest, True)
+
+    def x_then_stderr_contains(self, rest):
+        self._then_contains("stderr", rest, True)
+
+    def x_keyring_item(self, rest):
+        h, sv, u, pw = rest.split(" ", 3)
+        pw = unescape(pw).decode("utf-8", "surrogateescape")
+        self.passwords.append(pw)   # never in any output either
+        got = self.kr_found.get((h, sv, u))
+        self.ok(got == pw, "secret-tool finds the item host %s service %s "
+                "user %s with the expected secret" % (h, sv, u),
+                "found: %s" % ("nothing" if got is None else
+                               "a different secret"))
+
+    def x_keyring_no_item(self, rest):
+        key = tuple(rest.split()[:3])
+        self.ok(self.kr_found.get(key) is None, "secret-tool finds no item "
+                "host %s service %s user %s" % key)
 
     def x_stderr_empty(self, rest):
         self.ok(self.stderr == b"", "stderr is empty", self.stderr[:500])
