@@ -367,6 +367,20 @@ class Runner:
                 if self.keyring_state not in KEYRING_STATES:
                     raise SystemExit("%s: bad keyring-state %r"
                                      % (self.case.name, rest))
+            elif word == "write-file":
+                name, mode, text = (rest.split(" ", 2) + [""])[:3]
+                data = unescape(text)
+                fpath = os.path.join(self.work, name)
+                os.makedirs(os.path.dirname(fpath), mode=0o700,
+                            exist_ok=True)
+                fd = os.open(fpath, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+                             0o600)
+                os.write(fd, data)
+                os.close(fd)
+                os.chmod(fpath, int(mode, 8))
+                first = data.split(b"\n")[0].rstrip(b"\r")
+                self.passwords.append(first.decode("utf-8",
+                                                   "surrogateescape"))
             elif word == "then-args":
                 self.then_args = (self.then_args or []) + \
                     [unescape(a) for a in shlex.split(rest)]
