@@ -55,7 +55,7 @@ cred_file_path(const char *spec, const char *credsdir, char *out,
 	return 0;
 }
 
-/* The checks a config holding a password gets (cfg_file.c), on the fd */
+/* The checks of a config holding a password (cfg_file.c), on the fd */
 static int
 cred_file_check(int fd, const char *path, struct err *e)
 {
