@@ -34,6 +34,7 @@ import fcntl
 import fnmatch
 import json
 import os
+import pty
 import re
 import resource
 import shlex
@@ -43,6 +44,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -382,6 +384,7 @@ class Runner:
         self.keyring_state = None
         self.then_args = None
         self.then_stdin = b""
+        self.tty_input = None
         self.kill_after = None
         self.config_fd = None
         stdin, gen = b"", None
@@ -436,6 +439,10 @@ class Runner:
             elif word == "then-args":
                 self.then_args = (self.then_args or []) + \
                     [unescape(a) for a in shlex.split(rest)]
+            elif word == "stdin-tty":
+                self.tty_input = unescape(rest)
+            elif word == "stdin-tty-signal":
+                self.tty_input = getattr(signal, "SIG" + rest.strip().upper())
             elif word == "then-stdin-text":
                 self.then_stdin = unescape(rest)
             elif word == "kill-after":
@@ -496,6 +503,13 @@ class Runner:
         err = os.open(os.path.join(self.work, "stderr"),
                       os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         inp = os.open(self.stdin_path, os.O_RDONLY)
+        self.tty = None
+        if self.tty_input is not None:
+            # stdin-tty: a pseudo-terminal; the slave stays open here so
+            # that its mode can be read after outpost exits
+            os.close(inp)
+            master, inp = pty.openpty()
+            self.tty = [master, os.dup(inp), b""]
         # a spawned child's ru_maxrss starts at the parent's high-water
         # mark: remember that floor, and sample the child's own VmHWM
         self.floor = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -515,6 +529,7 @@ class Runner:
             if rpid == pid:
                 break
             self.sample_hwm(pid)
+            self.tty_step(pid)
             if self.kill_after is not None and \
                     time.monotonic() - t0 > self.kill_after[0]:
                 os.kill(pid, self.kill_after[1])
@@ -529,12 +544,46 @@ class Runner:
                 break
             time.sleep(0.01)
         self.duration = time.monotonic() - t0
+        self.tty_finish()
         self.status = status
         self.maxrss = ru.ru_maxrss
         with open(os.path.join(self.work, "stdout"), "rb") as f:
             self.stdout = f.read()
         with open(os.path.join(self.work, "stderr"), "rb") as f:
             self.stderr = f.read()
+
+    def tty_step(self, pid):
+        """Once outpost has turned echo off on the terminal, type the
+        stdin-tty text (or send the stdin-tty-signal) once."""
+        if self.tty is None or self.tty_input is True:
+            return
+        if termios.tcgetattr(self.tty[1])[3] & termios.ECHO:
+            return
+        if isinstance(self.tty_input, bytes):
+            os.write(self.tty[0], self.tty_input)
+        else:
+            os.kill(pid, self.tty_input)
+        self.tty_input = True       # done
+
+    def tty_finish(self):
+        """Keep what the terminal showed and whether it echoes again."""
+        self.tty_echo = None
+        self.tty_shown = b""
+        if self.tty is None:
+            return
+        master, slave, _ = self.tty
+        self.tty_echo = bool(termios.tcgetattr(slave)[3] & termios.ECHO)
+        os.set_blocking(master, False)
+        try:
+            while True:
+                b = os.read(master, 4096)
+                if not b:
+                    break
+                self.tty_shown += b
+        except OSError:
+            pass
+        os.close(slave)
+        os.close(master)
 
     def keyring_setup(self):
         """keyring-start / keyring-store / keyring-state: the test
@@ -730,6 +779,7 @@ class Runner:
         both = self.stdout + b"\n" + self.stderr
         both += b"\n" + getattr(self, "then_out", b"") + b"\n" + \
             getattr(self, "then_err", b"")
+        both += b"\n" + getattr(self, "tty_shown", b"")
         leaked = [s for s in self.secrets() if s in both]
         self.ok(not leaked, "no secret on stdout/stderr (%d forms checked)"
                 % len(self.secrets()),
@@ -802,6 +852,16 @@ class Runner:
 
     def x_then_stderr_contains(self, rest):
         self._then_contains("stderr", rest, True)
+
+    def x_tty_echo(self, rest):
+        want = rest.strip() == "yes"
+        self.ok(self.tty_echo is want, "the terminal %s after exit"
+                % ("echoes again" if want else "does not echo"),
+                "echo flag: %r" % self.tty_echo)
+
+    def x_tty_shown_not_contains(self, rest):
+        self.ok(unescape(rest) not in self.tty_shown, "the terminal did not "
+                "show %r" % rest, self.tty_shown[-500:])
 
     def x_keyring_item(self, rest):
         h, sv, u, pw = rest.split(" ", 3)
