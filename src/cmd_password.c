@@ -170,6 +170,20 @@ pw_clear(const struct keyring_key *k, struct err *e)
 	return rc == -1 ? -1 : 0;
 }
 
+/* An item the account's deliveries will not read is worth a word. */
+static void
+pw_note(const struct account *a)
+{
+	if (a->password != NULL || a->passwordeval != NULL ||
+	    a->password_file != NULL)
+		fprintf(stderr, "outpost: note: account %s sets password, "
+		    "passwordeval or password_file, which deliveries use "
+		    "instead of the keyring\n", a->name);
+	else if (!a->keyring)
+		fprintf(stderr, "outpost: note: account %s has keyring = off: "
+		    "deliveries do not use this item\n", a->name);
+}
+
 static int
 pw_usage(struct err *e)
 {
@@ -229,6 +243,8 @@ cmd_password(int argc, char **argv, struct err *e)
 			rc = pw_check(&k, e);
 		else
 			rc = pw_clear(&k, e);
+		if (rc == 0 && strcmp(verb, "clear") != 0)
+			pw_note(a);
 	}
 	cfg_forget_secrets(&cfg);
 	cfg_free(&cfg);
