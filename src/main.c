@@ -27,6 +27,7 @@
 #include "cfg.h"
 #include "cli.h"
 #include "cmd.h"
+#include "cmd_password.h"
 #include "cred.h"
 #include "deliver.h"
 #include "err.h"
@@ -61,6 +62,7 @@ static const struct subcmd {
 	const char	*name;
 	cmd_fn		*run;
 } subcmds[] = {
+	{ "password", cmd_password },
 	{ NULL, NULL }
 };
 
@@ -440,7 +442,8 @@ main(int argc, char **argv)
 	}
 	job_free(&j);
 	if (err_is_set(&e)) {
-		fprintf(stderr, "outpost: %s%s\n", e.msg, err_hint(&j, &e));
+		fprintf(stderr, "outpost: %s%s\n", e.msg,
+		    sc == NULL ? err_hint(&j, &e) : "");
 		return e.ex;
 	}
 	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
