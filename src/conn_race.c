@@ -260,9 +260,7 @@ race_run(struct race *r, deadline_t d, size_t *won, struct err *e)
 	size_t i;
 
 	for (;;) {
-		while (r->next < r->n && (r->active == 0 ||
-		    deadline_now_ms() >= r->next_at))
-			race_start(r);
+		/* a winner first: nothing new starts once one is done */
 		for (i = 0; i < r->next; i++) {
 			if (r->t[i].st != RT_DONE)
 				continue;
@@ -271,6 +269,9 @@ race_run(struct race *r, deadline_t d, size_t *won, struct err *e)
 			r->t[i].c = NULL;
 			return c;
 		}
+		while (r->next < r->n && (r->active == 0 ||
+		    deadline_now_ms() >= r->next_at))
+			race_start(r);
 		if ((r->active == 0 && r->next == r->n) ||
 		    deadline_expired(d))
 			return NULL;
