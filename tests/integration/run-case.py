@@ -842,7 +842,8 @@ class Runner:
             got = os.stat(os.path.join(self.work, rel)).st_mode & 0o7777
         except FileNotFoundError:
             got = None
-        self.ok(got == int(mode, 8), "%s has mode %s (got %s)"
+        want = None if mode == "none" else int(mode, 8)
+        self.ok(got == want, "%s has mode %s (got %s)"
                 % (rel, mode, oct(got) if got is not None else "none"))
 
     # -- flights
