@@ -82,7 +82,7 @@ route_find(const char *text, size_t len, const char *account,
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
-			return 0;	/* a torn last line counts for nothing */
+			return 0;	/* a torn last line: nothing */
 		if (route_is_account(p, nl, account))
 			return route_parse(p + strlen(account) + 1, nl,
 			    r) == 0;
