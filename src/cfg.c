@@ -405,12 +405,29 @@ cfg_merge(const struct cfg_ctx *c, const struct cfg_section *s,
 	    s->v[K_AUTH].s != NULL || c->sec[0].v[K_AUTH].s != NULL, e);
 }
 
-/* fallback names another account, never this one. */
+/* Some port of the account talks without TLS. */
+static bool
+cfg_any_plain(const struct account *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nports; i++)
+		if (a->ports[i].tls == TLS_MODE_OFF)
+			return true;
+	return false;
+}
+
+/*
+ * fallback names another account, never this one, and never a weaker
+ * one: when every port of this account requires TLS, so must every port
+ * of the fallback.
+ */
 static int
 cfg_check_fallback(const struct cfg_ctx *c, const struct cfg_section *s,
-    const struct account *a, struct err *e)
+    const struct account *a, const struct config *cfg, struct err *e)
 {
 	const struct cfg_val *v = &s->v[K_FALLBACK];
+	int i;
 
 	if (a->fallback == NULL)
 		return 0;
@@ -420,6 +437,12 @@ cfg_check_fallback(const struct cfg_ctx *c, const struct cfg_section *s,
 		return err_set(e, EX_CONFIG, "%s:%d: key 'fallback': no other "
 		    "account named '%.*s'", c->file, v->line, CFG_SHOW,
 		    a->fallback);
+	i = cfg_find(c, a->fallback);
+	if (!cfg_any_plain(a) && cfg_any_plain(&cfg->accounts[i - 1]))
+		return err_set(e, EX_CONFIG, "%s:%d: key 'fallback': account "
+		    "'%.*s' has a port without TLS, account '%s' requires TLS "
+		    "(a fallback is never weaker)", c->file, v->line,
+		    CFG_SHOW, a->fallback, a->name);
 	return 0;
 }
 
@@ -450,7 +473,7 @@ cfg_resolve(const struct cfg_ctx *c, struct config *cfg, struct err *e)
 	for (i = 1; i < c->nsec; i++) {
 		cfg->accounts[i - 1].from_own = c->sec[i].v[K_FROM].s != NULL;
 		if (cfg_check_fallback(c, &c->sec[i], &cfg->accounts[i - 1],
-		    e) == -1)
+		    cfg, e) == -1)
 			return -1;
 	}
 	if (dv->s == NULL)

@@ -113,8 +113,8 @@ plain_close(struct conn *c)
 	(void)c;
 }
 
-static void
-addr_format(const struct sockaddr *sa, char *out, size_t cap)
+void
+conn_addr_format(const struct sockaddr *sa, char *out, size_t cap)
 {
 	char host[INET6_ADDRSTRLEN];
 	const struct sockaddr_in6 *s6 = (const void *)sa;
@@ -172,8 +172,8 @@ connect_one(int fd, const struct addrinfo *ai, deadline_t d)
 	return 0;
 }
 
-static int
-resolve(const char *host, int port, struct addrinfo **res, struct err *e)
+int
+conn_resolve(const char *host, int port, struct addrinfo **res, struct err *e)
 {
 	struct addrinfo hints;
 	char service[16];
@@ -223,17 +223,16 @@ struct conn *
 conn_open(const char *host, int port, deadline_t d, struct err *e)
 {
 	struct addrinfo *res, *ai;
-	struct conn *c;
 	char where[CONN_ADDR_MAX];
-	int fd, one = 1, left, n = 0, saved = 0;
+	int fd, left, n = 0, saved = 0;
 	deadline_t each;
 
-	if (resolve(host, port, &res, e) == -1)
+	if (conn_resolve(host, port, &res, e) == -1)
 		return NULL;
 	for (ai = res; ai != NULL; ai = ai->ai_next)
 		n++;
 	for (ai = res; ai != NULL; ai = ai->ai_next, n--) {
-		addr_format(ai->ai_addr, where, sizeof(where));
+		conn_addr_format(ai->ai_addr, where, sizeof(where));
 		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
 		    SOCK_CLOEXEC, ai->ai_protocol);
 		if (fd == -1) {
@@ -255,6 +254,15 @@ conn_open(const char *host, int port, deadline_t d, struct err *e)
 		return NULL;
 	}
 	freeaddrinfo(res);
+	return conn_adopt(fd, port, where, e);
+}
+
+struct conn *
+conn_adopt(int fd, int port, const char *where, struct err *e)
+{
+	struct conn *c;
+	int one = 1;
+
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	c = calloc(1, sizeof(*c));
 	if (c == NULL) {

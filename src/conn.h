@@ -62,6 +62,44 @@ struct conn {
 struct conn	*conn_open(const char *host, int port, deadline_t,
 		    struct err *);
 /*
+ * conn_open_race(): staggered connects (RFC 8305 style) over every
+ * (port, address) candidate: for each port in the given order, every
+ * address of host with IPv6 and IPv4 interleaved.  A new attempt starts
+ * every CONN_STAGGER_MS, or at once when one fails (a refused port costs
+ * nothing).  An attempt is done when its connect completed and, for a
+ * candidate with greet set (plain and STARTTLS ports), the first line of
+ * the greeting arrived (it stays in the read buffer for the session);
+ * implicit TLS ports are done at connect, their greeting comes after the
+ * handshake.  Of the attempts done in one poll round the earliest in
+ * preference order wins; every other one is closed.  *won is the index of
+ * the winning candidate.  All failed: 75 (68 for an unknown host).
+ */
+#define CONN_RACE_MAX		32	/* attempts in one race */
+#define CONN_STAGGER_MS		250
+
+struct conn_cand {
+	int	port;
+	bool	greet;		/* done at the first greeting line */
+};
+
+struct conn	*conn_open_race(const char *host, const struct conn_cand *,
+		    size_t ncand, deadline_t, size_t *won, struct err *);
+/*
+ * RFC 8305 4: the order in which to try n addresses of the given
+ * families: alternate families, starting with the first address's.
+ */
+void	conn_race_order(const int *family, size_t n, size_t *order);
+
+/* For conn.c and conn_race.c: a connected socket into a struct conn. */
+struct addrinfo;
+struct sockaddr;
+struct conn	*conn_adopt(int fd, int port, const char *where,
+		    struct err *);
+int	conn_resolve(const char *host, int port, struct addrinfo **,
+	    struct err *);
+void	conn_addr_format(const struct sockaddr *, char *, size_t);
+
+/*
  * Read one line; *line points into the connection's buffer (valid until
  * the next read), without its CRLF or LF.  A line longer than
  * REPLY_MAX_LINE is a protocol error (76); EOF is a temporary one (75).

@@ -1,5 +1,12 @@
 /*
- * deliver.c - connect, start TLS when implicit, run the SMTP session.
+ * deliver.c - the account's hosts in order, for each a race over its
+ * ports and addresses, TLS when implicit, the SMTP session; then, on a
+ * temporary failure, the fallback account.
+ *
+ * Security never depends on which endpoint won: every port carries the
+ * TLS mode the config resolved for it, and TLS verifies against the host
+ * name actually connected to.  The remembered endpoint (route.h) only
+ * reorders configured candidates.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -7,22 +14,36 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sysexits.h>
 
 #include "conn.h"
 #include "deliver.h"
 #include "log.h"
+#include "route.h"
 #include "smtp.h"
 #include "tls.h"
 
-/* The account's ports, in order (cfg resolved each one's TLS mode). */
-static size_t
-deliver_plan(const struct account *a, struct cfg_port *plan, size_t cap)
-{
-	size_t n = a->nports < cap ? a->nports : cap;
+#define DELIVER_NOCONN	(-2)	/* no candidate of the host answered */
 
-	memcpy(plan, a->ports, n * sizeof(*plan));
+/*
+ * The account's ports in order (cfg resolved each one's TLS mode), the
+ * remembered one first when it is remembered for this host.
+ */
+static size_t
+deliver_plan(const struct account *a, const char *host,
+    const struct route *rt, struct cfg_port *plan)
+{
+	size_t n = a->nports, i, k = 0;
+
+	for (i = 0; rt != NULL && i < n; i++)
+		if (strcasecmp(rt->host, host) == 0 &&
+		    a->ports[i].port == rt->port)
+			plan[k++] = a->ports[i];
+	for (i = 0; i < n; i++)
+		if (k == 0 || a->ports[i].port != plan[0].port)
+			plan[k++] = a->ports[i];
 	return n;
 }
 
@@ -37,14 +58,14 @@ deliver_literal(const struct conn *c, char *out, size_t cap)
 }
 
 static void
-deliver_params(const struct deliver_req *r, const struct cfg_port *ep,
-    struct smtp_params *p)
+deliver_params(const struct deliver_req *r, const char *host,
+    const struct cfg_port *ep, struct smtp_params *p)
 {
 	const struct account *a = r->a;
 
 	memset(p, 0, sizeof(*p));
 	p->tls = ep->tls;
-	p->tls_opts.host = a->host;
+	p->tls_opts.host = host;
 	p->tls_opts.trust_file = a->tls_trust_file;
 	p->tls_opts.cert_file = a->tls_cert_file;
 	p->tls_opts.key_file = a->tls_key_file;
@@ -65,14 +86,14 @@ deliver_params(const struct deliver_req *r, const struct cfg_port *ep,
 }
 
 static int
-deliver_one(const struct deliver_req *r, const struct cfg_port *ep,
-    struct conn *c, struct err *e)
+deliver_one(const struct deliver_req *r, const char *host,
+    const struct cfg_port *ep, struct conn *c, struct err *e)
 {
 	struct smtp_params p;
 	char literal[CONN_ADDR_MAX + 8], desc[128];
 	deadline_t d = deadline_in((int64_t)r->a->timeout * 1000);
 
-	deliver_params(r, ep, &p);
+	deliver_params(r, host, ep, &p);
 	if (r->ehlo_name != NULL) {
 		p.ehlo_name = r->ehlo_name;
 	} else {
@@ -87,36 +108,162 @@ deliver_one(const struct deliver_req *r, const struct cfg_port *ep,
 	return smtp_submit(c, &p, e);
 }
 
+static void
+deliver_note(const struct deliver_req *r, const char *host,
+    const struct cfg_port *ep, const struct conn *c)
+{
+	log_debug("connected to %s (account %s, host %s, port %d, %s)",
+	    c->addr, r->a->name, host, ep->port, ep->tls ==
+	    TLS_MODE_IMPLICIT ? "implicit TLS" : ep->tls ==
+	    TLS_MODE_STARTTLS ? "STARTTLS" : "no TLS");
+	if (r->used == NULL)
+		return;
+	r->used->account = r->a->name;
+	r->used->host = host;
+	r->used->port = ep->port;
+	snprintf(r->used->addr, sizeof(r->used->addr), "%s", c->addr);
+}
+
+/*
+ * One host: race its candidates, run the session on the winner.  0 sent,
+ * -1 the server's verdict (or TLS) failed it, DELIVER_NOCONN nothing
+ * answered.  rt: the remembered endpoint, or NULL when not remembering.
+ */
+static int
+deliver_host(const struct deliver_req *r, const char *host,
+    const struct route *rt, bool remember, struct err *e)
+{
+	struct cfg_port plan[CFG_MAX_PORTS];
+	struct conn_cand cand[CFG_MAX_PORTS];
+	struct route now;
+	struct conn *c;
+	size_t n, i, won = 0;
+	bool first;
+	int rc;
+
+	n = deliver_plan(r->a, host, rt, plan);
+	for (i = 0; i < n; i++) {
+		cand[i].port = plan[i].port;
+		cand[i].greet = plan[i].tls != TLS_MODE_IMPLICIT;
+	}
+	/* is the remembered endpoint the one tried first? */
+	first = rt != NULL && strcasecmp(rt->host, host) == 0 &&
+	    plan[0].port == rt->port;
+	c = conn_open_race(host, cand, n, deadline_in((int64_t)r->a->timeout *
+	    1000), &won, e);
+	if (c == NULL || (first && won != 0)) {
+		if (first)
+			log_debug("forgetting port %d of %s", rt->port, host);
+		if (first)
+			route_store(r->a->name, NULL);
+		first = false;
+	}
+	if (c == NULL)
+		return DELIVER_NOCONN;
+	deliver_note(r, host, &plan[won], c);
+	rc = deliver_one(r, host, &plan[won], c, e);
+	conn_close(c);
+	if (rc == 0 && remember && !first) {
+		snprintf(now.host, sizeof(now.host), "%s", host);
+		now.port = plan[won].port;
+		route_store(r->a->name, &now);
+	} else if (rc == -1 && first) {
+		route_store(r->a->name, NULL);
+	}
+	return rc;
+}
+
+/* The account's hosts in order, the remembered one first. */
+static int
+deliver_account(const struct deliver_req *r, struct err *e)
+{
+	const struct account *a = r->a;
+	struct route rt;
+	size_t i, start = 0;
+	bool remember = a->nhosts * a->nports > 1, have;
+	int rc = DELIVER_NOCONN;
+
+	have = remember && route_load(a->name, &rt) == 1;
+	for (i = 0; have && i < a->nhosts; i++)
+		if (strcasecmp(a->hosts[i], rt.host) == 0)
+			start = i;
+	for (i = 0; i < a->nhosts && rc == DELIVER_NOCONN; i++) {
+		err_init(e);
+		rc = deliver_host(r, a->hosts[i == 0 ? start : i <= start ?
+		    i - 1 : i], have ? &rt : NULL, remember, e);
+		if (rc == DELIVER_NOCONN)
+			log_debug("%s", e->msg);
+	}
+	return rc == 0 ? 0 : -1;
+}
+
+static const struct account *
+deliver_find(const struct config *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; cfg != NULL && name != NULL && i < cfg->naccounts; i++)
+		if (strcmp(cfg->accounts[i].name, name) == 0)
+			return &cfg->accounts[i];
+	return NULL;
+}
+
+int
+deliver_fallback_pw(const struct config *cfg, const struct account *a,
+    struct secret **out, struct err *e)
+{
+	const struct account *fb = deliver_find(cfg, a->fallback);
+
+	*out = NULL;
+	if (fb == NULL || fb->password == NULL)
+		return 0;
+	return cred_get(fb, out, e);
+}
+
+/*
+ * Every host and port of r->a failed with a temporary error and nothing
+ * can have been delivered: the fallback account's turn.  Its result is
+ * the result; the primary's error stays in -v.
+ */
+static int
+deliver_fallback(const struct deliver_req *r, const struct account *fb,
+    struct err *e)
+{
+	struct deliver_req fr = *r;
+	struct secret *pw = NULL;
+	int rc;
+
+	log_debug("account %s failed (%s); trying fallback account %s",
+	    r->a->name, e->msg, fb->name);
+	fr.a = fb;
+	fr.pw = r->fallback_pw;
+	err_init(e);
+	if (fr.pw == NULL) {
+		if (cred_get(fb, &pw, e) == -1)
+			return -1;
+		fr.pw = pw;
+	}
+	rc = deliver_account(&fr, e);
+	secret_free(pw);
+	return rc;
+}
+
 int
 deliver(const struct deliver_req *r, struct err *e)
 {
-	struct cfg_port plan[CFG_MAX_PORTS];
-	struct conn *c = NULL;
-	struct err cerr;
-	size_t n, i;
-	deadline_t d;
-	int rc;
+	const struct account *fb = deliver_find(r->cfg, r->a->fallback);
 
-	n = deliver_plan(r->a, plan, sizeof(plan) / sizeof(plan[0]));
-	for (i = 0; i < n; i++) {
-		err_init(&cerr);
-		d = deadline_in((int64_t)r->a->timeout * 1000);
-		c = conn_open(r->a->host, plan[i].port, d, &cerr);
-		if (c != NULL)
-			break;
-		log_debug("%s", cerr.msg);
-		/* another port helps a refused connection, not the resolver */
-		if (cerr.ex != EX_TEMPFAIL || (cerr.flags & ERR_RESOLVE))
-			break;
-	}
-	if (c == NULL) {
-		*e = cerr;
+	if (r->used != NULL)
+		memset(r->used, 0, sizeof(*r->used));
+	if (deliver_account(r, e) == 0)
+		return 0;
+	/*
+	 * Not for the queue runner's sessions (r->next): the message in r
+	 * may already be delivered; a queued entry waits for its own
+	 * account's next try instead.
+	 */
+	if (fb == NULL || e->ex != EX_TEMPFAIL || (e->flags & ERR_DUP_RISK) ||
+	    r->next != NULL)
 		return -1;
-	}
-	log_debug("connected to %s (%s)", c->addr, plan[i].tls ==
-	    TLS_MODE_IMPLICIT ? "implicit TLS" : plan[i].tls ==
-	    TLS_MODE_STARTTLS ? "STARTTLS" : "no TLS");
-	rc = deliver_one(r, &plan[i], c, e);
-	conn_close(c);
-	return rc;
+	return deliver_fallback(r, fb, e);
 }

@@ -1,9 +1,15 @@
 /*
- * deliver.h - one delivery attempt over the account's endpoint plan.
+ * deliver.h - one delivery over the account's hosts and ports, then its
+ * fallback account.
  *
- * The plan is the configured port, or with port = auto 587 (STARTTLS) ->
- * 2525 (STARTTLS) -> 465 (implicit TLS).  The next endpoint is tried only
- * when connecting failed; once a server answered, its verdict stands.
+ * Hosts are tried in order; for each, every (port, address) candidate is
+ * raced (conn_open_race: staggered, IPv6 and IPv4 interleaved), the
+ * remembered endpoint (route.h) first.  The next host is tried only when
+ * no candidate of this one connected (and greeted); once a server has
+ * answered, its verdict stands.  When the account fails with a temporary
+ * error and nothing may have been delivered, the fallback account (its
+ * own hosts, ports, TLS and credentials) gets the message; its own
+ * fallback is not followed.
  */
 #ifndef OUTPOST_DELIVER_H
 #define OUTPOST_DELIVER_H
@@ -12,9 +18,12 @@
 #include <stddef.h>
 
 #include "cfg.h"
+#include "conn.h"
 #include "cred.h"
 #include "err.h"
 #include "smtp.h"
+
+struct deliver_used;
 
 struct deliver_req {
 	const struct config	*cfg;		/* for a fallback account */
@@ -31,8 +40,25 @@ struct deliver_req {
 	bool			 more;		/* queue runner: see smtp.h */
 	smtp_next_fn		*next;
 	void			*next_arg;
+	struct secret		*fallback_pw;	/* see deliver_fallback_pw */
+	struct deliver_used	*used;		/* NULL, or filled */
+};
+
+/* Where the message went (or the last endpoint that was reached). */
+struct deliver_used {
+	const char	*account;	/* r->a or its fallback */
+	const char	*host;		/* the host name connected to */
+	int		 port;		/* 0: nothing was reached */
+	char		 addr[CONN_ADDR_MAX];	/* peer address:port */
 };
 
 int	deliver(const struct deliver_req *, struct err *);
+/*
+ * Call before cfg_forget_secrets(): a password written in the config for
+ * a's fallback account, copied into *out (NULL when the fallback gets its
+ * password elsewhere: that source is asked only when it is needed).
+ */
+int	deliver_fallback_pw(const struct config *, const struct account *a,
+	    struct secret **out, struct err *);
 
 #endif

@@ -55,6 +55,7 @@ struct job {
 	int			 spool;
 	struct secret		*pw;
 	char			 queue_fail[ERR_MSG_MAX];	/* why not */
+	struct secret		*fpw;	/* the fallback's, if in cfg */
 };
 
 /* "outpost NAME ...": a row per subcommand, the file says cmd_NAME. */
@@ -289,6 +290,7 @@ job_deliver(struct job *j, struct err *e)
 	r.spool_fd = j->spool;
 	r.size = j->mi.size;
 	r.pw = j->pw;
+	r.fallback_pw = j->fpw;
 	r.ehlo_name = j->domain[0] != '\0' ? j->domain : NULL;
 	if (deliver(&r, e) == -1) {
 		if (e->ex != EX_TEMPFAIL)
@@ -325,7 +327,8 @@ job_run(struct job *j, struct err *e)
 			return -1;
 	if (job_message(j, e) == -1)
 		return -1;
-	if (cred_get(j->a, &j->pw, e) == -1)
+	if (cred_get(j->a, &j->pw, e) == -1 ||
+	    deliver_fallback_pw(&j->cfg, j->a, &j->fpw, e) == -1)
 		return -1;
 	cfg_forget_secrets(&j->cfg);
 	return job_deliver(j, e);
@@ -367,6 +370,7 @@ job_free(struct job *j)
 	size_t i;
 
 	secret_free(j->pw);
+	secret_free(j->fpw);
 	msg_info_free(&j->mi);
 	for (i = 0; i < j->nrcpts; i++)
 		free(j->rcpts[i]);

@@ -159,6 +159,7 @@ class Runner:
         self.diag = []
         self.server = None
         self.vars = {}
+        self.extra_ports = {}
 
     # ---- helpers ---------------------------------------------------------
     def subst(self, s):
@@ -187,6 +188,7 @@ class Runner:
     def preflight(self):
         if not os.access(self.binary, os.X_OK):
             raise Skip("outpost not built")
+        self.netns_enter()
         if any(s.split()[0] in ("keyring-store", "keyring-start",
                                 "keyring-state")
                for _, s in self.case.sec["client"]):
@@ -224,6 +226,48 @@ class Runner:
                 return "#define OUTPOST_TEST_HOOKS 1" in f.read()
         except OSError:
             return False
+    def blackholes(self):
+        return [s.split()[1] for _, s in self.case.sec["server"]
+                if s.split()[0] == "listener-extra" and
+                s.split()[2:3] == ["blackhole"]]
+
+    def netns_enter(self):
+        """A case with a blackhole listener runs in a private network
+        namespace (unshare -n, as root, with nft), where the runner can
+        drop the SYNs to that port; elsewhere it is skipped."""
+        if not self.blackholes():
+            return
+        if os.environ.get("RUN_CASE_NETNS"):
+            r = subprocess.run(["ip", "link", "set", "lo", "up"])
+            if r.returncode != 0:
+                raise RuntimeError("ip link set lo up failed")
+            return
+        tools = [t for t in ("unshare", "nft", "ip") if not shutil.which(t)]
+        if os.geteuid() != 0 or tools:
+            raise Skip("a blackholed port needs root, unshare, ip and nft "
+                       "(a network namespace with a DROP rule)%s"
+                       % (": missing " + " ".join(tools) if tools else ""))
+        env = dict(os.environ, RUN_CASE_NETNS="1")
+        sys.stdout.flush()
+        os.execvpe("unshare", ["unshare", "-n", sys.executable,
+                               os.path.abspath(__file__), self.case.path],
+                   env)
+
+    def blackhole_ports(self):
+        names = self.blackholes()
+        if not names:
+            return
+        ports = ", ".join(self.extra_ports[n] for n in names)
+        for cmd in (["nft", "add table inet runcase"],
+                    ["nft", "add chain inet runcase in { type filter hook "
+                     "input priority 0; }"],
+                    ["nft", "add rule inet runcase in tcp dport { %s } drop"
+                     % ports]):
+            r = subprocess.run(cmd, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT)
+            if r.returncode != 0:
+                raise RuntimeError("%s: %s" % (" ".join(cmd),
+                                               r.stdout.decode()[:200]))
 
     def ensure_pki(self):
         if not os.path.exists(os.path.join(self.pki, "ca.pem")) and \
@@ -259,7 +303,11 @@ class Runner:
         while time.monotonic() < end:
             if os.path.exists(ready):
                 with open(ready) as f:
-                    return int(f.read())
+                    lines = f.read().split("\n")
+                # listener-extra ports: "NAME PORT" after the main one
+                self.extra_ports = dict(
+                    ln.split() for ln in lines[1:] if ln.strip())
+                return int(lines[0])
             if self.server.poll() is not None:
                 break
             time.sleep(0.02)
@@ -435,7 +483,7 @@ class Runner:
                 if self.keyring_state not in KEYRING_STATES:
                     raise SystemExit("%s: bad keyring-state %r"
                                      % (self.case.name, rest))
-            elif word == "write-file":
+            elif word in ("write-file", "write-file-public"):
                 name, mode, text = (rest.split(" ", 2) + [""])[:3]
                 data = unescape(text)
                 fpath = os.path.join(self.work, name)
@@ -447,8 +495,9 @@ class Runner:
                 os.close(fd)
                 os.chmod(fpath, int(mode, 8))
                 first = data.split(b"\n")[0].rstrip(b"\r")
-                self.passwords.append(first.decode("utf-8",
-                                                   "surrogateescape"))
+                if word == "write-file":
+                    self.passwords.append(first.decode("utf-8",
+                                                       "surrogateescape"))
             elif word == "then-args":
                 self.then_args = (self.then_args or []) + \
                     [unescape(a) for a in shlex.split(rest)]
@@ -743,6 +792,9 @@ class Runner:
             self.vars = {"PORT": str(port), "HOST": host, "PKI": self.pki,
                          "SRCDIR": HERE, "WORK": self.work,
                          "BUILDDIR": self.build}
+            for name, xport in self.extra_ports.items():
+                self.vars["PORT_" + name] = xport
+            self.blackhole_ports()
             self.write_config()
             self.client_setup()
             self.run_outpost()
@@ -1137,6 +1189,52 @@ class Runner:
     def x_connections(self, rest):
         n = sum(1 for e in self.events if e["ev"] == "accept")
         self.ok(n == int(rest), "%s connection(s) (got %d)" % (rest, n))
+
+    def _listener_of(self):
+        return {e["conn"]: e.get("listener", "main")
+                for e in self.events if e["ev"] == "accept"}
+
+    def x_connections_on(self, rest):
+        name, n = rest.split()
+        got = sum(1 for v in self._listener_of().values() if v == name)
+        self.ok(got == int(n), "%s connection(s) on listener %s (got %d)"
+                % (n, name, got))
+
+    def x_delivered_on(self, rest):
+        where = self._listener_of()
+        got = sorted(where.get(e["conn"], "?") for e in self.events
+                     if e["ev"] == "delivered")
+        self.ok(got == [rest.strip()], "delivered once, on listener %s "
+                "(got %s)" % (rest.strip(), got or "none"))
+
+    def _work_file(self, rel):
+        try:
+            with open(os.path.join(self.work, rel), "rb") as f:
+                return f.read()
+        except FileNotFoundError:
+            return None
+
+    def x_file_contains(self, rest):
+        rel, _, text = rest.partition(" ")
+        got = self._work_file(rel)
+        self.ok(got is not None and unescape(text) in got,
+                "%s contains %r" % (rel, text), "got %r" % got)
+
+    def x_file_not_contains(self, rest):
+        rel, _, text = rest.partition(" ")
+        got = self._work_file(rel)
+        self.ok(got is None or unescape(text) not in got,
+                "%s does not contain %r" % (rel, text), "got %r" % got)
+
+    def x_file_mode(self, rest):
+        rel, mode = rest.split()
+        try:
+            got = os.stat(os.path.join(self.work, rel)).st_mode & 0o7777
+        except FileNotFoundError:
+            got = None
+        want = None if mode == "none" else int(mode, 8)
+        self.ok(got == want, "%s has mode %s (got %s)"
+                % (rel, mode, oct(got) if got is not None else "none"))
 
     # -- flights
     def flights(self):

@@ -11,7 +11,8 @@ STARTTLS, drip-feeding, cleartext after a handshake).
 
 FILE holds the [server] directives of a case (README documents every one).
 The server listens on an ephemeral port, writes it to the ready file (by a
-rename, so a reader never sees half of it) and records into DIR:
+rename, so a reader never sees half of it; one "NAME PORT" line follows for
+each listener-extra) and records into DIR:
 
   events.jsonl   one JSON object per line: accept, greeting, cmd (every
                  client command line, with its flight and whether TLS was
@@ -36,6 +37,7 @@ os._exit); every event is flushed when written, so SIGTERM loses nothing.
 import argparse
 import base64
 import collections
+import copy
 import json
 import os
 import re
@@ -64,6 +66,9 @@ SASL_MECHS = {"PLAIN", "LOGIN", "EXTERNAL", "CRAM-MD5", "DIGEST-MD5",
               "SCRAM-SHA-256-PLUS"}
 CERTS = {"good": "server", "server": "server", "expired": "expired",
          "wronghost": "wronghost", "selfsigned": "selfsigned"}
+# listener-extra kinds: SMTP listeners, and ports that never talk SMTP
+EXTRA_KINDS = ("plain", "starttls", "implicit", "refused", "silent",
+               "blackhole")
 BINARY = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]")
 DEFAULT_INJECT = (b"250-forged.example\r\n250-AUTH PLAIN LOGIN\r\n"
                   b"250 PIPELINING\r\n")
@@ -125,6 +130,7 @@ class Script:
         self.wait_before_read = 0.0
         self.window = 0.03
         self.lifetime = 60.0
+        self.extra = []                  # (name, kind, cert, host)
         for lineno, raw in enumerate(text.splitlines(), 1):
             line = raw.strip()
             if line == "" or line.startswith("#"):
@@ -163,6 +169,22 @@ class Script:
                 self.client_cert = "require"
             else:
                 raise ValueError("unknown listener option %r" % w)
+
+    def d_listener_extra(self, rest):
+        words = rest.split()
+        if len(words) < 2 or not re.fullmatch(r"\w+", words[0]) or \
+                words[1] not in EXTRA_KINDS:
+            raise ValueError("listener-extra NAME %s" % "|".join(EXTRA_KINDS))
+        cert, host = "server", "127.0.0.1"
+        for w in words[2:]:
+            k, _, v = w.partition("=")
+            if k == "cert":
+                cert = CERTS[v]
+            elif k == "host":
+                host = v
+            else:
+                raise ValueError("unknown listener-extra option %r" % w)
+        self.extra.append((words[0], words[1], cert, host))
 
     def d_require_client_cert(self, rest):
         self.client_cert = "require"
@@ -344,9 +366,9 @@ def text(b):
 
 
 class Session:
-    def __init__(self, srv, sock, cid):
+    def __init__(self, srv, sock, cid, sc=None):
         self.srv = srv
-        self.sc = srv.script
+        self.sc = sc if sc is not None else srv.script
         self.rec = srv.rec
         self.cid = cid
         self.sock = sock
@@ -1061,28 +1083,57 @@ class Server:
         self.pki = args.pki
         self.rec = Recorder(args.dir)
         self.ready = args.ready
+        self.cid = 0
+        self.cid_lock = threading.Lock()
+
+    def listen(self, host, kind):
+        fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+        ls = socket.socket(fam, socket.SOCK_STREAM)
+        ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        ls.bind((host, 0))
+        # refused: bound (the port stays ours) but not listening, so a
+        # connect gets an RST; silent and blackhole listen but never
+        # accept (the kernel completes the handshake of a silent port;
+        # the runner drops the SYNs of a blackhole port)
+        if kind != "refused":
+            ls.listen(16)
+        return ls
 
     def serve(self):
         sc = self.script
-        fam = socket.AF_INET6 if ":" in sc.host else socket.AF_INET
-        ls = socket.socket(fam, socket.SOCK_STREAM)
-        ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        ls.bind((sc.host, 0))
-        ls.listen(16)
+        ls = self.listen(sc.host, sc.mode)
         port = ls.getsockname()[1]
         self.rec.ev(0, "listen", host=sc.host, port=port, mode=sc.mode)
+        lines = ["%d" % port]
+        self.keep = []
+        for name, kind, cert, host in sc.extra:
+            xs = self.listen(host, kind)
+            xport = xs.getsockname()[1]
+            self.rec.ev(0, "listen", host=host, port=xport, mode=kind,
+                        listener=name)
+            lines.append("%s %d" % (name, xport))
+            self.keep.append(xs)
+            if kind in ("plain", "starttls", "implicit"):
+                xsc = copy.copy(sc)
+                xsc.mode, xsc.cert, xsc.host = kind, cert, host
+                threading.Thread(target=self.accept_loop,
+                                 args=(xs, xsc, name), daemon=True).start()
         tmp = self.ready + ".tmp"
         with open(tmp, "w") as f:
-            f.write("%d\n" % port)
+            f.write("\n".join(lines) + "\n")
         os.rename(tmp, self.ready)
-        cid = 0
+        self.accept_loop(ls, sc, "main")
+
+    def accept_loop(self, ls, sc, name):
         while True:
             sock, peer = ls.accept()
-            cid += 1
+            with self.cid_lock:
+                self.cid += 1
+                cid = self.cid
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             sock.settimeout(15)
-            self.rec.ev(cid, "accept", peer=str(peer[0]))
-            t = threading.Thread(target=Session(self, sock, cid).run,
+            self.rec.ev(cid, "accept", peer=str(peer[0]), listener=name)
+            t = threading.Thread(target=Session(self, sock, cid, sc).run,
                                  daemon=True)
             t.start()
 
