@@ -95,6 +95,17 @@ static const struct cfg_keydef {
 	{ "fallback", KIND_WORD, OFF(fallback), 0, "an account name" },
 	{ "provider", KIND_WORD, OFF(provider), 0, "a provider name (see "
 	    "outpost providers)" },
+	/* issue 7 and 9: values checked where they are used */
+	{ "aliases", KIND_STR, OFF(aliases), 0, "a file name" },
+	{ "rewrite_local_headers", KIND_BOOL, OFF(rewrite_local), 0,
+	    "on or off" },
+	{ "maildomain", KIND_WORD, OFF(maildomain), 0, "a domain" },
+	{ "set_from_header", KIND_WORD, OFF(set_from_header), 0,
+	    "auto, on or off" },
+	{ "logfile", KIND_STR, OFF(logfile), 0, "a file name" },
+	{ "syslog", KIND_WORD, OFF(syslog), 0, "on, off or a facility" },
+	{ "allow_from_override", KIND_STR, OFF(allow_from_override), 0,
+	    "on, off or a list of addresses" },
 };
 
 int
@@ -392,6 +403,7 @@ cfg_merge(const struct cfg_ctx *c, const struct cfg_section *s,
 	a->timeout = CFG_DEFAULT_TIMEOUT;
 	a->keyring = true;
 	a->queue = true;
+	a->rewrite_local = true;
 	if ((a->name = strdup(s->name)) == NULL)
 		return err_sys(e, EX_OSERR, "strdup");
 	for (k = 0; k < K_NKEYS; k++) {

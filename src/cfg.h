@@ -70,6 +70,13 @@ struct account {
 	char		*queue_dir;	/* NULL: XDG_STATE_HOME/outpost/queue */
 	char		*fallback;	/* account used when this one fails */
 	char		*provider;	/* preset name, as written */
+	char		*aliases;	/* /etc/aliases format file */
+	bool		 rewrite_local;	/* local names in From/To/Cc */
+	char		*maildomain;
+	char		*set_from_header;	/* auto, on, off */
+	char		*logfile;
+	char		*syslog;	/* on, off, or a facility */
+	char		*allow_from_override;	/* on, off or a list */
 };
 
 struct config {
