@@ -12,4 +12,6 @@
 
 typedef int	cmd_fn(int argc, char **argv, struct err *);
 
+cmd_fn	cmd_providers;	/* cmd_providers.c: the provider presets */
+
 #endif

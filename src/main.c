@@ -59,6 +59,7 @@ static const struct subcmd {
 	const char	*name;
 	cmd_fn		*run;
 } subcmds[] = {
+	{ "providers", cmd_providers },
 	{ NULL, NULL }
 };
 
