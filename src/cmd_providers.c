@@ -47,7 +47,8 @@ cmd_providers(int argc, char **argv, struct err *e)
 		    sizeof(host)));
 		printf("  ports  %s\n", provider_ports(p, ports,
 		    sizeof(ports)));
-		printf("  auth   %s%s%s\n", p->auth ? "on" : "on when user is set",
+		printf("  auth   %s%s%s\n", p->auth ? "on" :
+		    "on when user is set",
 		    p->user != NULL ? ", user = " : "",
 		    p->user != NULL ? p->user : "");
 		printf("  notes  %s\n", p->notes);
