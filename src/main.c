@@ -59,6 +59,7 @@ static const struct subcmd {
 	const char	*name;
 	cmd_fn		*run;
 } subcmds[] = {
+	{ "doctor", cmd_doctor },
 	{ "providers", cmd_providers },
 	{ NULL, NULL }
 };
@@ -355,7 +356,8 @@ main(int argc, char **argv)
 	}
 	job_free(&j);
 	if (err_is_set(&e)) {
-		fprintf(stderr, "outpost: %s%s\n", e.msg, err_hint(&e));
+		fprintf(stderr, "outpost: %s%s\n", e.msg,
+		    sc != NULL ? "" : err_hint(&e));
 		return e.ex;
 	}
 	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
