@@ -114,7 +114,7 @@ doctor_args(int argc, char **argv, struct doctor_opts *o, struct err *e)
 
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+a:C:", longs, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "a:C:", longs, NULL)) != -1) {
 		if (ch == 'a')
 			o->account = optarg;
 		else if (ch == 'C')

@@ -169,8 +169,9 @@ probe_auth(struct smtp_session *s, struct doctor_probe *p)
 	if (!s->c->is_tls) {
 		/* the doctor never sends a password in clear */
 		p->auth = DOCTOR_AUTH_NOT_TRIED;
-		snprintf(p->auth_text, sizeof(p->auth_text), "not tried: "
-		    "the connection is not encrypted");
+		snprintf(p->auth_text, sizeof(p->auth_text), "the "
+		    "connection is not encrypted (a password is never sent "
+		    "in clear)");
 		return;
 	}
 	s->capa = p->capa;
@@ -183,7 +184,10 @@ probe_auth(struct smtp_session *s, struct doctor_probe *p)
 		return;
 	}
 	p->auth = e.reply != 0 ? DOCTOR_AUTH_REJECTED : DOCTOR_AUTH_FAILED;
-	snprintf(p->auth_text, sizeof(p->auth_text), "%s", e.msg);
+	p->ex = e.ex;
+	/* err_reply's "AUTH: 535 ..." - the word AUTH is said already */
+	snprintf(p->auth_text, sizeof(p->auth_text), "%s",
+	    strncmp(e.msg, "AUTH: ", 6) == 0 ? e.msg + 6 : e.msg);
 }
 
 /* QUIT, briefly: its answer changes nothing. */

@@ -219,6 +219,11 @@ verdict_run(struct doctor_run *r)
 	}
 	if (verdict_checks(r))
 		return 0;
+	if (r->want_auth && r->auth.auth == DOCTOR_AUTH_REJECTED)
+		return advise(r, class_of(r->auth.ex), "the server rejected the "
+		    "credentials (%s): check user and the password (an app "
+		    "password where the provider wants one)",
+		    r->auth.auth_text);
 	if (r->want_auth && r->auth.auth != DOCTOR_AUTH_OK && cfg != NULL)
 		return advise(r, r->auth.auth == DOCTOR_AUTH_FAILED ?
 		    class_of(r->auth.ex) : EX_UNAVAILABLE, "AUTH %s: %s",
@@ -290,12 +295,14 @@ text_probe(FILE *f, const struct doctor_probe *p)
 		fprintf(f, "      TLS          %s, %s\n", p->ti.version,
 		    p->ti.cipher);
 	if (p->tls_tried && p->ti.have_cert)
-		fprintf(f, "      certificate  %s, expires %s\n",
+		fprintf(f, "      certificate  %s, %s %s\n",
 		    cert_word(&p->ti, buf, sizeof(buf)),
+		    p->ti.cert & TLS_CERT_EXPIRED ? "expired" : "expires",
 		    date_of(p->ti.expires, date, sizeof(date)));
 	if (p->have_capa)
-		fprintf(f, "      EHLO         %s\n", capa_text(&p->capa, buf,
-		    sizeof(buf)));
+		fprintf(f, "      EHLO%s %s\n", p->tls == TLS_MODE_STARTTLS &&
+		    !p->tls_up ? " pre-TLS" : "         ",
+		    capa_text(&p->capa, buf, sizeof(buf)));
 	if (!p->ok && p->conn == DOCTOR_REACHABLE)
 		fprintf(f, "      error        %s\n", p->error);
 }
@@ -402,7 +409,8 @@ json_probe(FILE *f, const struct doctor_probe *p)
 		fputs("}", f);
 	} else
 		fputs("null", f);
-	fputs(", \"ehlo\": ", f);
+	fprintf(f, ", \"ehlo_after_tls\": %s, \"ehlo\": ",
+	    p->tls_up ? "true" : "false");
 	if (p->have_capa)
 		json_capa(f, &p->capa);
 	else
