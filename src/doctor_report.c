@@ -220,8 +220,8 @@ verdict_run(struct doctor_run *r)
 	if (verdict_checks(r))
 		return 0;
 	if (r->want_auth && r->auth.auth == DOCTOR_AUTH_REJECTED)
-		return advise(r, class_of(r->auth.ex), "the server rejected the "
-		    "credentials (%s): check user and the password (an app "
+		return advise(r, class_of(r->auth.ex), "the server rejected "
+		    "the credentials (%s): check user and the password (an app "
 		    "password where the provider wants one)",
 		    r->auth.auth_text);
 	if (r->want_auth && r->auth.auth != DOCTOR_AUTH_OK && cfg != NULL)
