@@ -324,6 +324,10 @@ doctor_try_auth(struct doctor_run *r, struct doctor_target *t,
 	t->password = pw != NULL ? pw->buf : NULL;
 	doctor_auth(t, &r->auth);
 	t->password = NULL;
+	if (r->auth.auth == DOCTOR_AUTH_NOT_TRIED &&
+	    r->auth.auth_text[0] == '\0')
+		snprintf(r->auth.auth_text, sizeof(r->auth.auth_text), "%s",
+		    r->auth.error);
 }
 
 static int

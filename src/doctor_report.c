@@ -224,7 +224,8 @@ verdict_run(struct doctor_run *r)
 		    "the credentials (%s): check user and the password (an app "
 		    "password where the provider wants one)",
 		    r->auth.auth_text);
-	if (r->want_auth && r->auth.auth != DOCTOR_AUTH_OK && cfg != NULL)
+	if (r->want_auth && r->auth.auth != DOCTOR_AUTH_OK && cfg != NULL &&
+	    r->a->auth != SASL_WANT_OFF)
 		return advise(r, r->auth.auth == DOCTOR_AUTH_FAILED ?
 		    class_of(r->auth.ex) : EX_UNAVAILABLE, "AUTH %s: %s",
 		    auth_words[r->auth.auth], r->auth.auth_text);
