@@ -302,7 +302,7 @@ text_probe(FILE *f, const struct doctor_probe *p)
 		    date_of(p->ti.expires, date, sizeof(date)));
 	if (p->have_capa)
 		fprintf(f, "      EHLO%s %s\n", p->tls == TLS_MODE_STARTTLS &&
-		    !p->tls_up ? " pre-TLS" : "         ",
+		    !p->tls_up ? " pre-TLS" : "        ",
 		    capa_text(&p->capa, buf, sizeof(buf)));
 	if (!p->ok && p->conn == DOCTOR_REACHABLE)
 		fprintf(f, "      error        %s\n", p->error);
