@@ -282,10 +282,28 @@ capa_text(const struct capa *c, char *buf, size_t cap)
 	return buf;
 }
 
+/* "valid, expires D", "expired on D", "wrong-name, expires D" */
+static void
+text_cert(FILE *f, const struct tls_info *ti)
+{
+	char buf[CAPA_MAX], date[DATE_MAX];
+	struct tls_info other = *ti;
+
+	date_of(ti->expires, date, sizeof(date));
+	other.cert &= ~(unsigned)TLS_CERT_EXPIRED;
+	if ((ti->cert & TLS_CERT_EXPIRED) == 0)
+		fprintf(f, "      certificate  %s, expires %s\n",
+		    cert_word(ti, buf, sizeof(buf)), date);
+	else
+		fprintf(f, "      certificate  %s%sexpired on %s\n",
+		    other.cert != 0 ? cert_word(&other, buf, sizeof(buf)) : "",
+		    other.cert != 0 ? ", " : "", date);
+}
+
 static void
 text_probe(FILE *f, const struct doctor_probe *p)
 {
-	char buf[CAPA_MAX], date[DATE_MAX];
+	char buf[CAPA_MAX];
 
 	fprintf(f, "  %-24s %5d  %-8s  %-11s %5d ms\n", p->addr, p->port,
 	    doctor_tls_word(p->tls), conn_words[p->conn], p->ms);
@@ -296,10 +314,7 @@ text_probe(FILE *f, const struct doctor_probe *p)
 		fprintf(f, "      TLS          %s, %s\n", p->ti.version,
 		    p->ti.cipher);
 	if (p->tls_tried && p->ti.have_cert)
-		fprintf(f, "      certificate  %s, %s %s\n",
-		    cert_word(&p->ti, buf, sizeof(buf)),
-		    p->ti.cert & TLS_CERT_EXPIRED ? "expired" : "expires",
-		    date_of(p->ti.expires, date, sizeof(date)));
+		text_cert(f, &p->ti);
 	if (p->have_capa)
 		fprintf(f, "      EHLO%s %s\n", p->tls == TLS_MODE_STARTTLS &&
 		    !p->tls_up ? " pre-TLS" : "        ",
