@@ -175,7 +175,8 @@ doctor_dns(struct doctor_run *r, char addrs[][DOCTOR_ADDR_MAX])
 	hints.ai_socktype = SOCK_STREAM;
 	if ((rc = getaddrinfo(r->host, NULL, &hints, &res)) != 0) {
 		r->dns_failed = rc == EAI_NONAME ? EX_NOHOST : EX_TEMPFAIL;
-		check_add(r, "DNS", 0, r->dns_failed, "%s: %s", r->host,
+		check_add(r, "DNS", 0, r->dns_failed, "%s: %s (check host, "
+		    "and this machine's resolver)", r->host,
 		    rc == EAI_NONAME ? "not found" : gai_strerror(rc));
 		return 0;
 	}
