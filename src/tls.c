@@ -413,7 +413,8 @@ tls_info(const struct conn *c, struct tls_info *out)
 	    t->session));
 	if (gnutls_x509_crt_init(&crt) < 0)
 		return;
-	if (gnutls_x509_crt_import(crt, &peers[0], GNUTLS_X509_FMT_DER) >= 0)
-		out->expires = gnutls_x509_crt_get_expiration_time(crt);
+	if (gnutls_x509_crt_import(crt, &peers[0], GNUTLS_X509_FMT_DER) >= 0 &&
+	    (out->expires = gnutls_x509_crt_get_expiration_time(crt)) < 0)
+		out->expires = 0;	/* (time_t)-1: unknown */
 	gnutls_x509_crt_deinit(crt);
 }
