@@ -28,6 +28,7 @@
 #include "addr.h"
 #include "cfg.h"
 #include "cfg_int.h"
+#include "provider.h"
 
 #define CFG_MAX_NAME	48	/* inih keeps 49 bytes of a section name */
 #define CFG_SHOW	64	/* value bytes quoted in a message */
@@ -398,6 +399,8 @@ cfg_merge(const struct cfg_ctx *c, const struct cfg_section *s,
     struct account *a, struct err *e)
 {
 	const struct cfg_val *v;
+	const char *why = NULL;
+	bool auth_set;
 	int k;
 
 	a->timeout = CFG_DEFAULT_TIMEOUT;
@@ -413,8 +416,14 @@ cfg_merge(const struct cfg_ctx *c, const struct cfg_section *s,
 	}
 	if (s == &c->sec[0])
 		return 0;
-	return cfg_check_account(c, s, a,
-	    s->v[K_AUTH].s != NULL || c->sec[0].v[K_AUTH].s != NULL, e);
+	auth_set = s->v[K_AUTH].s != NULL || c->sec[0].v[K_AUTH].s != NULL;
+	/* the preset fills only what neither section wrote */
+	v = s->v[K_PROVIDER].s != NULL ? &s->v[K_PROVIDER] :
+	    &c->sec[0].v[K_PROVIDER];
+	if (a->provider != NULL && provider_apply(a, &auth_set, &why) == -1)
+		return err_set(e, EX_CONFIG, "%s:%d: key 'provider': '%.*s': "
+		    "%s", c->file, v->line, CFG_SHOW, a->provider, why);
+	return cfg_check_account(c, s, a, auth_set, e);
 }
 
 /* Some port of the account talks without TLS. */

@@ -64,6 +64,8 @@ static const struct subcmd {
 	cmd_fn		*run;
 } subcmds[] = {
 	{ "password", cmd_password },
+	{ "doctor", cmd_doctor },
+	{ "providers", cmd_providers },
 	{ NULL, NULL }
 };
 

@@ -1137,6 +1137,20 @@ class Runner:
         self.ok(not bad, "stderr holds no control bytes",
                 "bytes: %r in %r" % (bad, self.stderr[-600:]))
 
+    def x_stdout_json(self, rest):
+        """stdout-json PATH VALUE: stdout parses as one JSON document and
+        the value at PATH (keys and list indexes joined by dots) equals
+        VALUE, itself JSON ("reachable" with its quotes, 0, true, null)."""
+        path, _, want = rest.partition(" ")
+        what = "stdout JSON %s == %s" % (path, want)
+        try:
+            got = json.loads(self.stdout.decode("utf-8"))
+            for k in path.split("."):
+                got = got[int(k)] if isinstance(got, list) else got[k]
+            self.ok(got == json.loads(want), what, "got %r" % (got,))
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            self.ok(False, what, "%s: %s" % (type(exc).__name__, exc))
+
     # -- transcript
     def transcript(self):
         return [c["line"] for c in self.cmds()]
