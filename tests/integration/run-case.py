@@ -189,6 +189,7 @@ class Runner:
         if not os.access(self.binary, os.X_OK):
             raise Skip("outpost not built")
         self.netns_enter()
+        self.mntns_enter()
         if any(s.split()[0] in ("keyring-store", "keyring-start",
                                 "keyring-state")
                for _, s in self.case.sec["client"]):
@@ -230,6 +231,24 @@ class Runner:
         return [s.split()[1] for _, s in self.case.sec["server"]
                 if s.split()[0] == "listener-extra" and
                 s.split()[2:3] == ["blackhole"]]
+
+    def mntns_enter(self):
+        """A case with tiny-fs runs in a private mount namespace (unshare
+        -m, as root), where the runner can mount a small tmpfs; elsewhere
+        it is skipped."""
+        if not any(s.split()[0] == "tiny-fs"
+                   for _, s in self.case.sec["client"]):
+            return
+        if os.environ.get("RUN_CASE_MNTNS"):
+            return
+        if os.geteuid() != 0 or not shutil.which("unshare"):
+            raise Skip("a full file system needs root and unshare (a "
+                       "private mount namespace with a small tmpfs)")
+        env = dict(os.environ, RUN_CASE_MNTNS="1")
+        sys.stdout.flush()
+        os.execvpe("unshare", ["unshare", "-m", "--propagation", "private",
+                               sys.executable, os.path.abspath(__file__),
+                               self.case.path], env)
 
     def netns_enter(self):
         """A case with a blackhole listener runs in a private network
@@ -534,6 +553,14 @@ class Runner:
                     kk, _, v = w.pop(0).decode().partition("=")
                     env[kk] = v
                 self.thens.append((env, w, k))
+            elif word == "tiny-fs":
+                # NAME SIZE: a tmpfs of SIZE at @WORK@/NAME (mntns_enter)
+                name, size = rest.split()
+                path = os.path.join(self.work, name)
+                os.makedirs(path, mode=0o700)
+                subprocess.run(["mount", "-t", "tmpfs", "-o",
+                                "size=%s,mode=0700" % size, "tmpfs", path],
+                               check=True)
             elif word == "queue-clone":
                 self.queue_clone = int(rest)
             else:
