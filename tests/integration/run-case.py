@@ -1019,6 +1019,13 @@ class Runner:
                 "PLAIN message decodes to the expected bytes",
                 "decoded differently" if d else "no PLAIN exchange")
 
+    def x_auth_decoded(self, rest):
+        d = [p for p in self._decoded() if "decoded_hex" in p]
+        want = unescape(rest).hex()
+        self.ok(d and d[-1].get("decoded_hex") == want,
+                "the last SASL message decodes to the expected bytes",
+                "decoded differently" if d else "no decoded exchange")
+
     def x_auth_login_user(self, rest):
         d = [p for p in self._decoded() if p["mech"] == "LOGIN"]
         self.ok(d and d[-1].get("user") == rest, "LOGIN user %s" % rest)
