@@ -23,6 +23,7 @@
 
 #include "cred.h"
 #include "deadline.h"
+#include "oauth2.h"
 
 struct secret *
 secret_new(struct err *e)
@@ -231,6 +232,8 @@ cred_get(const struct account *a, struct secret **out, struct err *e)
 	*out = NULL;
 	if (need == 0)
 		return 0;
+	if (a->oauth2_token_url != NULL)
+		return oauth2_access_token(a, out, e);
 	if (a->password != NULL && a->passwordeval != NULL)
 		return err_set(e, EX_CONFIG, "account %s: both password and "
 		    "passwordeval are set; keep one", a->name);

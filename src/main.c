@@ -33,6 +33,7 @@
 #include "hostname.h"
 #include "log.h"
 #include "msg.h"
+#include "oauth2.h"
 #include "spool.h"
 
 #ifndef PACKAGE_VERSION
@@ -230,6 +231,7 @@ static int
 job_deliver(struct job *j, struct err *e)
 {
 	struct deliver_req r;
+	int rc;
 
 	memset(&r, 0, sizeof(r));
 	r.cfg = &j->cfg;
@@ -243,7 +245,13 @@ job_deliver(struct job *j, struct err *e)
 	r.size = j->mi.size;
 	r.pw = j->pw;
 	r.ehlo_name = j->domain[0] != '\0' ? j->domain : NULL;
-	if (deliver(&r, e) == -1) {
+	rc = deliver(&r, e);
+	/* a refused token outpost refreshes itself: once more, anew */
+	if (rc == -1 && oauth2_refresh_retry(j->a, &j->pw, e) == 1) {
+		r.pw = j->pw;
+		rc = deliver(&r, e);
+	}
+	if (rc == -1) {
 		if (e->ex == EX_TEMPFAIL && !j->a->queue)
 			log_debug("not queued (queue = off)");
 		return -1;
