@@ -12,4 +12,6 @@
 
 typedef int	cmd_fn(int argc, char **argv, struct err *);
 
+cmd_fn	cmd_oauth2;	/* cmd_oauth2.c: oauth2 login */
+
 #endif

@@ -60,6 +60,7 @@ static const struct subcmd {
 	const char	*name;
 	cmd_fn		*run;
 } subcmds[] = {
+	{ "oauth2", cmd_oauth2 },
 	{ NULL, NULL }
 };
 
