@@ -255,6 +255,9 @@ oauth2_access_token(const struct account *a, struct secret **out,
 	struct secret *s;
 
 	*out = NULL;
+	if (a->auth != SASL_WANT_XOAUTH2 && a->auth != SASL_WANT_OAUTHBEARER)
+		return err_set(e, EX_CONFIG, "account %s: oauth2_token_url "
+		    "needs auth = xoauth2 or oauthbearer", a->name);
 	if (a->password != NULL || a->passwordeval != NULL)
 		return err_set(e, EX_CONFIG, "account %s: oauth2_token_url "
 		    "and a password source are both set; keep one", a->name);
