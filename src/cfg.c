@@ -393,7 +393,7 @@ cfg_merge(const struct cfg_ctx *c, const struct cfg_section *s,
 
 	a->timeout = CFG_DEFAULT_TIMEOUT;
 	a->keyring = true;
-	a->queue = false;
+	a->queue = true;
 	if ((a->name = strdup(s->name)) == NULL)
 		return err_sys(e, EX_OSERR, "strdup");
 	for (k = 0; k < K_NKEYS; k++) {

@@ -232,9 +232,34 @@ cli_word(int argc, char **argv, int *ip, struct opts *o, struct err *e)
 	return 0;
 }
 
+/* --id ID and --drop ID take the next word. */
 static int
-cli_long(const char *arg, struct opts *o, struct err *e)
+cli_long_id(int argc, char **argv, int *ip, struct opts *o, struct err *e)
 {
+	const char *arg = argv[*ip];
+
+	if (*ip + 1 >= argc)
+		return err_set(e, EX_USAGE, "%s needs a queue id", arg);
+	o->queue_id = argv[++*ip];
+	if (!cli_clean(o->queue_id))
+		return err_set(e, EX_USAGE, "%s: control character in id",
+		    arg);
+	if (strcmp(arg, "--drop") == 0)
+		return cli_set_mode(o, CLI_MODE_QUEUE_DROP, arg, e);
+	return cli_set_mode(o, CLI_MODE_QUEUE_RUN, arg, e);
+}
+
+static int
+cli_long(int argc, char **argv, int *ip, struct opts *o, struct err *e)
+{
+	const char *arg = argv[*ip];
+
+	if (strcmp(arg, "--id") == 0 || strcmp(arg, "--drop") == 0)
+		return cli_long_id(argc, argv, ip, o, e);
+	if (strcmp(arg, "--flush") == 0) {
+		o->flush = true;
+		return cli_set_mode(o, CLI_MODE_QUEUE_RUN, arg, e);
+	}
 	if (strcmp(arg, "--version") == 0)
 		return cli_set_mode(o, CLI_MODE_VERSION, arg, e);
 	if (strcmp(arg, "--help") == 0)
@@ -285,7 +310,7 @@ cli_parse(int argc, char **argv, struct opts *o, struct err *e)
 			break;
 		if (argv[i][1] == '\0')
 			return err_set(e, EX_USAGE, "unknown option -");
-		if (argv[i][1] == '-' ? cli_long(argv[i], o, e) == -1 :
+		if (argv[i][1] == '-' ? cli_long(argc, argv, &i, o, e) == -1 :
 		    cli_word(argc, argv, &i, o, e) == -1)
 			return -1;
 	}

@@ -17,7 +17,8 @@ enum cli_mode {
 	CLI_MODE_VERSION,
 	CLI_MODE_HELP,
 	CLI_MODE_QUEUE_LIST,	/* -bp, mailq */
-	CLI_MODE_QUEUE_RUN	/* -q */
+	CLI_MODE_QUEUE_RUN,	/* -q [--flush] [--id ID] */
+	CLI_MODE_QUEUE_DROP	/* --drop ID */
 };
 
 struct opts {
@@ -29,6 +30,8 @@ struct opts {
 	const char	*account;	/* -a */
 	const char	*config;	/* -C */
 	int		 verbose;	/* -v */
+	bool		 flush;		/* --flush: every entry now */
+	const char	*queue_id;	/* --id ID / --drop ID */
 	char		**rcpts;	/* points into argv */
 	size_t		 nrcpts;
 };

@@ -223,26 +223,51 @@ cred_needed(const struct account *a)
 	return 2;
 }
 
+/*
+ * password, passwordeval and password_file are alternatives: two set is
+ * a config error naming them, never a silent pick.  The number set.
+ */
+static int
+cred_sources(const struct account *a, struct err *e)
+{
+	const char *set[3];
+	int n = 0;
+
+	if (a->password != NULL)
+		set[n++] = "password";
+	if (a->passwordeval != NULL)
+		set[n++] = "passwordeval";
+	if (a->password_file != NULL)
+		set[n++] = "password_file";
+	if (n == 3)
+		return err_set(e, EX_CONFIG, "account %s: password, "
+		    "passwordeval and password_file are all set; keep one",
+		    a->name);
+	if (n == 2)
+		return err_set(e, EX_CONFIG, "account %s: both %s and %s are "
+		    "set; keep one", a->name, set[0], set[1]);
+	return n;
+}
+
 int
 cred_get(const struct account *a, struct secret **out, struct err *e)
 {
 	struct secret *s;
-	int need = cred_needed(a), rc;
+	int need = cred_needed(a), rc, nsrc;
 
 	*out = NULL;
+	if ((nsrc = cred_sources(a, e)) == -1)
+		return -1;
 	if (need == 0)
 		return 0;
 	if (a->oauth2_token_url != NULL)
 		return oauth2_access_token(a, out, e);
-	if (a->password != NULL && a->passwordeval != NULL)
-		return err_set(e, EX_CONFIG, "account %s: both password and "
-		    "passwordeval are set; keep one", a->name);
-	if (a->password == NULL && a->passwordeval == NULL &&
-	    (!a->keyring || a->user == NULL)) {
+	if (nsrc == 0 && (!a->keyring || a->user == NULL)) {
 		if (need == 1)
 			return 0;
 		return err_set(e, EX_CONFIG, "account %s: no password (set "
-		    "password, passwordeval or keyring = on)", a->name);
+		    "password, passwordeval, password_file or keyring = on)",
+		    a->name);
 	}
 	if ((s = secret_new(e)) == NULL)
 		return -1;
@@ -250,6 +275,8 @@ cred_get(const struct account *a, struct secret **out, struct err *e)
 		rc = secret_set(s, a->password, strlen(a->password), e);
 	else if (a->passwordeval != NULL)
 		rc = cred_eval_run(a->passwordeval, a->timeout * 1000, s, e);
+	else if (a->password_file != NULL)
+		rc = cred_file_read(a->password_file, s, e);
 	else
 		rc = cred_keyring_lookup(a->host, a->user, s, e);
 	if (rc == -1) {

@@ -14,6 +14,7 @@
 #define SECRET_MAX		4096		/* longest password accepted */
 #define CRED_EVAL_OUTPUT_MAX	(64 * 1024)	/* passwordeval output cap */
 #define CRED_KEYRING_TIMEOUT_MS	5000		/* whole keyring lookup */
+#define CRED_FILE_MAX		(64 * 1024)	/* password_file size cap */
 
 struct secret {
 	size_t	 len;
@@ -22,8 +23,10 @@ struct secret {
 
 /*
  * The account's password, or *out = NULL when none is needed (auth off,
- * EXTERNAL, or auth on with a client certificate and no source).  Two
- * sources configured, or none when one is needed: 78.
+ * EXTERNAL, or auth on with a client certificate and no source).  The
+ * source is password, passwordeval or password_file, whichever is set;
+ * with none of them the keyring (keyring = on and a user).  More than one
+ * set, or none when one is needed: 78.
  */
 int	cred_get(const struct account *, struct secret **out, struct err *);
 void	secret_free(struct secret *);
@@ -35,6 +38,14 @@ struct secret *secret_new(struct err *);
  */
 int	cred_eval_run(const char *cmd, int timeout_ms, struct secret *s,
 	    struct err *);
+/*
+ * password_file (cred_file.c): spec with a leading "%d" expanded to
+ * credsdir ($CREDENTIALS_DIRECTORY) into out; the result is absolute.
+ */
+int	cred_file_path(const char *spec, const char *credsdir, char *out,
+	    size_t size, struct err *);
+/* The first line of the file, owner, mode and size checked (78). */
+int	cred_file_read(const char *spec, struct secret *s, struct err *);
 /* Look up host/service=smtp/user in the Secret Service (cred_keyring.c) */
 int	cred_keyring_lookup(const char *host, const char *user,
 	    struct secret *s, struct err *);

@@ -1,13 +1,16 @@
 /*
- * cred_keyring.c - the password from the Secret Service (libsecret).
- * The only file that sees GLib types.
+ * cred_keyring.c - find, store and clear secrets in the Secret Service
+ * (libsecret).  The only file that sees GLib types.
  *
- * Never blocks, never prompts (protocol.md 7.3): without a session bus it
- * fails at once (cron); the lookup itself runs in a worker thread and the
- * caller waits at most CRED_KEYRING_TIMEOUT_MS; a stalled bus leaves the
- * thread behind, which is fine for a one-shot process.  Items are matched
- * on host, service=smtp and user without the schema name, so entries made
- * for msmtp or with secret-tool are found.
+ * Never blocks, never prompts (protocol.md 7.3): without a session bus a
+ * call fails at once (cron); otherwise it runs in a worker thread that
+ * first asks the bus whether a Secret Service exists, and the caller
+ * waits at most CRED_KEYRING_TIMEOUT_MS; a stalled bus leaves the thread
+ * behind, which is fine for a one-shot process (the thread owns its job
+ * and frees it).  Locked items and collections are reported, never
+ * unlocked.  Items are matched on their host, service and user attributes
+ * without the schema name, and stored with exactly those three, so msmtp
+ * and secret-tool see the same items.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -27,6 +30,11 @@
 
 #include "cred.h"
 
+#define KR_DBUS_CALL_MS	2000		/* one bus call of the preflight */
+#define KR_SECRETS_NAME	"org.freedesktop.secrets"
+#define KR_LOCKED_MSG	"unlock it (log in to the desktop) or use " \
+			"password_file or passwordeval"
+
 static const SecretSchema keyring_schema = {
 	"org.outpost.Password",
 	SECRET_SCHEMA_DONT_MATCH_NAME,
@@ -39,14 +47,25 @@ static const SecretSchema keyring_schema = {
 	0, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 };
 
-struct lookup {
+enum kr_op {
+	KR_FIND,
+	KR_STORE,
+	KR_CLEAR
+};
+
+/* One call, shared by the caller and the worker under mu. */
+struct kr_job {
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 cv;
 	bool		 done;
 	bool		 abandoned;	/* the caller gave up: thread frees */
-	char		*host;		/* copies owned by the struct */
+	enum kr_op	 op;
+	char		*host;		/* copies owned by the job */
+	char		*service;
 	char		*user;
-	struct secret	*s;
+	char		*label;
+	struct secret	*s;		/* in for STORE, out for FIND */
+	int		 result;	/* 1 found/removed, 0 none */
 	struct err	 e;
 };
 
@@ -66,164 +85,393 @@ keyring_bus_present(void)
 	return stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
-static void
-keyring_search(struct lookup *l)
+/* Does anything own, or could the bus start, the Secret Service? */
+static bool
+keyring_service_known(GDBusConnection *c, GError **ge)
+{
+	GVariant *r;
+	GVariantIter *it;
+	const gchar *name;
+	gboolean owned = FALSE;
+
+	r = g_dbus_connection_call_sync(c, "org.freedesktop.DBus",
+	    "/org/freedesktop/DBus", "org.freedesktop.DBus", "NameHasOwner",
+	    g_variant_new("(s)", KR_SECRETS_NAME), G_VARIANT_TYPE("(b)"),
+	    G_DBUS_CALL_FLAGS_NONE, KR_DBUS_CALL_MS, NULL, ge);
+	if (r == NULL)
+		return false;
+	g_variant_get(r, "(b)", &owned);
+	g_variant_unref(r);
+	if (owned)
+		return true;
+	r = g_dbus_connection_call_sync(c, "org.freedesktop.DBus",
+	    "/org/freedesktop/DBus", "org.freedesktop.DBus",
+	    "ListActivatableNames", NULL, G_VARIANT_TYPE("(as)"),
+	    G_DBUS_CALL_FLAGS_NONE, KR_DBUS_CALL_MS, NULL, ge);
+	if (r == NULL)
+		return false;
+	g_variant_get(r, "(as)", &it);
+	while (!owned && g_variant_iter_loop(it, "&s", &name))
+		owned = strcmp(name, KR_SECRETS_NAME) == 0;
+	g_variant_iter_free(it);
+	g_variant_unref(r);
+	return owned;
+}
+
+/* Connect and open a session; NULL with j->e set. */
+static SecretService *
+keyring_service(struct kr_job *j)
 {
 	GError *ge = NULL;
-	GHashTable *attrs;
+	GDBusConnection *c;
 	SecretService *svc;
-	GList *items;
+	bool known;
+
+	c = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &ge);
+	if (c == NULL) {
+		err_set(&j->e, EX_CONFIG, "keyring: cannot connect to the "
+		    "session bus: %s", ge != NULL ? ge->message : "?");
+		g_clear_error(&ge);
+		return NULL;
+	}
+	known = keyring_service_known(c, &ge);
+	g_object_unref(c);
+	if (!known) {
+		err_set(&j->e, EX_CONFIG, "keyring: no Secret Service on the "
+		    "session bus%s%s: start gnome-keyring-daemon, or use "
+		    "password_file or passwordeval", ge != NULL ? ": " : "",
+		    ge != NULL ? ge->message : "");
+		g_clear_error(&ge);
+		return NULL;
+	}
+	svc = secret_service_get_sync(SECRET_SERVICE_OPEN_SESSION, NULL, &ge);
+	if (svc == NULL) {
+		err_set(&j->e, EX_CONFIG, "keyring: Secret Service "
+		    "unavailable: %s", ge != NULL ? ge->message : "?");
+		g_clear_error(&ge);
+	}
+	return svc;
+}
+
+static GHashTable *
+keyring_attrs(const struct kr_job *j)
+{
+	return secret_attributes_build(&keyring_schema, "host", j->host,
+	    "service", j->service, "user", j->user, NULL);
+}
+
+static void
+keyring_copy_secret(struct kr_job *j, SecretItem *item)
+{
 	SecretValue *v;
 	const gchar *pw;
 	gsize len;
 
-	svc = secret_service_get_sync(SECRET_SERVICE_OPEN_SESSION, NULL, &ge);
-	if (svc == NULL) {
-		err_set(&l->e, EX_CONFIG, "keyring: Secret Service "
-		    "unavailable: %s", ge != NULL ? ge->message : "?");
-		g_clear_error(&ge);
+	if ((v = secret_item_get_secret(item)) == NULL) {
+		err_set(&j->e, EX_CONFIG, "keyring: the item has no secret");
 		return;
 	}
-	attrs = secret_attributes_build(&keyring_schema, "host", l->host,
-	    "service", "smtp", "user", l->user, NULL);
+	pw = secret_value_get(v, &len);
+	if (len == 0 || len > SECRET_MAX || memchr(pw, '\0', len) != NULL) {
+		err_set(&j->e, EX_CONFIG, "keyring: the stored secret for "
+		    "host %s service %s user %s is empty, too long or "
+		    "binary", j->host, j->service, j->user);
+	} else {
+		memcpy(j->s->buf, pw, len);
+		j->s->buf[len] = '\0';
+		j->s->len = len;
+		j->result = 1;
+	}
+	secret_value_unref(v);
+}
+
+static void
+keyring_find(struct kr_job *j, SecretService *svc)
+{
+	GError *ge = NULL;
+	GHashTable *attrs = keyring_attrs(j);
+	GList *items;
+
+	/* no SECRET_SEARCH_UNLOCK: a locked item is reported, not opened */
 	items = secret_service_search_sync(svc, &keyring_schema, attrs,
 	    SECRET_SEARCH_LOAD_SECRETS, NULL, &ge);
 	g_hash_table_unref(attrs);
 	if (ge != NULL) {
-		err_set(&l->e, EX_CONFIG, "keyring: %s", ge->message);
+		err_set(&j->e, EX_TEMPFAIL, "keyring: search failed: %s",
+		    ge->message);
 		g_clear_error(&ge);
-	} else if (items == NULL) {
-		err_set(&l->e, EX_CONFIG, "keyring: no password for host %s "
-		    "service smtp user %s (secret-tool store --label=outpost "
-		    "host %s service smtp user %s)", l->host, l->user,
-		    l->host, l->user);
-	} else if (secret_item_get_locked(items->data)) {
-		err_set(&l->e, EX_TEMPFAIL, "keyring is locked: unlock it "
-		    "(log in) or use passwordeval");
-	} else if ((v = secret_item_get_secret(items->data)) == NULL) {
-		err_set(&l->e, EX_CONFIG, "keyring: the item has no secret");
-	} else {
-		pw = secret_value_get(v, &len);
-		if (len > SECRET_MAX || memchr(pw, '\0', len) != NULL)
-			err_set(&l->e, EX_CONFIG, "keyring: unusable password");
-		else {
-			memcpy(l->s->buf, pw, len);
-			l->s->buf[len] = '\0';
-			l->s->len = len;
-		}
-		secret_value_unref(v);
+	} else if (items != NULL && secret_item_get_locked(items->data)) {
+		err_set(&j->e, EX_TEMPFAIL, "keyring: the item for host %s "
+		    "is locked: " KR_LOCKED_MSG, j->host);
+	} else if (items != NULL) {
+		keyring_copy_secret(j, items->data);
 	}
 	g_list_free_full(items, g_object_unref);
-	g_object_unref(svc);
+}
+
+/*
+ * Store into the default collection, checked unlocked first: creating an
+ * item in a locked one would make the daemon prompt.  No schema is passed
+ * so the item carries host, service and user only, like secret-tool's,
+ * and REPLACE overwrites an item made by either.
+ */
+static void
+keyring_store(struct kr_job *j, SecretService *svc)
+{
+	GError *ge = NULL;
+	SecretCollection *coll;
+	SecretItem *item;
+	SecretValue *v;
+	GHashTable *attrs;
+
+	coll = secret_collection_for_alias_sync(svc, SECRET_COLLECTION_DEFAULT,
+	    SECRET_COLLECTION_NONE, NULL, &ge);
+	if (coll == NULL) {
+		err_set(&j->e, EX_CONFIG, "keyring: no default collection%s%s:"
+		    " create one (log in to the desktop once)",
+		    ge != NULL ? ": " : "", ge != NULL ? ge->message : "");
+		g_clear_error(&ge);
+		return;
+	}
+	if (secret_collection_get_locked(coll)) {
+		err_set(&j->e, EX_TEMPFAIL, "keyring: the default collection "
+		    "is locked: unlock it (log in to the desktop) and retry");
+		g_object_unref(coll);
+		return;
+	}
+	attrs = g_hash_table_new(g_str_hash, g_str_equal);
+	g_hash_table_insert(attrs, (gpointer)"host", j->host);
+	g_hash_table_insert(attrs, (gpointer)"service", j->service);
+	g_hash_table_insert(attrs, (gpointer)"user", j->user);
+	v = secret_value_new(j->s->buf, (gssize)j->s->len, "text/plain");
+	item = secret_item_create_sync(coll, NULL, attrs, j->label, v,
+	    SECRET_ITEM_CREATE_REPLACE, NULL, &ge);
+	secret_value_unref(v);
+	g_hash_table_unref(attrs);
+	g_object_unref(coll);
+	if (item == NULL) {
+		err_set(&j->e, EX_TEMPFAIL, "keyring: storing failed: %s",
+		    ge != NULL ? ge->message : "?");
+		g_clear_error(&ge);
+		return;
+	}
+	j->result = 1;
+	g_object_unref(item);
+}
+
+/* Remove every matching item; none when one of them is locked. */
+static void
+keyring_clear(struct kr_job *j, SecretService *svc)
+{
+	GError *ge = NULL;
+	GHashTable *attrs = keyring_attrs(j);
+	GList *items, *i;
+
+	items = secret_service_search_sync(svc, &keyring_schema, attrs,
+	    SECRET_SEARCH_ALL, NULL, &ge);
+	g_hash_table_unref(attrs);
+	if (ge != NULL) {
+		err_set(&j->e, EX_TEMPFAIL, "keyring: search failed: %s",
+		    ge->message);
+		g_clear_error(&ge);
+	}
+	for (i = items; i != NULL && !err_is_set(&j->e); i = i->next)
+		if (secret_item_get_locked(i->data))
+			err_set(&j->e, EX_TEMPFAIL, "keyring: the item for "
+			    "host %s is locked: unlock it (log in to the "
+			    "desktop) and retry", j->host);
+	for (i = items; i != NULL && !err_is_set(&j->e); i = i->next) {
+		if (!secret_item_delete_sync(i->data, NULL, &ge)) {
+			err_set(&j->e, EX_TEMPFAIL, "keyring: removing "
+			    "failed: %s", ge != NULL ? ge->message : "?");
+			g_clear_error(&ge);
+		} else {
+			j->result = 1;
+		}
+	}
+	g_list_free_full(items, g_object_unref);
 }
 
 static void
-lookup_free(struct lookup *l)
+job_free(struct kr_job *j)
 {
-	secret_free(l->s);
-	free(l->host);
-	free(l->user);
-	free(l);
+	secret_free(j->s);
+	free(j->host);
+	free(j->service);
+	free(j->user);
+	free(j->label);
+	free(j);
 }
 
 static void *
 keyring_thread(void *arg)
 {
-	struct lookup *l = arg;
+	struct kr_job *j = arg;
+	SecretService *svc;
 	bool abandoned;
 
-	keyring_search(l);
-	pthread_mutex_lock(&l->mu);
-	l->done = true;
-	abandoned = l->abandoned;
-	pthread_cond_signal(&l->cv);
-	pthread_mutex_unlock(&l->mu);
+	if ((svc = keyring_service(j)) != NULL) {
+		if (j->op == KR_FIND)
+			keyring_find(j, svc);
+		else if (j->op == KR_STORE)
+			keyring_store(j, svc);
+		else
+			keyring_clear(j, svc);
+		g_object_unref(svc);
+	}
+	pthread_mutex_lock(&j->mu);
+	j->done = true;
+	abandoned = j->abandoned;
+	pthread_cond_signal(&j->cv);
+	pthread_mutex_unlock(&j->mu);
 	if (abandoned)
-		lookup_free(l);
+		job_free(j);
 	return NULL;
 }
 
-/* After *gave_up the thread owns l: do not touch it again. */
+/* After *gave_up the thread owns j: do not touch it again. */
 static int
-keyring_wait(struct lookup *l, struct secret *s, bool *gave_up,
-    struct err *e)
+keyring_wait(struct kr_job *j, bool *gave_up, struct err *e)
 {
 	struct timespec ts;
 	bool done;
 
-	/* the condition variable runs on CLOCK_MONOTONIC (lookup_new) */
+	/* the condition variable runs on CLOCK_MONOTONIC (job_new) */
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	ts.tv_sec += CRED_KEYRING_TIMEOUT_MS / 1000;
-	pthread_mutex_lock(&l->mu);
-	while (!l->done)
-		if (pthread_cond_timedwait(&l->cv, &l->mu, &ts) == ETIMEDOUT)
+	ts.tv_nsec += (CRED_KEYRING_TIMEOUT_MS % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&j->mu);
+	while (!j->done)
+		if (pthread_cond_timedwait(&j->cv, &j->mu, &ts) == ETIMEDOUT)
 			break;
-	done = l->done;
+	done = j->done;
 	if (!done)
-		l->abandoned = true;
+		j->abandoned = true;
 	*gave_up = !done;
-	pthread_mutex_unlock(&l->mu);
+	pthread_mutex_unlock(&j->mu);
 	if (!done)
 		return err_set(e, EX_TEMPFAIL, "keyring: no answer from the "
-		    "Secret Service within %d s",
-		    CRED_KEYRING_TIMEOUT_MS / 1000);
-	if (err_is_set(&l->e)) {
-		*e = l->e;
+		    "session bus or the Secret Service within %d ms (is the "
+		    "keyring daemon hung?): use password_file or passwordeval",
+		    CRED_KEYRING_TIMEOUT_MS);
+	if (err_is_set(&j->e)) {
+		*e = j->e;
 		return -1;
 	}
-	memcpy(s->buf, l->s->buf, l->s->len + 1);
-	s->len = l->s->len;
-	return 0;
+	return j->result;
 }
 
-static struct lookup *
-lookup_new(const char *host, const char *user, struct err *e)
+static struct kr_job *
+job_new(enum kr_op op, const struct keyring_key *k, const char *label,
+    struct err *e)
 {
 	pthread_condattr_t ca;
-	struct lookup *l;
+	struct kr_job *j;
 
-	l = calloc(1, sizeof(*l));
-	if (l == NULL || (l->s = secret_new(e)) == NULL ||
-	    (l->host = strdup(host)) == NULL ||
-	    (l->user = strdup(user)) == NULL) {
-		if (l != NULL)
-			lookup_free(l);
+	j = calloc(1, sizeof(*j));
+	if (j == NULL || (j->s = secret_new(e)) == NULL ||
+	    (j->host = strdup(k->host)) == NULL ||
+	    (j->service = strdup(k->service)) == NULL ||
+	    (j->user = strdup(k->user)) == NULL ||
+	    (label != NULL && (j->label = strdup(label)) == NULL)) {
+		if (j != NULL)
+			job_free(j);
 		err_sys(e, EX_OSERR, "out of memory");
 		return NULL;
 	}
-	pthread_mutex_init(&l->mu, NULL);
+	j->op = op;
+	pthread_mutex_init(&j->mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&l->cv, &ca);
+	pthread_cond_init(&j->cv, &ca);
 	pthread_condattr_destroy(&ca);
-	return l;
+	return j;
+}
+
+/* Run j in a worker under the deadline; out (FIND) gets the secret. */
+static int
+keyring_call(struct kr_job *j, struct secret *out, struct err *e)
+{
+	pthread_t t;
+	bool gave_up;
+	int rc;
+
+	if (!keyring_bus_present()) {
+		job_free(j);
+		return err_set(e, EX_CONFIG, "keyring: no D-Bus session bus "
+		    "(running from cron?): set password_file or passwordeval, "
+		    "or keyring = off");
+	}
+	if (pthread_create(&t, NULL, keyring_thread, j) != 0) {
+		job_free(j);
+		return err_set(e, EX_OSERR, "keyring: cannot start a thread");
+	}
+	rc = keyring_wait(j, &gave_up, e);
+	if (gave_up) {
+		pthread_detach(t);	/* it frees j when it is done */
+		return rc;
+	}
+	pthread_join(t, NULL);
+	if (rc == 1 && out != NULL) {
+		memcpy(out->buf, j->s->buf, j->s->len + 1);
+		out->len = j->s->len;
+	}
+	job_free(j);
+	return rc;
+}
+
+int
+cred_keyring_find(const struct keyring_key *k, struct secret *s,
+    struct err *e)
+{
+	struct kr_job *j;
+
+	if ((j = job_new(KR_FIND, k, NULL, e)) == NULL)
+		return -1;
+	return keyring_call(j, s, e);
+}
+
+int
+cred_keyring_store(const struct keyring_key *k, const char *label,
+    const struct secret *s, struct err *e)
+{
+	struct kr_job *j;
+
+	if (s->len == 0)
+		return err_set(e, EX_DATAERR, "keyring: empty password");
+	if ((j = job_new(KR_STORE, k, label, e)) == NULL)
+		return -1;
+	memcpy(j->s->buf, s->buf, s->len + 1);
+	j->s->len = s->len;
+	return keyring_call(j, NULL, e) == -1 ? -1 : 0;
+}
+
+int
+cred_keyring_clear(const struct keyring_key *k, struct err *e)
+{
+	struct kr_job *j;
+
+	if ((j = job_new(KR_CLEAR, k, NULL, e)) == NULL)
+		return -1;
+	return keyring_call(j, NULL, e);
 }
 
 int
 cred_keyring_lookup(const char *host, const char *user, struct secret *s,
     struct err *e)
 {
-	struct lookup *l;
-	pthread_t t;
-	bool gave_up;
+	struct keyring_key k = { host, "smtp", user };
 	int rc;
 
-	if (!keyring_bus_present())
-		return err_set(e, EX_CONFIG, "keyring: no D-Bus session bus "
-		    "(running from cron?): set password or passwordeval, or "
-		    "keyring = off");
-	if ((l = lookup_new(host, user, e)) == NULL)
-		return -1;
-	if (pthread_create(&t, NULL, keyring_thread, l) != 0) {
-		lookup_free(l);
-		return err_set(e, EX_OSERR, "keyring: cannot start a thread");
-	}
-	rc = keyring_wait(l, s, &gave_up, e);
-	if (!gave_up) {
-		pthread_join(t, NULL);
-		lookup_free(l);
-	} else {
-		pthread_detach(t);	/* it frees l when it is done */
-	}
-	return rc;
+	rc = cred_keyring_find(&k, s, e);
+	if (rc == 0)
+		return err_set(e, EX_CONFIG, "keyring: no password for host "
+		    "%s service smtp user %s (outpost password set, or "
+		    "secret-tool store --label=outpost host %s service smtp "
+		    "user %s)", host, user, host, user);
+	return rc == 1 ? 0 : -1;
 }

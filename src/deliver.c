@@ -59,6 +59,9 @@ deliver_params(const struct deliver_req *r, const struct cfg_port *ep,
 	p->eightbit = r->eightbit;
 	p->spool_fd = r->spool_fd;
 	p->size = r->size;
+	p->more = r->more;
+	p->next = r->next;
+	p->next_arg = r->next_arg;
 }
 
 static int

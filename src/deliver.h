@@ -14,6 +14,7 @@
 #include "cfg.h"
 #include "cred.h"
 #include "err.h"
+#include "smtp.h"
 
 struct deliver_req {
 	const struct config	*cfg;		/* for a fallback account */
@@ -27,6 +28,9 @@ struct deliver_req {
 	size_t			 size;
 	struct secret		*pw;		/* NULL: none; wiped by AUTH */
 	const char		*ehlo_name;	/* NULL: [local address] */
+	bool			 more;		/* queue runner: see smtp.h */
+	smtp_next_fn		*next;
+	void			*next_arg;
 };
 
 int	deliver(const struct deliver_req *, struct err *);

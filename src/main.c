@@ -27,6 +27,7 @@
 #include "cfg.h"
 #include "cli.h"
 #include "cmd.h"
+#include "cmd_password.h"
 #include "cred.h"
 #include "deliver.h"
 #include "err.h"
@@ -34,6 +35,7 @@
 #include "log.h"
 #include "msg.h"
 #include "oauth2.h"
+#include "queue_run.h"
 #include "spool.h"
 
 #ifndef PACKAGE_VERSION
@@ -53,6 +55,7 @@ struct job {
 	struct msg_info		 mi;
 	int			 spool;
 	struct secret		*pw;
+	char			 queue_fail[ERR_MSG_MAX];	/* why not */
 };
 
 /* "outpost NAME ...": a row per subcommand, the file says cmd_NAME. */
@@ -61,6 +64,7 @@ static const struct subcmd {
 	cmd_fn		*run;
 } subcmds[] = {
 	{ "oauth2", cmd_oauth2 },
+	{ "password", cmd_password },
 	{ NULL, NULL }
 };
 
@@ -113,7 +117,8 @@ usage(FILE *f)
 	    "usage: outpost [-t] [-i] [-f sender] [-F name] [-a account] "
 	    "[-C config] [-v] [--] [recipient ...] < message\n"
 	    "       outpost -bp | mailq        list the queue\n"
-	    "       outpost -q                 run the queue\n"
+	    "       outpost -q [--flush] [--id ID]  run the queue\n"
+	    "       outpost --drop ID          remove a queued message\n"
 	    "       outpost -V | --version\n"
 	    "See outpost(8) and outpost.conf(5).\n");
 }
@@ -228,6 +233,48 @@ job_message(struct job *j, struct err *e)
 	return 0;
 }
 
+/*
+ * The delivery failed for now (e, 75): commit the message to the queue
+ * and succeed, or fail with both reasons.
+ */
+static int
+job_queue(struct job *j, struct err *e)
+{
+	struct queue q;
+	struct qenv qe;
+	struct err qerr;
+
+	memset(&qe, 0, sizeof(qe));
+	qe.account = j->a->name;
+	qe.sender = j->sender;
+	qe.rcpts = (const char **)j->rcpts;
+	qe.nrcpts = j->nrcpts;
+	qe.created = queue_now();
+	qe.attempts = 1;
+	qe.next_try = qe.created + queue_backoff(1);
+	snprintf(qe.last_error, sizeof(qe.last_error), "%s", e->msg);
+	qe.dup_risk = (e->flags & ERR_DUP_RISK) != 0;
+	qe.smtputf8 = j->utf8;
+	qe.eightbit = j->mi.eightbit;
+	qe.size = j->mi.size;
+	qe.uid = getuid();
+	err_init(&qerr);
+	if (queue_for(j->a, true, &q, &qerr) == -1 ||
+	    queue_commit(&q, j->spool, &qe, &qerr) == -1) {
+		if (q.dirfd != -1)
+			queue_close(&q);
+		snprintf(j->queue_fail, sizeof(j->queue_fail), "%s",
+		    qerr.msg);
+		return -1;
+	}
+	queue_close(&q);
+	fprintf(stderr, "outpost: queued as %s: %s%s\n", qe.id, e->msg,
+	    qe.dup_risk ? " (possible duplicate: the server may already "
+	    "have it)" : "");
+	err_init(e);
+	return 0;
+}
+
 static int
 job_deliver(struct job *j, struct err *e)
 {
@@ -253,9 +300,13 @@ job_deliver(struct job *j, struct err *e)
 		rc = deliver(&r, e);
 	}
 	if (rc == -1) {
-		if (e->ex == EX_TEMPFAIL && !j->a->queue)
+		if (e->ex != EX_TEMPFAIL)
+			return -1;
+		if (!j->a->queue) {
 			log_debug("not queued (queue = off)");
-		return -1;
+			return -1;
+		}
+		return job_queue(j, e);
 	}
 	log_debug("delivered to %zu recipient%s", j->nrcpts,
 	    j->nrcpts == 1 ? "" : "s");
@@ -289,6 +340,36 @@ job_run(struct job *j, struct err *e)
 	return job_deliver(j, e);
 }
 
+/* -bp, -q, --drop: the queue of every account in the config. */
+static int
+job_queue_mode(struct job *j, struct err *e)
+{
+	struct queue_run_opts ro;
+	struct queue_run_stats st;
+
+	if (cfg_load(j->o.config, &j->cfg, e) == -1)
+		return -1;
+	switch (j->o.mode) {
+	case CLI_MODE_QUEUE_LIST:
+		return queue_list(&j->cfg, stdout, e);
+	case CLI_MODE_QUEUE_DROP:
+		if (queue_drop(&j->cfg, j->o.queue_id, e) == -1)
+			return -1;
+		printf("dropped %s\n", j->o.queue_id);
+		return 0;
+	default:
+		break;
+	}
+	memset(&ro, 0, sizeof(ro));
+	ro.flush = j->o.flush;
+	ro.id = j->o.queue_id;
+	if (queue_run(&j->cfg, &ro, &st, e) == -1)
+		return -1;
+	log_debug("queue run: %u delivered, %u deferred, %u returned",
+	    st.delivered, st.deferred, st.bounced);
+	return 0;
+}
+
 static void
 job_free(struct job *j)
 {
@@ -306,12 +387,19 @@ job_free(struct job *j)
 
 /* What the caller should know beyond the failure itself. */
 static const char *
-err_hint(const struct err *e)
+err_hint(const struct job *j, const struct err *e)
 {
+	static char buf[ERR_MSG_MAX + 64];
+
+	if (j->queue_fail[0] != '\0') {
+		snprintf(buf, sizeof(buf), " (not delivered, and not queued: "
+		    "%s)", j->queue_fail);
+		return buf;
+	}
 	if (e->flags & ERR_DUP_RISK)
 		return " (the server may have taken the message for some or "
 		    "all recipients: a retry can deliver a duplicate)";
-	if (e->ex != EX_TEMPFAIL)
+	if (e->ex != EX_TEMPFAIL || j->o.mode != CLI_MODE_SEND)
 		return "";
 	return " (not delivered, not queued: try again later)";
 }
@@ -352,9 +440,9 @@ main(int argc, char **argv)
 			usage(stdout);
 			break;
 		case CLI_MODE_QUEUE_LIST:
-			printf("Mail queue is empty\n");
-			break;
 		case CLI_MODE_QUEUE_RUN:
+		case CLI_MODE_QUEUE_DROP:
+			job_queue_mode(&j, &e);
 			break;
 		case CLI_MODE_SEND:
 			job_run(&j, &e);
@@ -363,7 +451,8 @@ main(int argc, char **argv)
 	}
 	job_free(&j);
 	if (err_is_set(&e)) {
-		fprintf(stderr, "outpost: %s%s\n", e.msg, err_hint(&e));
+		fprintf(stderr, "outpost: %s%s\n", e.msg,
+		    sc == NULL ? err_hint(&j, &e) : "");
 		return e.ex;
 	}
 	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;

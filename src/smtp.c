@@ -5,6 +5,9 @@
  *   GREETING -> EHLO -> [STARTTLS -> (TLS) -> EHLO] -> [AUTH] -> MAIL
  *            -> BODY -> [MAIL -> BODY ...] -> QUIT -> DONE
  *
+ * With a queue runner's next(), a finished transaction may lead to the
+ * next message: MAIL again, after RSET when the last one failed.
+ *
  * Only post-TLS capabilities are ever used: EHLO wipes s->capa before it
  * parses a new list.  AUTH lives in smtp_auth.c, the transaction in
  * smtp_mail.c.
@@ -29,6 +32,7 @@ typedef enum smtp_state (*smtp_step_fn)(struct smtp_session *,
 static enum smtp_state	st_greeting(struct smtp_session *, struct err *);
 static enum smtp_state	st_ehlo(struct smtp_session *, struct err *);
 static enum smtp_state	st_starttls(struct smtp_session *, struct err *);
+static enum smtp_state	st_rset(struct smtp_session *, struct err *);
 static enum smtp_state	st_quit(struct smtp_session *, struct err *);
 
 static const struct {
@@ -41,6 +45,7 @@ static const struct {
 	[SMTP_ST_AUTH] =	{ "AUTH",	smtp_st_auth },
 	[SMTP_ST_MAIL] =	{ "MAIL",	smtp_st_mail },
 	[SMTP_ST_BODY] =	{ "BODY",	smtp_st_body },
+	[SMTP_ST_RSET] =	{ "RSET",	st_rset },
 	[SMTP_ST_QUIT] =	{ "QUIT",	st_quit },
 	[SMTP_ST_DONE] =	{ "DONE",	NULL },
 };
@@ -244,11 +249,89 @@ st_quit(struct smtp_session *s, struct err *e)
 	return SMTP_ST_DONE;
 }
 
+/* Size the recipient lists for the message in s->p; all are to do. */
+static int
+smtp_txn_init(struct smtp_session *s, struct err *e)
+{
+	size_t n = s->p->nrcpts + 1, *t, *x;
+
+	t = reallocarray(s->todo, n, sizeof(*s->todo));
+	if (t != NULL)
+		s->todo = t;
+	x = reallocarray(s->next, n, sizeof(*s->next));
+	if (x != NULL)
+		s->next = x;
+	if (t == NULL || x == NULL)
+		return err_sys(e, EX_OSERR, "out of memory");
+	for (s->ntodo = 0; s->ntodo < s->p->nrcpts; s->ntodo++)
+		s->todo[s->ntodo] = s->ntodo;
+	s->nnext = 0;
+	s->rounds = 0;
+	s->delivered = false;
+	return 0;
+}
+
+/*
+ * A transaction is over (the machine wants QUIT or is DONE): report it to
+ * next() and, when the connection is still good and another message is
+ * loaded, go on with it.
+ */
+static enum smtp_state
+smtp_txn_end(struct smtp_session *s, enum smtp_state st, struct err *e)
+{
+	bool failed = !s->delivered || err_is_set(e);
+	bool go_on = st == SMTP_ST_QUIT && !s->quit_sent;
+
+	s->in_txn = false;
+	if (failed && !err_is_set(e))
+		err_set(e, EX_SOFTWARE, "transaction ended without a verdict");
+	if (failed && s->rounds > 0)
+		e->flags |= ERR_DUP_RISK;
+	if (s->p->next(s->p->next_arg, s->p, failed ? e : NULL, go_on) != 1 ||
+	    !go_on) {
+		if (st == SMTP_ST_QUIT)
+			err_init(e);	/* reported; the session is fine */
+		return st;
+	}
+	err_init(e);
+	if (smtp_txn_init(s, e) == -1)
+		return SMTP_ST_QUIT;
+	return failed ? SMTP_ST_RSET : SMTP_ST_MAIL;
+}
+
+/* Between messages after a failed transaction (RFC 5321 4.1.1.5). */
+static enum smtp_state
+st_rset(struct smtp_session *s, struct err *e)
+{
+	if (smtp_cmd(s, "RSET", e) == -1)
+		return SMTP_ST_DONE;
+	if (s->r.code == 250)
+		return SMTP_ST_MAIL;
+	err_reply(e, ERR_CMD_OTHER, "RSET", &s->r);
+	return SMTP_ST_QUIT;
+}
+
+static void
+smtp_run(struct smtp_session *s, struct err *e)
+{
+	enum smtp_state st = SMTP_ST_GREETING;
+
+	while (st != SMTP_ST_DONE) {
+		if (log_verbose() > 1)
+			log_debug("smtp: %s", smtp_steps[st].name);
+		if (st == SMTP_ST_MAIL)
+			s->in_txn = true;
+		st = smtp_steps[st].run(s, e);
+		if (s->p->next != NULL && s->in_txn &&
+		    (st == SMTP_ST_QUIT || st == SMTP_ST_DONE))
+			st = smtp_txn_end(s, st, e);
+	}
+}
+
 int
-smtp_submit(struct conn *c, const struct smtp_params *p, struct err *e)
+smtp_submit(struct conn *c, struct smtp_params *p, struct err *e)
 {
 	struct smtp_session *s;
-	enum smtp_state st = SMTP_ST_GREETING;
 	int rc;
 
 	s = calloc(1, sizeof(*s));
@@ -256,26 +339,21 @@ smtp_submit(struct conn *c, const struct smtp_params *p, struct err *e)
 		return err_sys(e, EX_OSERR, "out of memory");
 	s->c = c;
 	s->p = p;
-	s->todo = calloc(p->nrcpts + 1, sizeof(*s->todo));
-	s->next = calloc(p->nrcpts + 1, sizeof(*s->next));
-	if (s->todo == NULL || s->next == NULL) {
+	if (smtp_txn_init(s, e) == -1) {
 		free(s->todo);
 		free(s->next);
 		free(s);
-		return err_sys(e, EX_OSERR, "out of memory");
+		return -1;
 	}
-	for (s->ntodo = 0; s->ntodo < p->nrcpts; s->ntodo++)
-		s->todo[s->ntodo] = s->ntodo;
 	reply_parser_init(&s->rp);
-	while (st != SMTP_ST_DONE) {
-		if (log_verbose() > 1)
-			log_debug("smtp: %s", smtp_steps[st].name);
-		st = smtp_steps[st].run(s, e);
-	}
-	rc = s->delivered && !err_is_set(e) ? 0 : -1;
+	smtp_run(s, e);
+	if (p->next != NULL)
+		rc = err_is_set(e) ? -1 : 0;
+	else
+		rc = s->delivered && !err_is_set(e) ? 0 : -1;
 	if (rc == -1 && !err_is_set(e))
 		err_set(e, EX_SOFTWARE, "session ended without a verdict");
-	if (rc == -1 && s->rounds > 0)
+	if (p->next == NULL && rc == -1 && s->rounds > 0)
 		e->flags |= ERR_DUP_RISK;	/* some already have it */
 	free(s->todo);
 	free(s->next);

@@ -26,6 +26,17 @@
 #define SMTP_QUIT_WAIT_MS	1000	/* how long we wait for the 221 */
 #define SMTP_CMD_MAX_LEN	510	/* RFC 5321 4.5.3.1.4 without CRLF */
 
+struct smtp_params;
+
+/*
+ * The queue runner's hook for several messages on one connection: called
+ * when a transaction is over with its verdict (NULL: the server took the
+ * message).  When can_continue, it may load the next message into the
+ * message fields of p (sender ... size, more) and return 1; else 0.
+ */
+typedef int	smtp_next_fn(void *arg, struct smtp_params *p,
+		    const struct err *verdict, bool can_continue);
+
 struct smtp_params {
 	const char	*ehlo_name;
 	enum tls_mode	 tls;		/* STARTTLS required, implicit, off */
@@ -41,8 +52,16 @@ struct smtp_params {
 	bool		 eightbit;	/* 8-bit bytes in the message */
 	int		 spool_fd;	/* canonical message bytes */
 	size_t		 size;		/* exact size of those bytes */
+	bool		 more;		/* another message follows */
+	smtp_next_fn	*next;		/* NULL: one message */
+	void		*next_arg;
 };
 
-int	smtp_submit(struct conn *, const struct smtp_params *, struct err *);
+/*
+ * With next set, each message's verdict goes to next(); the return value
+ * and e then say only whether the session itself failed (before or
+ * during a transaction: that transaction was reported with the same e).
+ */
+int	smtp_submit(struct conn *, struct smtp_params *, struct err *);
 
 #endif

@@ -26,17 +26,19 @@ enum smtp_state {
 	SMTP_ST_AUTH,
 	SMTP_ST_MAIL,
 	SMTP_ST_BODY,
+	SMTP_ST_RSET,
 	SMTP_ST_QUIT,
 	SMTP_ST_DONE
 };
 
 struct smtp_session {
 	struct conn			*c;
-	const struct smtp_params	*p;
+	struct smtp_params		*p;
 	struct reply_parser		 rp;
 	struct capa			 capa;
 	bool				 delivered;
 	bool				 quit_sent;	/* behind the dot */
+	bool				 in_txn;	/* a message is out */
 	/*
 	 * Recipients (indexes into p->rcpts) of this transaction, and those
 	 * a "452 too many recipients" put off to the next one.

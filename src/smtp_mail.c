@@ -256,7 +256,7 @@ smtp_st_body(struct smtp_session *s, struct err *e)
 	if (conn_write(s->c, s->out, m, smtp_deadline(s), e) == -1)
 		return SMTP_ST_DONE;
 	/* RFC 2920 3.1: QUIT may end a group; it saves a round trip */
-	if (s->capa.pipelining && s->nnext == 0) {
+	if (s->capa.pipelining && s->nnext == 0 && !s->p->more) {
 		if (smtp_put(s, "QUIT", e) == -1)
 			return SMTP_ST_DONE;
 		s->quit_sent = true;

@@ -1,0 +1,252 @@
+/*
+ * cmd_password.c - "outpost password set|check|clear [-a ACCOUNT]
+ * [-C FILE]": the account's password in the keyring, under the key that
+ * cred_get looks up (host = the account's host, service = smtp, user =
+ * the account's user).
+ *
+ * set reads the password from a terminal without echo (the terminal's
+ * mode is restored on every path, an interrupt included) or else takes
+ * the first line of stdin; check says whether the item can be read back
+ * and never prints it; clear removes it.  The password only ever lives
+ * in a struct secret.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "cmd.h"
+#include "cmd_password.h"
+#include "cred.h"
+
+#define PW_LABEL_MAX	512	/* "outpost: user at host" */
+
+static volatile sig_atomic_t pw_interrupted;
+
+static void
+pw_on_signal(int sig)
+{
+	(void)sig;
+	pw_interrupted = 1;	/* read() returns EINTR: no SA_RESTART */
+}
+
+/*
+ * One line from fd into s: up to "\n" or EOF, one "\r" before the "\n"
+ * dropped.  Byte by byte, so nothing behind the line is consumed.
+ */
+static int
+pw_read_line(int fd, struct secret *s, struct err *e)
+{
+	char c;
+	ssize_t n;
+
+	s->len = 0;
+	for (;;) {
+		n = read(fd, &c, 1);
+		if (n == -1 && errno == EINTR && pw_interrupted)
+			return err_set(e, EX_TEMPFAIL, "interrupted: nothing "
+			    "stored");
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return err_sys(e, EX_IOERR, "reading the password");
+		if (n == 0 || c == '\n')
+			break;
+		if (s->len == SECRET_MAX)
+			return err_set(e, EX_DATAERR, "password longer than "
+			    "%d bytes", SECRET_MAX);
+		if (c == '\0')
+			return err_set(e, EX_DATAERR, "password contains a "
+			    "NUL byte");
+		s->buf[s->len++] = c;
+	}
+	if (s->len > 0 && s->buf[s->len - 1] == '\r')
+		s->len--;
+	s->buf[s->len] = '\0';
+	if (s->len == 0)
+		return err_set(e, EX_DATAERR, "empty password: nothing "
+		    "stored");
+	return 0;
+}
+
+/* The prompt on a terminal: echo off while reading, then as it was. */
+static int
+pw_read_tty(const struct account *a, struct secret *s, struct err *e)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction sa, old[4];
+	struct termios t, saved;
+	size_t i;
+	int rc;
+
+	if (tcgetattr(0, &saved) == -1)
+		return err_sys(e, EX_IOERR, "terminal");
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = pw_on_signal;	/* no SA_RESTART */
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	t = saved;
+	t.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);
+	t.c_lflag |= ICANON;
+	fprintf(stderr, "Password for %s at %s: ", a->user, a->host);
+	fflush(stderr);
+	if (tcsetattr(0, TCSAFLUSH, &t) == -1)
+		rc = err_sys(e, EX_IOERR, "terminal");
+	else
+		rc = pw_read_line(0, s, e);
+	(void)tcsetattr(0, TCSANOW, &saved);
+	fputc('\n', stderr);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &old[i], NULL);
+	return rc;
+}
+
+static int
+pw_set(const struct account *a, const struct keyring_key *k,
+    struct err *e)
+{
+	struct secret *s;
+	char label[PW_LABEL_MAX];
+	int rc;
+
+	if ((s = secret_new(e)) == NULL)
+		return -1;
+	if (isatty(0))
+		rc = pw_read_tty(a, s, e);
+	else
+		rc = pw_read_line(0, s, e);
+	snprintf(label, sizeof(label), "outpost: %s at %s", a->user, a->host);
+	if (rc == 0)
+		rc = cred_keyring_store(k, label, s, e);
+	secret_free(s);
+	if (rc == 0)
+		printf("stored: host %s service %s user %s\n", k->host,
+		    k->service, k->user);
+	return rc;
+}
+
+static int
+pw_check(const struct keyring_key *k, struct err *e)
+{
+	struct secret *s;
+	int rc;
+
+	if ((s = secret_new(e)) == NULL)
+		return -1;
+	rc = cred_keyring_find(k, s, e);
+	secret_free(s);
+	if (rc == 0)
+		return err_set(e, EX_CONFIG, "not found: no password for "
+		    "host %s service %s user %s (outpost password set)",
+		    k->host, k->service, k->user);
+	if (rc == 1)
+		printf("found: host %s service %s user %s\n", k->host,
+		    k->service, k->user);
+	return rc == 1 ? 0 : -1;
+}
+
+static int
+pw_clear(const struct keyring_key *k, struct err *e)
+{
+	int rc;
+
+	rc = cred_keyring_clear(k, e);
+	if (rc == 1)
+		printf("removed: host %s service %s user %s\n", k->host,
+		    k->service, k->user);
+	else if (rc == 0)
+		printf("nothing to remove: no password for host %s service "
+		    "%s user %s\n", k->host, k->service, k->user);
+	return rc == -1 ? -1 : 0;
+}
+
+/* An item the account's deliveries will not read is worth a word. */
+static void
+pw_note(const struct account *a)
+{
+	if (a->password != NULL || a->passwordeval != NULL ||
+	    a->password_file != NULL)
+		fprintf(stderr, "outpost: note: account %s sets password, "
+		    "passwordeval or password_file, which deliveries use "
+		    "instead of the keyring\n", a->name);
+	else if (!a->keyring)
+		fprintf(stderr, "outpost: note: account %s has keyring = off: "
+		    "deliveries do not use this item\n", a->name);
+}
+
+static int
+pw_usage(struct err *e)
+{
+	return err_set(e, EX_USAGE, "usage: outpost password set|check|clear "
+	    "[-a account] [-C file]");
+}
+
+/* The account the verb works on; its user is the item's user. */
+static int
+pw_account(const char *cfgpath, const char *name, struct config *cfg,
+    const struct account **a, struct err *e)
+{
+	if (cfg_load(cfgpath, cfg, e) == -1)
+		return -1;
+	if ((*a = cfg_pick(cfg, name, NULL, e)) == NULL)
+		return -1;
+	if ((*a)->user == NULL || (*a)->user[0] == '\0')
+		return err_set(e, EX_CONFIG, "account %s has no user: the "
+		    "keyring item is found by host and user", (*a)->name);
+	return 0;
+}
+
+int
+cmd_password(int argc, char **argv, struct err *e)
+{
+	const char *name = NULL, *cfgpath = NULL, *verb;
+	const struct account *a;
+	struct keyring_key k;
+	struct config cfg;
+	int c, rc;
+
+	if (argc < 2)
+		return pw_usage(e);
+	verb = argv[1];
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt(argc - 1, argv + 1, "+a:C:")) != -1) {
+		if (c == 'a')
+			name = optarg;
+		else if (c == 'C')
+			cfgpath = optarg;
+		else
+			return pw_usage(e);
+	}
+	if (optind != argc - 1 || (strcmp(verb, "set") != 0 &&
+	    strcmp(verb, "check") != 0 && strcmp(verb, "clear") != 0))
+		return pw_usage(e);
+	memset(&cfg, 0, sizeof(cfg));
+	rc = pw_account(cfgpath, name, &cfg, &a, e);
+	if (rc == 0) {
+		k.host = a->host;
+		k.service = "smtp";
+		k.user = a->user;
+		if (strcmp(verb, "set") == 0)
+			rc = pw_set(a, &k, e);
+		else if (strcmp(verb, "check") == 0)
+			rc = pw_check(&k, e);
+		else
+			rc = pw_clear(&k, e);
+		if (rc == 0 && strcmp(verb, "clear") != 0)
+			pw_note(a);
+	}
+	cfg_forget_secrets(&cfg);
+	cfg_free(&cfg);
+	return rc;
+}

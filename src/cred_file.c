@@ -1,0 +1,163 @@
+/*
+ * cred_file.c - password_file: the password is the first line of a file.
+ *
+ * The name may start with "%d", which stands for $CREDENTIALS_DIRECTORY
+ * (systemd's LoadCredential=), and must then be absolute.  The file is
+ * opened once without following a final symlink (a swapped link could
+ * make outpost send another file's first line to the server) and without
+ * blocking (a FIFO cannot hang the open); every check is made on that
+ * descriptor: a regular file, owned by the euid or root, no group or
+ * other permission bits (like a config file holding a password), at most
+ * CRED_FILE_MAX bytes.  Its bytes pass only through one buffer, wiped
+ * before it is freed.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "cred.h"
+
+int
+cred_file_path(const char *spec, const char *credsdir, char *out,
+    size_t size, struct err *e)
+{
+	int n;
+
+	if (strncmp(spec, "%d", 2) == 0) {
+		if (credsdir == NULL || credsdir[0] != '/')
+			return err_set(e, EX_CONFIG, "password_file %s: "
+			    "$CREDENTIALS_DIRECTORY is not set (%%d is for a "
+			    "systemd service with LoadCredential=)", spec);
+		if (spec[2] != '/')
+			return err_set(e, EX_CONFIG, "password_file %s: write "
+			    "%%d/NAME", spec);
+		n = snprintf(out, size, "%s%s", credsdir, spec + 2);
+	} else {
+		if (spec[0] != '/')
+			return err_set(e, EX_CONFIG, "password_file %s: not an "
+			    "absolute path", spec);
+		n = snprintf(out, size, "%s", spec);
+	}
+	if (n < 0 || (size_t)n >= size)
+		return err_set(e, EX_CONFIG, "password_file %s: path too "
+		    "long", spec);
+	return 0;
+}
+
+/* The checks of a config holding a password (cfg_file.c), on the fd */
+static int
+cred_file_check(int fd, const char *path, struct err *e)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == -1)
+		return err_sys(e, EX_CONFIG, "password_file %s", path);
+	if (!S_ISREG(st.st_mode))
+		return err_set(e, EX_CONFIG, "password_file %s: not a regular "
+		    "file", path);
+	if (st.st_uid != geteuid() && st.st_uid != 0)
+		return err_set(e, EX_CONFIG, "password_file %s must be owned "
+		    "by you or root, not uid %lu", path,
+		    (unsigned long)st.st_uid);
+	if ((st.st_mode & 077) != 0)
+		return err_set(e, EX_CONFIG, "password_file %s must not be "
+		    "readable or writable by group or others (chmod 600 %s)",
+		    path, path);
+	if (st.st_size > CRED_FILE_MAX)
+		return err_set(e, EX_CONFIG, "password_file %s: larger than "
+		    "%d bytes", path, CRED_FILE_MAX);
+	return 0;
+}
+
+/* Up to cap + 1 bytes, so that a file that grew is still caught. */
+static int
+cred_file_slurp(int fd, const char *path, char *buf, size_t *len,
+    struct err *e)
+{
+	ssize_t n;
+
+	*len = 0;
+	for (;;) {
+		n = read(fd, buf + *len, CRED_FILE_MAX + 1 - *len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return err_sys(e, EX_CONFIG, "password_file %s", path);
+		if (n == 0)
+			return 0;
+		*len += (size_t)n;
+		if (*len > CRED_FILE_MAX)
+			return err_set(e, EX_CONFIG, "password_file %s: "
+			    "larger than %d bytes", path, CRED_FILE_MAX);
+	}
+}
+
+/* The first line of buf into s: "\n" and one "\r" before it dropped. */
+static int
+cred_file_line(const char *buf, size_t len, const char *path,
+    struct secret *s, struct err *e)
+{
+	const char *nl = memchr(buf, '\n', len);
+
+	if (nl != NULL)
+		len = (size_t)(nl - buf);
+	if (len > 0 && buf[len - 1] == '\r')
+		len--;
+	if (len == 0)
+		return err_set(e, EX_CONFIG, "password_file %s: the first "
+		    "line is empty", path);
+	if (len > SECRET_MAX)
+		return err_set(e, EX_CONFIG, "password_file %s: password "
+		    "longer than %d bytes", path, SECRET_MAX);
+	if (memchr(buf, '\0', len) != NULL)
+		return err_set(e, EX_CONFIG, "password_file %s: the password "
+		    "contains a NUL byte", path);
+	memcpy(s->buf, buf, len);
+	s->buf[len] = '\0';
+	s->len = len;
+	return 0;
+}
+
+int
+cred_file_read(const char *spec, struct secret *s, struct err *e)
+{
+	char path[PATH_MAX], *buf;
+	size_t len = 0;
+	int fd, rc;
+
+	if (cred_file_path(spec, getenv("CREDENTIALS_DIRECTORY"), path,
+	    sizeof(path), e) == -1)
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK |
+	    O_NOCTTY);
+	if (fd == -1 && errno == ELOOP)
+		return err_set(e, EX_CONFIG, "password_file %s is a symbolic "
+		    "link: name the file itself", path);
+	if (fd == -1)
+		return err_sys(e, EX_CONFIG, "cannot open password_file %s",
+		    path);
+	if ((buf = malloc(CRED_FILE_MAX + 1)) == NULL) {
+		close(fd);
+		return err_sys(e, EX_OSERR, "out of memory");
+	}
+	rc = cred_file_check(fd, path, e);
+	if (rc == 0)
+		rc = cred_file_slurp(fd, path, buf, &len, e);
+	close(fd);
+	if (rc == 0)
+		rc = cred_file_line(buf, len, path, s, e);
+	explicit_bzero(buf, CRED_FILE_MAX + 1);
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,343 @@
+/*
+ * queue.c - the queue on disk: directories, the commit protocol, entry
+ * updates, locking and cleaning (design.md 2.8).
+ *
+ * Commit: the message is copied into tmp/<id>.msg and fsynced; the
+ * envelope is written to tmp/<id>.env (O_EXCL) and fsynced; the .msg is
+ * renamed into q/, then the .env - that rename is the commit point - and
+ * q/ and tmp/ are fsynced.  Only then may the caller say "queued".  On a
+ * failure everything made so far is removed.  All paths are relative to
+ * directory fds opened with O_NOFOLLOW, so no symlink is followed.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "queue.h"
+
+#define QUEUE_COPY_BUF	(64 * 1024)
+#define QUEUE_NAME_MAX	(QUEUE_ID_LEN + 8)
+
+static const char *const queue_subdirs[] = { "tmp", "q", "dead" };
+
+time_t
+queue_now(void)
+{
+#ifdef OUTPOST_TEST_HOOKS
+	const char *t = getenv("OUTPOST_TEST_NOW");
+
+	/* "+N": N seconds from now; else an absolute time */
+	if (t != NULL && t[0] == '+')
+		return time(NULL) + (time_t)strtoll(t + 1, NULL, 10);
+	if (t != NULL && t[0] != '\0')
+		return (time_t)strtoll(t, NULL, 10);
+#endif
+	return time(NULL);
+}
+
+void
+queue_fault(const char *step)
+{
+#ifdef OUTPOST_TEST_HOOKS
+	const char *s = getenv("OUTPOST_TEST_CRASH");
+
+	if (s != NULL && strcmp(s, step) == 0)
+		abort();
+#else
+	(void)step;
+#endif
+}
+
+int
+queue_path(const char *dir, char *out, size_t cap, struct err *e)
+{
+	const char *x = getenv("XDG_STATE_HOME"), *h = getenv("HOME");
+	int n;
+
+	if (dir != NULL)
+		n = snprintf(out, cap, "%s", dir);
+	else if (x != NULL && x[0] == '/')
+		n = snprintf(out, cap, "%s/outpost/queue", x);
+	else if (h != NULL && h[0] == '/')
+		n = snprintf(out, cap, "%s/.local/state/outpost/queue", h);
+	else
+		return err_set(e, EX_TEMPFAIL, "no queue directory (HOME is "
+		    "not set; set queue_dir)");
+	if (n < 0 || (size_t)n >= cap || out[0] != '/')
+		return err_set(e, EX_TEMPFAIL, "queue directory %s: not an "
+		    "absolute path", out);
+	return 0;
+}
+
+/* mkdir -p for the parents of path, each 0700 (umask permitting). */
+static void
+queue_mkparents(const char *path)
+{
+	char buf[QUEUE_PATH_MAX];
+	char *p;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (mkdir(buf, 0700) == -1 && errno != EEXIST)
+			return;
+		*p = '/';
+	}
+}
+
+/* Open dir name under at (or the path): ours, private, a directory. */
+static int
+queue_opendir(int at, const char *name, bool create, const char *show,
+    struct err *e)
+{
+	struct stat st;
+	int fd;
+
+	if (create && mkdirat(at, name, 0700) == -1 && errno != EEXIST)
+		return err_sys(e, EX_TEMPFAIL, "cannot create %s", show);
+	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1)
+		return err_sys(e, EX_TEMPFAIL, "cannot open queue directory "
+		    "%s", show);
+	if (fstat(fd, &st) == -1 || st.st_uid != geteuid() ||
+	    (st.st_mode & 077) != 0) {
+		close(fd);
+		return err_set(e, EX_TEMPFAIL, "queue directory %s must be "
+		    "owned by you and private (chmod 700)", show);
+	}
+	return fd;
+}
+
+int
+queue_open(const char *path, bool create, struct queue *q, struct err *e)
+{
+	char show[QUEUE_PATH_MAX + 8];
+	int *fds[3];
+	size_t i;
+
+	memset(q, 0, sizeof(*q));
+	q->dirfd = q->tmpfd = q->qfd = q->deadfd = -1;
+	snprintf(q->path, sizeof(q->path), "%s", path);
+	if (create)
+		queue_mkparents(path);
+	if ((q->dirfd = queue_opendir(AT_FDCWD, path, create, path, e)) == -1)
+		return -1;
+	fds[0] = &q->tmpfd;
+	fds[1] = &q->qfd;
+	fds[2] = &q->deadfd;
+	for (i = 0; i < 3; i++) {
+		snprintf(show, sizeof(show), "%s/%s", path, queue_subdirs[i]);
+		*fds[i] = queue_opendir(q->dirfd, queue_subdirs[i], create,
+		    show, e);
+		if (*fds[i] == -1) {
+			queue_close(q);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void
+queue_close(struct queue *q)
+{
+	if (q->tmpfd != -1)
+		close(q->tmpfd);
+	if (q->qfd != -1)
+		close(q->qfd);
+	if (q->deadfd != -1)
+		close(q->deadfd);
+	if (q->dirfd != -1)
+		close(q->dirfd);
+	q->dirfd = q->tmpfd = q->qfd = q->deadfd = -1;
+}
+
+static void
+queue_name(char *out, const char *id, const char *ext)
+{
+	snprintf(out, QUEUE_NAME_MAX, "%s.%s", id, ext);
+}
+
+/* Write all of buf; -1 with errno. */
+static int
+queue_write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, buf, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Copy from src (offset 0) into a new file name in dirfd, fsynced. */
+static int
+queue_copy(int src, int dirfd, const char *name, struct err *e)
+{
+	char buf[QUEUE_COPY_BUF];
+	ssize_t n;
+	int fd;
+
+	if (lseek(src, 0, SEEK_SET) == -1)
+		return err_sys(e, EX_TEMPFAIL, "queue: spool");
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd == -1)
+		return err_sys(e, EX_TEMPFAIL, "queue: cannot create %s", name);
+	for (;;) {
+		n = read(src, buf, sizeof(buf));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (queue_write_all(fd, buf, (size_t)n) == -1) {
+			n = -1;
+			break;
+		}
+	}
+	if (n == -1 || fsync(fd) == -1) {
+		err_sys(e, EX_TEMPFAIL, "queue: writing %s", name);
+		close(fd);
+		return -1;
+	}
+	if (close(fd) == -1)
+		return err_sys(e, EX_TEMPFAIL, "queue: writing %s", name);
+	return 0;
+}
+
+/* The envelope into a new file name in dirfd, fsynced and closed. */
+static int
+queue_write_env(int dirfd, const char *name, const struct qenv *qe,
+    struct err *e)
+{
+	char *buf;
+	size_t len;
+	int fd, rc = -1;
+
+	if ((buf = malloc(QUEUE_ENV_MAX)) == NULL)
+		return err_sys(e, EX_TEMPFAIL, "out of memory");
+	if (queue_env_format(qe, buf, QUEUE_ENV_MAX, &len) == -1) {
+		free(buf);
+		return err_set(e, EX_TEMPFAIL, "queue: envelope too long");
+	}
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd == -1)
+		err_sys(e, EX_TEMPFAIL, "queue: cannot create %s", name);
+	else if (queue_write_all(fd, buf, len) == -1 || fsync(fd) == -1) {
+		err_sys(e, EX_TEMPFAIL, "queue: writing %s", name);
+		close(fd);
+	} else if (close(fd) == -1)
+		err_sys(e, EX_TEMPFAIL, "queue: writing %s", name);
+	else
+		rc = 0;
+	free(buf);
+	return rc;
+}
+
+int
+queue_commit(struct queue *q, int spool_fd, struct qenv *qe, struct err *e)
+{
+	char msg[QUEUE_NAME_MAX], env[QUEUE_NAME_MAX];
+
+	if (queue_id_new(qe->id, e) == -1)
+		return -1;
+	queue_name(msg, qe->id, "msg");
+	queue_name(env, qe->id, "env");
+	if (queue_copy(spool_fd, q->tmpfd, msg, e) == -1)
+		goto fail;
+	queue_fault("msg-written");
+	if (queue_write_env(q->tmpfd, env, qe, e) == -1)
+		goto fail;
+	queue_fault("env-written");
+	if (renameat(q->tmpfd, msg, q->qfd, msg) == -1) {
+		err_sys(e, EX_TEMPFAIL, "queue: rename %s", msg);
+		goto fail;
+	}
+	queue_fault("msg-renamed");
+	if (renameat(q->tmpfd, env, q->qfd, env) == -1) {
+		err_sys(e, EX_TEMPFAIL, "queue: rename %s", env);
+		unlinkat(q->qfd, msg, 0);
+		goto fail;
+	}
+	queue_fault("env-renamed");
+	if (fsync(q->qfd) == -1 || fsync(q->tmpfd) == -1) {
+		/* the entry may not survive a crash: take it back */
+		err_sys(e, EX_TEMPFAIL, "queue: fsync %s", q->path);
+		unlinkat(q->qfd, env, 0);
+		unlinkat(q->qfd, msg, 0);
+		return -1;
+	}
+	queue_fault("synced");
+	return 0;
+fail:
+	unlinkat(q->tmpfd, env, 0);
+	unlinkat(q->tmpfd, msg, 0);
+	return -1;
+}
+
+int
+queue_update(struct queue *q, const struct qenv *qe, struct err *e)
+{
+	char env[QUEUE_NAME_MAX];
+
+	queue_name(env, qe->id, "env");
+	unlinkat(q->tmpfd, env, 0);
+	if (queue_write_env(q->tmpfd, env, qe, e) == -1) {
+		unlinkat(q->tmpfd, env, 0);
+		return -1;
+	}
+	if (renameat(q->tmpfd, env, q->qfd, env) == -1) {
+		unlinkat(q->tmpfd, env, 0);
+		return err_sys(e, EX_TEMPFAIL, "queue: rename %s", env);
+	}
+	fsync(q->qfd);
+	return 0;
+}
+
+int
+queue_remove(struct queue *q, const char *id, struct err *e)
+{
+	char env[QUEUE_NAME_MAX], msg[QUEUE_NAME_MAX];
+
+	queue_name(env, id, "env");
+	queue_name(msg, id, "msg");
+	if (unlinkat(q->qfd, env, 0) == -1)
+		return err_sys(e, EX_TEMPFAIL, "queue: remove %s", env);
+	unlinkat(q->qfd, msg, 0);
+	fsync(q->qfd);
+	return 0;
+}
+
+int
+queue_bury(struct queue *q, const char *id, struct err *e)
+{
+	char env[QUEUE_NAME_MAX], msg[QUEUE_NAME_MAX];
+
+	queue_name(env, id, "env");
+	queue_name(msg, id, "msg");
+	/* the .env first: the entry leaves q/ at once */
+	if (renameat(q->qfd, env, q->deadfd, env) == -1 ||
+	    renameat(q->qfd, msg, q->deadfd, msg) == -1)
+		return err_sys(e, EX_TEMPFAIL, "queue: moving %s to dead/",
+		    id);
+	fsync(q->deadfd);
+	fsync(q->qfd);
+	return 0;
+}

@@ -1,0 +1,129 @@
+/*
+ * t-queue.c - the queue's pure parts: envelope text both ways, ids and
+ * the retry schedule.  The commit protocol and the runner are covered by
+ * the integration cases 02xx (crash points, concurrent runners).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "queue.h"
+#include "tap.h"
+
+#define ID	"0123456789abcdef0123456789abcdef"
+#define HEAD	QUEUE_ENV_VERSION "\nid: " ID "\naccount: work\n" \
+		"sender: a@example.com\ncreated: 1700000000\n"
+
+static const struct {
+	const char	*text;
+	int		 ok;
+	const char	*what;
+} rows[] = {
+	{ HEAD "rcpt: b@example.org\n", 1, "minimal" },
+	{ HEAD "rcpt: b@example.org\nfuture-key: whatever\n", 1,
+	    "an unknown key is ignored" },
+	{ HEAD, 0, "no recipient" },
+	{ "outpost-queue 2\nid: " ID "\n", 0, "unknown version" },
+	{ QUEUE_ENV_VERSION "\naccount: w\nsender: a@b\ncreated: 1\n"
+	    "rcpt: b@c\n", 0, "no id" },
+	{ HEAD "rcpt: b@example.org\nattempts: x\n", 0, "bad number" },
+	{ HEAD "rcpt: b@example.org\nattempts: -1\n", 0, "negative" },
+	{ HEAD "rcpt: b@example.org\npossible-duplicate: maybe\n", 0,
+	    "bad yes/no" },
+	{ HEAD "rcpt: b@example.org", 0, "no final newline" },
+	{ HEAD "rcpt: b@example.org\ngarbage\n", 0, "a line without ': '" },
+	{ HEAD "rcpt: \n", 0, "empty recipient" },
+	{ QUEUE_ENV_VERSION "\nid: 0123\naccount: w\nsender: a@b\n"
+	    "created: 1\nrcpt: b@c\n", 0, "short id" },
+	{ QUEUE_ENV_VERSION "\nid: " ID "\naccount: w\nsender: \n"
+	    "created: 1\nrcpt: b@c\n", 1, "null sender" },
+};
+
+static void
+test_rows(void)
+{
+	struct qenv q;
+	struct err e;
+	size_t i;
+	int r;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		err_init(&e);
+		r = queue_env_parse(rows[i].text, strlen(rows[i].text), &q,
+		    &e);
+		ok((r == 0) == rows[i].ok, "parse: %s", rows[i].what);
+		if (r == 0)
+			queue_env_free(&q);
+	}
+}
+
+static void
+test_round_trip(void)
+{
+	const char *rcpts[] = { "b@example.org", "c@ex\xc3\xa4mple.org" };
+	char buf[4096];
+	struct qenv q, p;
+	struct err e;
+	size_t len;
+
+	memset(&q, 0, sizeof(q));
+	memcpy(q.id, ID, sizeof(q.id));
+	q.account = "work";
+	q.sender = "a@example.com";
+	q.rcpts = rcpts;
+	q.nrcpts = 2;
+	q.created = 1700000000;
+	q.next_try = 1700000060;
+	q.attempts = 3;
+	snprintf(q.last_error, sizeof(q.last_error), "451 4.3.0 a\r\nb: x");
+	q.dup_risk = true;
+	q.size = 12345;
+	q.eightbit = true;
+	q.uid = 1000;
+	ok(queue_env_format(&q, buf, sizeof(buf), &len) == 0, "format");
+	ok(strstr(buf, "\r") == NULL && strstr(buf, "a??b: x") != NULL,
+	    "last-error: CR LF cannot forge a line");
+	err_init(&e);
+	ok(queue_env_parse(buf, len, &p, &e) == 0, "parse what was made");
+	is_str(p.id, ID, "id");
+	is_str(p.account, "work", "account");
+	is_str(p.sender, "a@example.com", "sender");
+	is_int((int)p.nrcpts, 2, "recipients");
+	is_str(p.rcpts[1], "c@ex\xc3\xa4mple.org", "UTF-8 recipient");
+	is_int((int)p.attempts, 3, "attempts");
+	ok(p.created == 1700000000 && p.next_try == 1700000060, "times");
+	ok(p.dup_risk && p.eightbit && !p.smtputf8, "flags");
+	is_int((int)p.size, 12345, "size");
+	is_int((int)p.uid, 1000, "uid");
+	queue_env_free(&p);
+	ok(queue_env_format(&q, buf, 64, &len) == -1, "too small: -1");
+}
+
+static void
+test_ids_backoff(void)
+{
+	char a[QUEUE_ID_LEN + 1], b[QUEUE_ID_LEN + 1];
+	struct err e;
+
+	err_init(&e);
+	ok(queue_id_new(a, &e) == 0 && queue_id_new(b, &e) == 0, "new ids");
+	ok(queue_id_valid(a) && strcmp(a, b) != 0, "valid and distinct");
+	ok(!queue_id_valid("../../etc/passwd"), "path is not an id");
+	ok(!queue_id_valid(ID "0"), "too long");
+	ok(!queue_id_valid("0123456789ABCDEF0123456789ABCDEF"), "upper case");
+	is_int((int)queue_backoff(1), 60, "backoff 1: 60 s");
+	is_int((int)queue_backoff(2), 120, "backoff 2: 120 s");
+	is_int((int)queue_backoff(6), 1920, "backoff 6: 1920 s");
+	is_int((int)queue_backoff(7), 3600, "backoff 7: capped at 1 h");
+	is_int((int)queue_backoff(1000), 3600, "backoff 1000: 1 h");
+}
+
+int
+main(void)
+{
+	test_rows();
+	test_round_trip();
+	test_ids_backoff();
+	return done_testing();
+}
