@@ -362,9 +362,10 @@ login_check(const struct account *a, struct err *e)
 	if (strncmp(a->oauth2_auth_url, "https://", 8) != 0)
 		return err_set(e, EX_CONFIG, "oauth2_auth_url must be an "
 		    "https:// URL");
-	if (a->oauth2_refresh_token_file == NULL)
+	if (a->oauth2_refresh_token_file == NULL && !a->keyring)
 		return err_set(e, EX_CONFIG, "account %s: nowhere to keep the "
-		    "refresh token (set oauth2_refresh_token_file)", a->name);
+		    "refresh token (set oauth2_refresh_token_file or keyring = "
+		    "on)", a->name);
 	return 0;
 }
 
@@ -398,7 +399,8 @@ cmd_oauth2(int argc, char **argv, struct err *e)
 	if (login_exchange(&l, r, e) == -1)
 		goto out;
 	printf("Refresh token for account %s stored in %s\n", l.a->name,
-	    l.a->oauth2_refresh_token_file);
+	    l.a->oauth2_refresh_token_file != NULL ?
+	    l.a->oauth2_refresh_token_file : "the keyring");
 	rc = 0;
 out:
 	if (l.fd != -1)

@@ -192,7 +192,7 @@ class Runner:
         if not os.access(self.binary, os.X_OK):
             raise Skip("outpost not built")
         if any(s.split()[0] in ("keyring-store", "keyring-start",
-                                "keyring-state")
+                                "keyring-state", "keyring-store-service")
                for _, s in self.case.sec["client"]):
             tool = keyring.missing_tool()
             if tool is not None:
@@ -432,6 +432,10 @@ class Runner:
             elif word == "keyring-store":
                 h, u, pw = rest.split(" ", 2)
                 self.keyring_items.append((h, u, unquote_cfg(pw)))
+                self.passwords.append(unquote_cfg(pw))
+            elif word == "keyring-store-service":
+                h, sv, u, pw = rest.split(" ", 3)
+                self.keyring_items.append((h, u, unquote_cfg(pw), sv))
                 self.passwords.append(unquote_cfg(pw))
             elif word == "keyring-start":
                 self.keyring_on = True
