@@ -15,6 +15,7 @@
 #include "config.h"
 #endif
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
@@ -161,6 +162,7 @@ auth_token(struct smtp_session *s, enum sasl_mech m, struct err *e)
 {
 	char b64[SMTP_LINE_MAX];
 	enum smtp_state next;
+	bool challenged = false;
 	int rc;
 
 	if (auth_token_msg(s, m, b64, sizeof(b64)) == -1) {
@@ -182,9 +184,12 @@ auth_token(struct smtp_session *s, enum sasl_mech m, struct err *e)
 		    sasl_name(m));
 		if (smtp_cmd(s, m == SASL_OAUTHBEARER ? "AQ==" : "", e) == -1)
 			return SMTP_ST_DONE;
+		challenged = true;
 	}
 	next = auth_finish(s, e);
-	if (next == SMTP_ST_QUIT && smtp_class(&s->r) == 5)
+	/* the token itself was refused (not, say, a 504 or a 454) */
+	if (next == SMTP_ST_QUIT && smtp_class(&s->r) == 5 &&
+	    (challenged || s->r.code == 535))
 		e->flags |= ERR_AUTH_TOKEN;
 	return next;
 }
