@@ -23,6 +23,7 @@
 
 #include "cred.h"
 #include "deadline.h"
+#include "oauth2.h"
 
 struct secret *
 secret_new(struct err *e)
@@ -259,6 +260,8 @@ cred_get(const struct account *a, struct secret **out, struct err *e)
 		return -1;
 	if (need == 0)
 		return 0;
+	if (a->oauth2_token_url != NULL)
+		return oauth2_access_token(a, out, e);
 	if (nsrc == 0 && (!a->keyring || a->user == NULL)) {
 		if (need == 1)
 			return 0;

@@ -34,6 +34,7 @@
 #include "hostname.h"
 #include "log.h"
 #include "msg.h"
+#include "oauth2.h"
 #include "queue_run.h"
 #include "spool.h"
 
@@ -63,6 +64,7 @@ static const struct subcmd {
 	const char	*name;
 	cmd_fn		*run;
 } subcmds[] = {
+	{ "oauth2", cmd_oauth2 },
 	{ "password", cmd_password },
 	{ "doctor", cmd_doctor },
 	{ "providers", cmd_providers },
@@ -280,6 +282,7 @@ static int
 job_deliver(struct job *j, struct err *e)
 {
 	struct deliver_req r;
+	int rc;
 
 	memset(&r, 0, sizeof(r));
 	r.cfg = &j->cfg;
@@ -294,7 +297,13 @@ job_deliver(struct job *j, struct err *e)
 	r.pw = j->pw;
 	r.fallback_pw = j->fpw;
 	r.ehlo_name = j->domain[0] != '\0' ? j->domain : NULL;
-	if (deliver(&r, e) == -1) {
+	rc = deliver(&r, e);
+	/* a refused token outpost refreshes itself: once more, anew */
+	if (rc == -1 && oauth2_refresh_retry(j->a, &j->pw, e) == 1) {
+		r.pw = j->pw;
+		rc = deliver(&r, e);
+	}
+	if (rc == -1) {
 		if (e->ex != EX_TEMPFAIL)
 			return -1;
 		if (!j->a->queue) {
