@@ -151,7 +151,8 @@ run_failed(struct run *r, const struct err *e, bool in_txn)
 {
 	struct qenv *qe = &r->env;
 	struct err ue;
-	bool expired, refused = in_txn && e->reply >= 500;
+	bool expired, refused = in_txn &&
+	    (e->reply >= 500 || e->ex == EX_DATAERR);
 
 	qe->attempts++;
 	snprintf(qe->last_error, sizeof(qe->last_error), "%s", e->msg);
