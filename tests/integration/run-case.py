@@ -149,6 +149,9 @@ def generate_message(f, size, eightbit=False):
     f.write(out)
 
 
+RSS_FLOOR_SLACK_KB = 2048
+
+
 class Runner:
     def __init__(self, case_path):
         self.case = Case(case_path)
@@ -248,6 +251,15 @@ class Runner:
         if os.geteuid() != 0 or not shutil.which("unshare"):
             raise Skip("a full file system needs root and unshare (a "
                        "private mount namespace with a small tmpfs)")
+        # a chroot or container may refuse it: find out before exec
+        with tempfile.TemporaryDirectory() as d:
+            r = subprocess.run(["unshare", "-m", "--propagation", "private",
+                                "mount", "-t", "tmpfs", "-o", "size=16k",
+                                "tmpfs", d], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+        if r.returncode != 0:
+            raise Skip("no private mount namespace with a tmpfs here "
+                       "(unshare -m or mount refused)")
         env = dict(os.environ, RUN_CASE_MNTNS="1")
         sys.stdout.flush()
         os.execvpe("unshare", ["unshare", "-m", "--propagation", "private",
@@ -909,10 +921,12 @@ class Runner:
 
     def peak_rss(self):
         """outpost's peak RSS in KiB: ru_maxrss is max(floor, real), so
-        above the floor it is exact; at the floor use the sampled VmHWM."""
-        if self.maxrss > self.floor:
+        well above the floor it is exact; near the floor (the runner may
+        have grown a little between measuring it and the spawn) use the
+        sampled VmHWM."""
+        if self.maxrss > self.floor + RSS_FLOOR_SLACK_KB:
             return self.maxrss
-        return self.hwm
+        return max(self.hwm, 1)
 
     def stop_server(self):
         end = time.monotonic() + 3
