@@ -173,9 +173,23 @@ priv_secret(struct account *a, struct err *e)
 	return 0;
 }
 
-/* The system file's accounts: the system queue, secrets in memory. */
+/* Does a sending through use need x (itself or its fallback)? */
+static bool
+priv_needed(const struct account *use, const struct account *x)
+{
+	return use == NULL || use == x || (use->fallback != NULL &&
+	    strcmp(use->fallback, x->name) == 0);
+}
+
+/*
+ * The system file's accounts: the system queue; the secrets of the
+ * account in use (every account for the runner: use NULL) read into
+ * memory, the other accounts' passwords wiped - the rest of this
+ * process handles stdin and the network and needs no more.
+ */
 static int
-priv_sys_accounts(struct config *cfg, bool secrets, struct err *e)
+priv_sys_accounts(struct config *cfg, const struct account *use,
+    bool secrets, struct err *e)
 {
 	struct account *a;
 	size_t i;
@@ -186,7 +200,13 @@ priv_sys_accounts(struct config *cfg, bool secrets, struct err *e)
 		    (a->queue_dir = strdup(priv_path(PRIV_PATH_QUEUE))) ==
 		    NULL)
 			return err_sys(e, EX_OSERR, "out of memory");
-		if (secrets && priv_secret(a, e) == -1)
+		if (!secrets)
+			continue;
+		if (!priv_needed(use, a)) {
+			if (a->password != NULL)
+				explicit_bzero(a->password,
+				    strlen(a->password));
+		} else if (priv_secret(a, e) == -1)
 			return -1;
 	}
 	return 0;
@@ -199,7 +219,7 @@ priv_ready(struct config *cfg, const struct account *a,
 	if (cfg->path != NULL && priv_system_build() &&
 	    strcmp(cfg->path, priv_path(PRIV_PATH_CONFIG)) == 0) {
 		priv.syscfg = true;
-		if (priv_sys_accounts(cfg, !priv.list, e) == -1)
+		if (priv_sys_accounts(cfg, a, !priv.list, e) == -1)
 			return -1;
 	}
 	if (!priv.list && priv_drop(e) == -1)
