@@ -48,7 +48,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 99' INT TERM HUP
 
-echo "1..28"
+echo "1..30"
 
 # -- the README's commands, paths moved into $R ------------------------
 mkdir -p "$R/bin" "$R/pub" "$R/home-u"
@@ -226,11 +226,15 @@ check "  ... in the system queue: the queue user's, 0640, submitter's uid" \
     grep -qx 'uid: $WUID' $R/spool/q/$ID.env"
 check "another user cannot read the entry" \
     cannot_read "$U" "$R/spool/q/$ID.env" "$R/spool/q/$ID.msg"
+check "nor can its submitter, directly" \
+    cannot_read "$W" "$R/spool/q/$ID.env" "$R/spool/q/$ID.msg"
 run "$U" -bp
 check "mailq as another user does not list it" sh -c \
     "! grep -q '$ID' $R/out && grep -q 'queue is empty' $R/out"
 run "$W" -bp
 check "mailq as the submitter lists it" has "$ID"
+OUTPOST_TEST_SYSROOT="$R" "$R/bin/outpost" -bp >"$R/out" 2>&1
+check "mailq as root lists it" has "$ID"
 run "$U" -q
 check "-q as an ordinary user refused (77)" status 77
 
@@ -255,5 +259,5 @@ check "the runner (the queue's user) delivers the queued message" sh -c \
 check "  ... and moves the forged sender to dead/, undelivered" sh -c \
     "test -e $R/spool/dead/$FID.env && ! grep -q forged@ \
     $R/srv-ok/events.jsonl"
-[ $n = 28 ] || echo "# planned 28, ran $n"
+[ $n = 30 ] || echo "# planned 30, ran $n"
 exit $failed
