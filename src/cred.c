@@ -24,6 +24,7 @@
 #include "cred.h"
 #include "deadline.h"
 #include "oauth2.h"
+#include "priv.h"
 
 struct secret *
 secret_new(struct err *e)
@@ -84,6 +85,7 @@ eval_child(const char *cmd, int out)
 		_exit(126);
 	close_range(3, ~0U, 0);
 	setpgid(0, 0);
+	priv_eval_env();
 	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 	_exit(127);
 }

@@ -35,6 +35,7 @@
 #include "log.h"
 #include "msg.h"
 #include "oauth2.h"
+#include "priv.h"
 #include "queue_run.h"
 #include "spool.h"
 
@@ -243,7 +244,6 @@ job_message(struct job *j, struct err *e)
 static int
 job_queue(struct job *j, struct err *e)
 {
-	struct queue q;
 	struct qenv qe;
 	struct err qerr;
 
@@ -262,15 +262,11 @@ job_queue(struct job *j, struct err *e)
 	qe.size = j->mi.size;
 	qe.uid = getuid();
 	err_init(&qerr);
-	if (queue_for(j->a, true, &q, &qerr) == -1 ||
-	    queue_commit(&q, j->spool, &qe, &qerr) == -1) {
-		if (q.dirfd != -1)
-			queue_close(&q);
+	if (priv_queue_commit(j->a, j->spool, &qe, &qerr) == -1) {
 		snprintf(j->queue_fail, sizeof(j->queue_fail), "%s",
 		    qerr.msg);
 		return -1;
 	}
-	queue_close(&q);
 	fprintf(stderr, "outpost: queued as %s: %s%s\n", qe.id, e->msg,
 	    qe.dup_risk ? " (possible duplicate: the server may already "
 	    "have it)" : "");
@@ -328,7 +324,9 @@ job_run(struct job *j, struct err *e)
 		return -1;
 	j->a = cfg_pick(&j->cfg, j->o.account, j->sender[0] != '\0' ?
 	    j->sender : NULL, e);
-	if (j->a == NULL || job_sender(j, e) == -1 || job_domain(j, e) == -1)
+	if (j->a == NULL || job_sender(j, e) == -1 ||
+	    priv_ready(&j->cfg, j->a, j->from_arg ? j->sender : NULL, e) ==
+	    -1 || job_domain(j, e) == -1)
 		return -1;
 	j->rcpts = calloc(MSG_MAX_RCPTS, sizeof(*j->rcpts));
 	if (j->rcpts == NULL)
@@ -352,7 +350,8 @@ job_queue_mode(struct job *j, struct err *e)
 	struct queue_run_opts ro;
 	struct queue_run_stats st;
 
-	if (cfg_load(j->o.config, &j->cfg, e) == -1)
+	if (cfg_load(j->o.config, &j->cfg, e) == -1 ||
+	    priv_ready(&j->cfg, NULL, NULL, e) == -1)
 		return -1;
 	switch (j->o.mode) {
 	case CLI_MODE_QUEUE_LIST:
@@ -435,8 +434,10 @@ main(int argc, char **argv)
 	j.spool = -1;
 	err_init(&e);
 	if ((sc = subcmd_find(argc, argv)) != NULL) {
-		sc->run(argc - 1, argv + 1, &e);
-	} else if (cli_parse(argc, argv, &j.o, &e) == 0) {
+		if (priv_init(NULL, &e) == 0)
+			sc->run(argc - 1, argv + 1, &e);
+	} else if (cli_parse(argc, argv, &j.o, &e) == 0 &&
+	    priv_init(&j.o, &e) == 0) {
 		log_set_verbose(j.o.verbose);
 		switch (j.o.mode) {
 		case CLI_MODE_VERSION:

@@ -26,6 +26,7 @@
 #include "deliver.h"
 #include "hostname.h"
 #include "log.h"
+#include "priv.h"
 #include "queue_bounce.h"
 #include "queue_run.h"
 
@@ -201,6 +202,29 @@ run_verdict(struct run *r, const struct err *verdict, bool in_txn)
 	run_release(r);
 }
 
+/*
+ * An entry whose sender its submitter may not use (allow_from_override,
+ * checked again here: the helper takes envelopes from anyone) goes to
+ * dead/ without a notice - the sender is the forged part.
+ */
+static bool
+run_refused_sender(struct run *r)
+{
+	struct err e, be;
+
+	err_init(&e);
+	if (priv_sender_ok(r->a, r->env.uid, r->env.sender, &e) == 0)
+		return false;
+	fprintf(stderr, "outpost: %s: %s: moved to dead/\n", r->env.id,
+	    e.msg);
+	err_init(&be);
+	if (queue_bury(&r->q, r->env.id, &be) == -1)
+		fprintf(stderr, "outpost: %s: %s\n", r->env.id, be.msg);
+	r->stats->bounced++;
+	run_release(r);
+	return true;
+}
+
 /* Take the next due entry of this account into p; 0 when none is left. */
 static int
 run_take(struct run *r, struct smtp_params *p)
@@ -222,6 +246,8 @@ run_take(struct run *r, struct smtp_params *p)
 			run_release(r);
 			continue;
 		}
+		if (run_refused_sender(r))
+			continue;
 		p->sender = r->env.sender;
 		p->rcpts = (char * const *)r->env.rcpts;
 		p->nrcpts = r->env.nrcpts;
