@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "aliases.h"
 #include "cfg.h"
 #include "cli.h"
 #include "cmd.h"
@@ -32,6 +33,7 @@
 #include "deliver.h"
 #include "err.h"
 #include "hostname.h"
+#include "local.h"
 #include "log.h"
 #include "msg.h"
 #include "queue_run.h"
@@ -56,6 +58,7 @@ struct job {
 	struct secret		*pw;
 	char			 queue_fail[ERR_MSG_MAX];	/* why not */
 	struct secret		*fpw;	/* the fallback's, if in cfg */
+	struct aliases		 al;	/* loaded at the first local rcpt */
 };
 
 /* "outpost NAME ...": a row per subcommand, the file says cmd_NAME. */
@@ -124,15 +127,17 @@ usage(FILE *f)
 
 /*
  * -f as it will be on the wire, before the account is picked by it.  A
- * bare local name (cron's "-f root") is ignored: the account's from wins.
+ * local name (cron's "-f root", root@thishost) is ignored: the account's
+ * from wins.
  */
 static int
 job_from_arg(struct job *j, struct err *e)
 {
 	const char *f = j->o.from;
+	char name[ADDR_MAX + 1];
 
-	if (f == NULL || (strchr(f, '@') == NULL && strcmp(f, "<>") != 0 &&
-	    f[0] != '\0'))
+	if (f == NULL || (strcmp(f, "<>") != 0 && f[0] != '\0' &&
+	    local_addr(f, name, sizeof(name))))
 		return 0;
 	j->from_arg = true;
 	return addr_check(f, true, j->sender, &j->utf8, EX_USAGE, e);
@@ -142,15 +147,17 @@ job_from_arg(struct job *j, struct err *e)
 static int
 job_sender(struct job *j, struct err *e)
 {
+	char from[ADDR_MAX + 1];
 	bool utf8 = false;
 
 	if (j->from_arg)
 		return 0;
-	if (j->a->from == NULL)
+	if (local_from(j->a, from, sizeof(from), e) == -1)
+		return -1;
+	if (from[0] == '\0')
 		return err_set(e, EX_CONFIG, "account %s: no envelope sender: "
 		    "set from = in the configuration or pass -f", j->a->name);
-	if (addr_check(j->a->from, false, j->sender, &utf8, EX_CONFIG, e) ==
-	    -1)
+	if (addr_check(from, false, j->sender, &utf8, EX_CONFIG, e) == -1)
 		return -1;
 	j->utf8 = utf8;
 	if (strchr(j->sender, '@') == NULL)
@@ -176,18 +183,17 @@ job_domain(struct job *j, struct err *e)
 	return 0;
 }
 
+/* Add a checked address once (also the aliases_cb of local_rcpt). */
 static int
-rcpt_add(struct job *j, const char *addr, int ex, struct err *e)
+rcpt_alias(void *arg, const char *addr, struct err *e)
 {
+	struct job *j = arg;
 	char buf[ADDR_MAX + 1];
 	bool utf8 = false;
 	size_t i;
 
-	if (addr_check(addr, false, buf, &utf8, ex, e) == -1)
+	if (addr_check(addr, false, buf, &utf8, EX_CONFIG, e) == -1)
 		return -1;
-	if (strchr(buf, '@') == NULL)
-		return err_set(e, ex, "recipient %s has no domain (outpost "
-		    "has no local mailboxes)", buf);
 	for (i = 0; i < j->nrcpts; i++)
 		if (strcmp(j->rcpts[i], buf) == 0)
 			return 0;
@@ -199,6 +205,21 @@ rcpt_add(struct job *j, const char *addr, int ex, struct err *e)
 	j->nrcpts++;
 	j->utf8 |= utf8;
 	return 0;
+}
+
+static int
+rcpt_add(struct job *j, const char *addr, int ex, struct err *e)
+{
+	char buf[ADDR_MAX + 1];
+	bool utf8 = false;
+	int r;
+
+	if (addr_check(addr, false, buf, &utf8, ex, e) == -1)
+		return -1;
+	/* a bare name never comes back: it has an alias or fails */
+	if ((r = local_rcpt(j->a, &j->al, buf, rcpt_alias, j, e)) != 0)
+		return r == 1 ? 0 : -1;
+	return rcpt_alias(j, buf, e);
 }
 
 static int
@@ -376,6 +397,7 @@ job_free(struct job *j)
 		free(j->rcpts[i]);
 	free(j->rcpts);
 	cfg_free(&j->cfg);
+	aliases_free(&j->al);
 	if (j->spool != -1)
 		close(j->spool);
 }
