@@ -191,3 +191,81 @@ local_fullname(char *out, size_t cap)
 	memcpy(out, pw->pw_gecos, n);
 	out[n] = '\0';
 }
+
+struct hdr_list {
+	char		*out;
+	size_t		 cap;
+	size_t		 len;
+};
+
+static int
+local_hdr_add(void *arg, const char *addr, struct err *e)
+{
+	struct hdr_list *l = arg;
+	size_t n = strlen(addr);
+
+	if (l->len + n + 2 > l->cap)
+		return err_set(e, EX_DATAERR, "too many addresses");
+	if (l->len > 0)
+		l->out[l->len++] = ',';
+	memcpy(l->out + l->len, addr, n + 1);
+	l->len += n;
+	return 0;
+}
+
+/* hdr_local_fn: From: -> the account's from, To:/Cc: -> the aliases. */
+static int
+local_hdr(void *arg, bool from, const char *addr, char *out, size_t cap)
+{
+	struct local_hdr *h = arg;
+	struct hdr_list l = { out, cap, 0 };
+	char name[ADDR_MAX + 1];
+	struct err e;
+
+	if (!local_addr(addr, name, sizeof(name)))
+		return 0;
+	if (from) {
+		if (h->from == NULL || h->from[0] == '\0' ||
+		    strlen(h->from) >= cap)
+			return 0;
+		snprintf(out, cap, "%s", h->from);
+		return 1;
+	}
+	/* no alias, or a broken file: the header stays as written */
+	err_init(&e);
+	out[0] = '\0';
+	return local_rcpt(h->a, h->al, addr, local_hdr_add, &l, &e) == 1 &&
+	    l.len > 0 ? 1 : 0;
+}
+
+int
+local_msg_opts(const struct account *a, struct aliases *al,
+    const char *from, struct local_hdr *h, struct msg_opts *mo,
+    struct err *e)
+{
+	const char *v = a->set_from_header;
+
+	if (v == NULL || strcmp(v, "auto") == 0)
+		mo->set_from = MSG_FROM_AUTO;
+	else if (strcmp(v, "on") == 0)
+		mo->set_from = MSG_FROM_ON;
+	else if (strcmp(v, "off") == 0)
+		mo->set_from = MSG_FROM_OFF;
+	else
+		return err_set(e, EX_CONFIG, "account %s: set_from_header = "
+		    "%s: expected auto, on or off", a->name, v);
+	memset(h, 0, sizeof(*h));
+	h->a = a;
+	h->al = al;
+	h->from = from;
+	if (a->rewrite_local) {
+		mo->local = local_hdr;
+		mo->local_arg = h;
+	}
+	if (mo->fullname == NULL) {
+		local_fullname(h->fullname, sizeof(h->fullname));
+		if (h->fullname[0] != '\0')
+			mo->fullname = h->fullname;
+	}
+	return 0;
+}

@@ -18,6 +18,7 @@
 #include "aliases.h"
 #include "cfg.h"
 #include "err.h"
+#include "msg.h"
 
 #define LOCAL_FULLNAME_MAX	256
 
@@ -45,5 +46,23 @@ int	local_from(const struct account *a, char *out, size_t cap,
 	    struct err *e);
 /* The real user's passwd full name (GECOS up to ','), or "". */
 void	local_fullname(char *out, size_t cap);
+
+/* What the header pass needs to rewrite local names (local_msg_opts). */
+struct local_hdr {
+	const struct account	*a;
+	struct aliases		*al;	/* as for local_rcpt */
+	const char		*from;	/* for a local From: */
+	char			 fullname[LOCAL_FULLNAME_MAX + 1];
+};
+
+/*
+ * The account's header options into mo: set_from_header (checked: 78),
+ * rewrite_local_headers (mo->local, with h as its argument; h->from is
+ * the address for a local From:), and without -F (mo->fullname NULL) the
+ * passwd full name for an added From:.
+ */
+int	local_msg_opts(const struct account *a, struct aliases *al,
+	    const char *from, struct local_hdr *h, struct msg_opts *mo,
+	    struct err *e);
 
 #endif

@@ -59,6 +59,8 @@ struct job {
 	char			 queue_fail[ERR_MSG_MAX];	/* why not */
 	struct secret		*fpw;	/* the fallback's, if in cfg */
 	struct aliases		 al;	/* loaded at the first local rcpt */
+	char			 acct_from[ADDR_MAX + 1];	/* expanded */
+	struct local_hdr	 lh;
 };
 
 /* "outpost NAME ...": a row per subcommand, the file says cmd_NAME. */
@@ -147,13 +149,13 @@ job_from_arg(struct job *j, struct err *e)
 static int
 job_sender(struct job *j, struct err *e)
 {
-	char from[ADDR_MAX + 1];
+	char *from = j->acct_from;
 	bool utf8 = false;
 
+	if (local_from(j->a, from, sizeof(j->acct_from), e) == -1)
+		return -1;
 	if (j->from_arg)
 		return 0;
-	if (local_from(j->a, from, sizeof(from), e) == -1)
-		return -1;
 	if (from[0] == '\0')
 		return err_set(e, EX_CONFIG, "account %s: no envelope sender: "
 		    "set from = in the configuration or pass -f", j->a->name);
@@ -240,6 +242,9 @@ job_message(struct job *j, struct err *e)
 	    at != NULL && hostname_usable(at + 1) ? at + 1 :
 	    "localhost.invalid";
 	mo.now = time(NULL);
+	if (local_msg_opts(j->a, &j->al, j->acct_from[0] != '\0' ?
+	    j->acct_from : j->sender, &j->lh, &mo, e) == -1)
+		return -1;
 	if ((j->spool = spool_open(NULL, e)) == -1)
 		return -1;
 	if (msg_read(STDIN_FILENO, &mo, j->spool, &j->mi, e) == -1)
