@@ -25,6 +25,7 @@
 
 #include "addr.h"
 #include "aliases.h"
+#include "bs.h"
 #include "cfg.h"
 #include "cli.h"
 #include "cmd.h"
@@ -36,6 +37,7 @@
 #include "local.h"
 #include "log.h"
 #include "msg.h"
+#include "queue.h"
 #include "queue_run.h"
 #include "spool.h"
 
@@ -61,6 +63,8 @@ struct job {
 	struct aliases		 al;	/* loaded at the first local rcpt */
 	char			 acct_from[ADDR_MAX + 1];	/* expanded */
 	struct local_hdr	 lh;
+	int			 in_fd;		/* the message: stdin, or -bs */
+	char			 queued_id[QUEUE_ID_LEN + 1];
 };
 
 /* "outpost NAME ...": a row per subcommand, the file says cmd_NAME. */
@@ -247,7 +251,7 @@ job_message(struct job *j, struct err *e)
 		return -1;
 	if ((j->spool = spool_open(NULL, e)) == -1)
 		return -1;
-	if (msg_read(STDIN_FILENO, &mo, j->spool, &j->mi, e) == -1)
+	if (msg_read(j->in_fd, &mo, j->spool, &j->mi, e) == -1)
 		return -1;
 	for (i = 0; i < j->mi.nrcpts; i++)
 		if (rcpt_add(j, j->mi.rcpts[i], EX_DATAERR, e) == -1)
@@ -293,6 +297,7 @@ job_queue(struct job *j, struct err *e)
 		return -1;
 	}
 	queue_close(&q);
+	snprintf(j->queued_id, sizeof(j->queued_id), "%s", qe.id);
 	fprintf(stderr, "outpost: queued as %s: %s%s\n", qe.id, e->msg,
 	    qe.dup_risk ? " (possible duplicate: the server may already "
 	    "have it)" : "");
@@ -390,6 +395,74 @@ job_queue_mode(struct job *j, struct err *e)
 	return 0;
 }
 
+/* The SMTP reply that tells a -bs client how its message fared. */
+static void
+job_bs_reply(const struct job *j, const struct err *e, char *out,
+    size_t cap)
+{
+	static const struct { int ex, code; const char *enh; } map[] = {
+		{ EX_NOUSER, 550, "5.1.1" }, { EX_USAGE, 553, "5.1.3" },
+		{ EX_DATAERR, 554, "5.6.0" }, { EX_NOPERM, 550, "5.7.1" },
+		{ EX_CONFIG, 451, "4.3.5" }, { EX_TEMPFAIL, 451, "4.3.0" },
+		{ EX_OSERR, 451, "4.3.0" }, { EX_IOERR, 451, "4.3.0" },
+		{ EX_CANTCREAT, 451, "4.3.0" }, { 0, 554, "5.0.0" }
+	};
+	size_t i;
+
+	if (!err_is_set(e)) {
+		snprintf(out, cap, "250 2.0.0 %s%s", j->queued_id[0] != '\0' ?
+		    "queued as " : "delivered", j->queued_id);
+		return;
+	}
+	for (i = 0; map[i].ex != 0 && map[i].ex != e->ex; i++)
+		continue;
+	if (e->reply >= 400 && e->reply < 600)
+		snprintf(out, cap, "%d %s %s", e->reply, e->enh[0] != '\0' ?
+		    e->enh : e->reply < 500 ? "4.0.0" : "5.0.0", e->msg);
+	else
+		snprintf(out, cap, "%d %s %s", map[i].code, map[i].enh,
+		    e->msg);
+}
+
+static void job_free(struct job *);
+
+/* bs_submit_fn: each -bs message is a job of its own (config re-read). */
+static void
+job_bs_submit(void *arg, const struct bs_msg *m, char *reply, size_t cap)
+{
+	const struct job *parent = arg;
+	struct job j;
+	struct err e;
+
+	memset(&j, 0, sizeof(j));
+	j.spool = -1;
+	j.o = parent->o;
+	j.o.mode = CLI_MODE_SEND;
+	j.o.read_rcpts = false;
+	j.o.dot_ends = false;
+	j.o.from = m->sender[0] != '\0' ? m->sender : "<>";
+	j.o.rcpts = (char **)m->rcpts;
+	j.o.nrcpts = m->nrcpts;
+	j.in_fd = m->body_fd;
+	err_init(&e);
+	job_run(&j, &e);
+	job_bs_reply(&j, &e, reply, cap);
+	if (err_is_set(&e))
+		fprintf(stderr, "outpost: -bs: %s\n", e.msg);
+	job_free(&j);
+}
+
+static int
+job_bs(struct job *j, struct err *e)
+{
+	char name[HOSTNAME_MAX + 1];
+
+	if (!hostname_fqdn(name, sizeof(name)))
+		snprintf(name, sizeof(name), "localhost");
+	return bs_serve(STDIN_FILENO, STDOUT_FILENO, name, job_bs_submit, j,
+	    e);
+}
+
 static void
 job_free(struct job *j)
 {
@@ -468,6 +541,9 @@ main(int argc, char **argv)
 			break;
 		case CLI_MODE_SEND:
 			job_run(&j, &e);
+			break;
+		case CLI_MODE_SMTP:
+			job_bs(&j, &e);
 			break;
 		}
 	}
