@@ -364,6 +364,34 @@ bs_step(struct bs *b)
 	return 1;
 }
 
+void
+bs_reply_for(const struct err *e, const char *queued_id, char *out,
+    size_t cap)
+{
+	static const struct { int ex, code; const char *enh; } map[] = {
+		{ EX_NOUSER, 550, "5.1.1" }, { EX_USAGE, 553, "5.1.3" },
+		{ EX_DATAERR, 554, "5.6.0" }, { EX_NOPERM, 550, "5.7.1" },
+		{ EX_CONFIG, 451, "4.3.5" }, { EX_TEMPFAIL, 451, "4.3.0" },
+		{ EX_OSERR, 451, "4.3.0" }, { EX_IOERR, 451, "4.3.0" },
+		{ EX_CANTCREAT, 451, "4.3.0" }, { 0, 554, "5.0.0" }
+	};
+	size_t i;
+
+	if (!err_is_set(e)) {
+		snprintf(out, cap, "250 2.0.0 %s%s", queued_id[0] != '\0' ?
+		    "queued as " : "delivered", queued_id);
+		return;
+	}
+	for (i = 0; map[i].ex != 0 && map[i].ex != e->ex; i++)
+		continue;
+	if (e->reply >= 400 && e->reply < 600)
+		snprintf(out, cap, "%d %s %s", e->reply, e->enh[0] != '\0' ?
+		    e->enh : e->reply < 500 ? "4.0.0" : "5.0.0", e->msg);
+	else
+		snprintf(out, cap, "%d %s %s", map[i].code, map[i].enh,
+		    e->msg);
+}
+
 int
 bs_serve(int in_fd, int out_fd, const char *hostname, bs_submit_fn submit,
     void *arg, struct err *e)

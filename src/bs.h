@@ -42,6 +42,14 @@ typedef void (*bs_submit_fn)(void *arg, const struct bs_msg *,
     char *reply, size_t cap);
 
 /*
+ * The reply to a final dot for a message whose submission ended with e
+ * (unset: delivered; queued_id not "": queued): the server's own 4xx/5xx
+ * when there was one, else one that matches the exit code.
+ */
+void	bs_reply_for(const struct err *e, const char *queued_id, char *out,
+	    size_t cap);
+
+/*
  * Serve until QUIT or end of input: 0.  -1 with e on an output error,
  * a timeout (EX_TEMPFAIL) or input ending inside DATA (EX_DATAERR).
  */

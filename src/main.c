@@ -31,12 +31,14 @@
 #include "cmd.h"
 #include "cmd_password.h"
 #include "cred.h"
+#include "deadline.h"
 #include "deliver.h"
 #include "err.h"
 #include "hostname.h"
 #include "local.h"
 #include "log.h"
 #include "msg.h"
+#include "msglog.h"
 #include "queue.h"
 #include "queue_run.h"
 #include "spool.h"
@@ -65,6 +67,9 @@ struct job {
 	struct local_hdr	 lh;
 	int			 in_fd;		/* the message: stdin, or -bs */
 	char			 queued_id[QUEUE_ID_LEN + 1];
+	struct deliver_used	 used;	/* for the log line */
+	struct err		 qerr;	/* why it was queued */
+	bool			 sending;	/* the message was read */
 };
 
 /* "outpost NAME ...": a row per subcommand, the file says cmd_NAME. */
@@ -298,6 +303,7 @@ job_queue(struct job *j, struct err *e)
 	}
 	queue_close(&q);
 	snprintf(j->queued_id, sizeof(j->queued_id), "%s", qe.id);
+	j->qerr = *e;
 	fprintf(stderr, "outpost: queued as %s: %s%s\n", qe.id, e->msg,
 	    qe.dup_risk ? " (possible duplicate: the server may already "
 	    "have it)" : "");
@@ -323,6 +329,7 @@ job_deliver(struct job *j, struct err *e)
 	r.pw = j->pw;
 	r.fallback_pw = j->fpw;
 	r.ehlo_name = j->domain[0] != '\0' ? j->domain : NULL;
+	r.used = &j->used;
 	if (deliver(&r, e) == -1) {
 		if (e->ex != EX_TEMPFAIL)
 			return -1;
@@ -348,7 +355,8 @@ job_run(struct job *j, struct err *e)
 		return -1;
 	j->a = cfg_pick(&j->cfg, j->o.account, j->sender[0] != '\0' ?
 	    j->sender : NULL, e);
-	if (j->a == NULL || job_sender(j, e) == -1 || job_domain(j, e) == -1)
+	if (j->a == NULL || job_sender(j, e) == -1 || job_domain(j, e) == -1 ||
+	    msglog_check(j->a, e) == -1)
 		return -1;
 	j->rcpts = calloc(MSG_MAX_RCPTS, sizeof(*j->rcpts));
 	if (j->rcpts == NULL)
@@ -358,11 +366,37 @@ job_run(struct job *j, struct err *e)
 			return -1;
 	if (job_message(j, e) == -1)
 		return -1;
+	j->sending = true;
 	if (cred_get(j->a, &j->pw, e) == -1 ||
 	    deliver_fallback_pw(&j->cfg, j->a, &j->fpw, e) == -1)
 		return -1;
 	cfg_forget_secrets(&j->cfg);
 	return job_deliver(j, e);
+}
+
+/* A message from the command line or -bs, and its log line. */
+static int
+job_send(struct job *j, struct err *e)
+{
+	struct msglog_rec lr;
+	int64_t t0 = deadline_now_ms();
+	int r;
+
+	r = job_run(j, e);
+	if (!j->sending)
+		return r;
+	memset(&lr, 0, sizeof(lr));
+	lr.a = j->a;
+	lr.used = &j->used;
+	lr.from = j->sender;
+	lr.rcpts = j->rcpts;
+	lr.nrcpts = j->nrcpts;
+	lr.size = j->mi.size;
+	lr.e = j->queued_id[0] != '\0' ? &j->qerr : e;
+	lr.queued = j->queued_id[0] != '\0' ? j->queued_id : NULL;
+	lr.ms = deadline_now_ms() - t0;
+	msglog_write(&j->cfg, &lr);
+	return r;
 }
 
 /* -bp, -q, --drop: the queue of every account in the config. */
@@ -395,35 +429,6 @@ job_queue_mode(struct job *j, struct err *e)
 	return 0;
 }
 
-/* The SMTP reply that tells a -bs client how its message fared. */
-static void
-job_bs_reply(const struct job *j, const struct err *e, char *out,
-    size_t cap)
-{
-	static const struct { int ex, code; const char *enh; } map[] = {
-		{ EX_NOUSER, 550, "5.1.1" }, { EX_USAGE, 553, "5.1.3" },
-		{ EX_DATAERR, 554, "5.6.0" }, { EX_NOPERM, 550, "5.7.1" },
-		{ EX_CONFIG, 451, "4.3.5" }, { EX_TEMPFAIL, 451, "4.3.0" },
-		{ EX_OSERR, 451, "4.3.0" }, { EX_IOERR, 451, "4.3.0" },
-		{ EX_CANTCREAT, 451, "4.3.0" }, { 0, 554, "5.0.0" }
-	};
-	size_t i;
-
-	if (!err_is_set(e)) {
-		snprintf(out, cap, "250 2.0.0 %s%s", j->queued_id[0] != '\0' ?
-		    "queued as " : "delivered", j->queued_id);
-		return;
-	}
-	for (i = 0; map[i].ex != 0 && map[i].ex != e->ex; i++)
-		continue;
-	if (e->reply >= 400 && e->reply < 600)
-		snprintf(out, cap, "%d %s %s", e->reply, e->enh[0] != '\0' ?
-		    e->enh : e->reply < 500 ? "4.0.0" : "5.0.0", e->msg);
-	else
-		snprintf(out, cap, "%d %s %s", map[i].code, map[i].enh,
-		    e->msg);
-}
-
 static void job_free(struct job *);
 
 /* bs_submit_fn: each -bs message is a job of its own (config re-read). */
@@ -445,8 +450,8 @@ job_bs_submit(void *arg, const struct bs_msg *m, char *reply, size_t cap)
 	j.o.nrcpts = m->nrcpts;
 	j.in_fd = m->body_fd;
 	err_init(&e);
-	job_run(&j, &e);
-	job_bs_reply(&j, &e, reply, cap);
+	job_send(&j, &e);
+	bs_reply_for(&e, j.queued_id, reply, cap);
 	if (err_is_set(&e))
 		fprintf(stderr, "outpost: -bs: %s\n", e.msg);
 	job_free(&j);
@@ -540,7 +545,7 @@ main(int argc, char **argv)
 			job_queue_mode(&j, &e);
 			break;
 		case CLI_MODE_SEND:
-			job_run(&j, &e);
+			job_send(&j, &e);
 			break;
 		case CLI_MODE_SMTP:
 			job_bs(&j, &e);
