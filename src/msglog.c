@@ -100,7 +100,8 @@ msglog_how(const struct config *cfg, const struct msglog_rec *r,
 	*tls = "-";
 	if (r->used != NULL && r->used->account != NULL && cfg != NULL)
 		for (i = 0; i < cfg->naccounts; i++)
-			if (strcmp(cfg->accounts[i].name, r->used->account) == 0)
+			if (strcmp(cfg->accounts[i].name,
+			    r->used->account) == 0)
 				a = &cfg->accounts[i];
 	*auth = (unsigned)a->auth < 5 ? authn[a->auth] : "-";
 	if (r->used == NULL || r->used->port == 0)

@@ -7,7 +7,8 @@
  *   from=<S> recipients=R1,R2 size=N smtpstatus=CODE|- exitcode=EX_...
  *   [queued=ID] [queue_id=ID] duration=S.mmm
  * Every value comes from the config or from checked addresses (no
- * control bytes); the error text and anything secret never go in.  -v stays the protocol transcript.
+ * control bytes); the error text and anything secret never go in.
+ * -v stays the protocol transcript.
  * Writing is best effort: a failure is one note on stderr and never
  * changes the outcome of the delivery.  The file is opened with
  * O_APPEND|O_NOFOLLOW, created 0600, and each line is one write().
