@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sysexits.h>
 #include <syslog.h>
 #include <time.h>
@@ -55,8 +56,11 @@ msglog_fac(const char *v)
 
 	if (v == NULL || strcmp(v, "off") == 0)
 		return -1;
+	/* msmtp writes LOG_MAIL, LOG_LOCAL0 ... */
+	if (strncasecmp(v, "LOG_", 4) == 0 && strcasecmp(v + 4, "on") != 0)
+		v += 4;
 	for (i = 0; i < sizeof(msglog_facs) / sizeof(msglog_facs[0]); i++)
-		if (strcmp(v, msglog_facs[i].name) == 0)
+		if (strcasecmp(v, msglog_facs[i].name) == 0)
 			return msglog_facs[i].fac;
 	return -2;
 }

@@ -39,7 +39,10 @@ struct msglog_rec {
 	int64_t			 ms;	/* duration */
 };
 
-/* syslog = on|off|FACILITY is known: -1 with e (78) when not. */
+/*
+ * syslog = on|off|FACILITY is known (a facility case-insensitively, with
+ * or without msmtp's LOG_ prefix): -1 with e (78) when not.
+ */
 int	msglog_check(const struct account *, struct err *);
 /* The line (pure; cfg for the fallback account's TLS and auth). */
 void	msglog_format(const struct config *, const struct msglog_rec *,

@@ -1,7 +1,8 @@
 /*
  * t-msglog.c - the per-message log line: every field, the TLS mode of
  * the port used, the fallback account's settings, queued and failed
- * outcomes, the recipient list cut, and no error text in the line.
+ * outcomes, the recipient list cut, and no error text in the line;
+ * which syslog values are accepted.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +12,16 @@
 #include "tap.h"
 
 static char *rcpts2[] = { "b@x.org", "c@y.org" };
+
+static const struct {
+	const char	*v;
+	int		 want;
+} fac_rows[] = {
+	{ "on", 0 }, { "off", 0 }, { "mail", 0 }, { "Mail", 0 },
+	{ "local7", 0 }, { "LOG_LOCAL3", 0 }, { "log_user", 0 },
+	{ "daemon", 0 }, { "kern", -1 }, { "local8", -1 }, { "LOG_", -1 },
+	{ "LOG_ON", -1 }, { "", -1 }, { "yes", -1 },
+};
 
 static struct account acc[2];
 static struct config cfg;
@@ -96,5 +107,11 @@ main(void)
 	msglog_format(&cfg, &r, line, sizeof(line));
 	ok(strstr(line, "...(+") != NULL && strlen(line) < MSGLOG_LINE_MAX - 1,
 	    "a long recipient list is cut and says so");
+	for (i = 0; i < sizeof(fac_rows) / sizeof(fac_rows[0]); i++) {
+		acc[0].syslog = (char *)fac_rows[i].v;
+		err_init(&e);
+		is_int(msglog_check(&acc[0], &e), fac_rows[i].want,
+		    "syslog = %s", fac_rows[i].v);
+	}
 	return done_testing();
 }
