@@ -193,6 +193,13 @@ aliases_load(const char *path, struct aliases *al, struct err *e)
 		return err_set(e, EX_CONFIG, "aliases %s: not a regular file "
 		    "of at most %d bytes", path, ALIASES_MAX_BYTES);
 	}
+	/* whoever may write it may redirect root's mail */
+	if ((st.st_uid != 0 && st.st_uid != geteuid()) ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		close(fd);
+		return err_set(e, EX_CONFIG, "aliases %s: must be owned by "
+		    "you or root and not writable by group or others", path);
+	}
 	if ((buf = malloc(ALIASES_MAX_BYTES + 1)) == NULL) {
 		close(fd);
 		return err_set(e, EX_OSERR, "out of memory");

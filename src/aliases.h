@@ -44,7 +44,10 @@ typedef int (*aliases_cb)(void *arg, const char *addr, struct err *);
 
 int	aliases_parse(const char *text, size_t len, const char *path,
 	    struct aliases *, struct err *);
-/* Read path (a regular file, at most ALIASES_MAX_BYTES) and parse it. */
+/*
+ * Read path (a regular file of at most ALIASES_MAX_BYTES, owned by the
+ * euid or root, not writable by group or others) and parse it.
+ */
 int	aliases_load(const char *path, struct aliases *, struct err *);
 /*
  * Expand the local name (its case ignored) into addresses, depth first,
