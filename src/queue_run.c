@@ -29,6 +29,8 @@
 #include "priv.h"
 #include "queue_bounce.h"
 #include "queue_run.h"
+#include "msglog.h"
+#include "deadline.h"
 
 struct run_bounce {
 	struct qenv		 env;
@@ -53,6 +55,8 @@ struct run {
 	struct qenv		 env;
 	int			 envfd;
 	int			 msgfd;
+	struct deliver_used	 used;		/* for the log line */
+	int64_t			 t0;		/* this entry's start */
 };
 
 int
@@ -182,6 +186,25 @@ run_failed(struct run *r, const struct err *e, bool in_txn)
 		fprintf(stderr, "outpost: %s: %s\n", qe->id, ue.msg);
 }
 
+/* The log line (msglog.h) of the entry tried. */
+static void
+run_log(struct run *r, const struct err *verdict)
+{
+	struct msglog_rec lr;
+
+	memset(&lr, 0, sizeof(lr));
+	lr.a = r->a;
+	lr.used = &r->used;
+	lr.from = r->env.sender;
+	lr.rcpts = (char * const *)r->env.rcpts;
+	lr.nrcpts = r->env.nrcpts;
+	lr.size = r->env.size;
+	lr.e = verdict;
+	lr.entry = r->env.id;
+	lr.ms = deadline_now_ms() - r->t0;
+	msglog_write(r->cfg, &lr);
+}
+
 /* The verdict on the entry out on the wire. */
 static void
 run_verdict(struct run *r, const struct err *verdict, bool in_txn)
@@ -190,6 +213,7 @@ run_verdict(struct run *r, const struct err *verdict, bool in_txn)
 
 	if (!r->cur)
 		return;
+	run_log(r, verdict);
 	err_init(&ue);
 	if (verdict == NULL) {
 		if (queue_remove(&r->q, r->env.id, &ue) == -1)
@@ -242,6 +266,7 @@ run_take(struct run *r, struct smtp_params *p)
 		if (rc != 1)
 			continue;
 		r->cur = true;
+		r->t0 = deadline_now_ms();
 		if (!run_mine(r, &r->env) || !run_due(r, &r->env)) {
 			run_release(r);
 			continue;
@@ -330,6 +355,7 @@ run_account(struct run *r)
 	dr.more = first.more;
 	dr.next = run_next;
 	dr.next_arg = r;
+	dr.used = &r->used;
 	if (deliver(&dr, &e) == -1 && r->cur) {
 		/* no transaction was reached: the session failed */
 		log_debug("%s", e.msg);

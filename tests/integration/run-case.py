@@ -538,6 +538,12 @@ class Runner:
                 if word == "write-file":
                     self.passwords.append(first.decode("utf-8",
                                                        "surrogateescape"))
+            elif word == "symlink":
+                name, target = rest.split()
+                lpath = os.path.join(self.work, name)
+                os.makedirs(os.path.dirname(lpath), mode=0o700,
+                            exist_ok=True)
+                os.symlink(target, lpath)
             elif word == "then-args":
                 self.then_args = (self.then_args or []) + \
                     [unescape(a) for a in shlex.split(rest)]
