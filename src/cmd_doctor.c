@@ -14,6 +14,8 @@
 #include "config.h"
 #endif
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <netdb.h>
 #include <stdarg.h>
@@ -22,6 +24,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "cfg.h"
 #include "cmd.h"
@@ -136,6 +139,8 @@ doctor_args(int argc, char **argv, struct doctor_opts *o, struct err *e)
 		    "(-a), not a bare host");
 	return 0;
 }
+
+#define DOCTOR_PATH_MAX	4096
 
 static struct doctor_check *
 check_add(struct doctor_run *r, const char *name, int state, int ex,
@@ -331,6 +336,37 @@ doctor_try_auth(struct doctor_run *r, struct doctor_target *t,
 		    r->auth.error);
 }
 
+/*
+ * Can this user append to the account's logfile (or create it)?  A log
+ * that cannot be written never fails a delivery, so this only warns.
+ */
+static void
+doctor_logfile(struct doctor_run *r)
+{
+	char dir[DOCTOR_PATH_MAX];
+	const char *path = r->a->logfile, *slash;
+	int fd;
+
+	if (path == NULL)
+		return;
+	fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+	if (fd != -1) {
+		close(fd);
+		check_add(r, "logfile", 1, 0, "%s: writable", path);
+		return;
+	}
+	if (errno == ENOENT && (slash = strrchr(path, '/')) != NULL) {
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+		if (access(dir[0] != '\0' ? dir : "/", W_OK | X_OK) == 0) {
+			check_add(r, "logfile", 1, 0, "%s: will be created",
+			    path);
+			return;
+		}
+	}
+	check_add(r, "logfile", 0, 0, "%s: not writable as this user (%s): "
+	    "deliveries work, but leave no log line", path, strerror(errno));
+}
+
 static int
 doctor_account(struct doctor_run *r, const struct doctor_opts *o,
     struct config *cfg, struct err *e)
@@ -341,6 +377,7 @@ doctor_account(struct doctor_run *r, const struct doctor_opts *o,
 		return -1;
 	r->host = r->a->host;
 	check_add(r, "config", 1, 0, "%s: readable", cfg->path);
+	doctor_logfile(r);
 	return 0;
 }
 
