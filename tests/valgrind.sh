@@ -44,9 +44,11 @@ nlogs=0
 for l in "$vg"/logs/*.log; do
 	[ -f "$l" ] || continue
 	nlogs=$((nlogs + 1))
-	if [ -s "$l" ]; then
+	# memcheck's lines start "==PID=="; anything else in a log is
+	# outpost's own stderr (a case that starts it with fd 2 closed)
+	if grep -q '^==[0-9]*==' "$l"; then
 		echo "valgrind.sh: memcheck errors in $l:" >&2
-		head -40 "$l" >&2
+		grep '^==[0-9]*==' "$l" | head -40 >&2
 		fail=1
 	fi
 done
