@@ -114,13 +114,19 @@ static enum addr_tok
 addr_lex_delim(struct addr_lex *lx, char close, enum addr_tok t)
 {
 	const char *q;
+	bool pair;
 
 	for (q = lx->p + 1; q < lx->end && *q != close; q++) {
 		if (addr_ctl((unsigned char)*q)) {
 			lx->why = "control character";
 			return ADDR_T_ERR;
 		}
-		if (*q == '\\' && ++q < lx->end &&
+		if ((pair = *q == '\\'))
+			q++;
+		/* a '\\' as the last byte: unterminated, never read past */
+		if (q >= lx->end)
+			break;
+		if (pair &&
 		    (addr_ctl((unsigned char)*q) || *q == '\r' || *q == '\n')) {
 			lx->why = "invalid quoted-pair";
 			return ADDR_T_ERR;

@@ -1,10 +1,12 @@
 #!/bin/sh
 # check-style.sh - KNF in miniature and banned functions, as TAP.
-# One test per rule over every C file in src/ and tests/unit/.  A line
-# may opt out with a visible comment: /* style: allow NAME */.
+# One test per rule over every C file in src/, tests/unit/ and
+# tests/fuzz/.  A line may opt out with a visible comment:
+# /* style: allow NAME */.
 top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$top" || exit 1
-files=$(ls src/*.c src/*.h tests/unit/*.c tests/unit/*.h 2>/dev/null)
+files=$(ls src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c \
+    tests/fuzz/*.h 2>/dev/null)
 n=0
 fail=0
 check() {	# check "description" "grep -n output"

@@ -127,6 +127,7 @@ class Script:
         self.close_after = set()
         self.freeze = None
         self.flood = {}
+        self.tls_alert = None            # (BYTES, "close-notify"|"fatal")
         self.reject_ehlo = []
         self.wait_before_read = 0.0
         self.window = 0.03
@@ -311,6 +312,26 @@ class Script:
         what, _, line = rest.partition(" ")
         self.flood[self.cmdkey(what)[0]] = (
             unescape(line) if line else b"250-xxxxxxxxxxxxxxxxxxxxxxxx\r\n")
+
+    def d_reply_lines(self, rest):
+        """reply-lines CMD[#N] COUNT CODE [TEXT]: a COUNT-line reply."""
+        w = rest.split(None, 3)
+        what, count, code = w[0], int(w[1]), int(w[2])
+        txt = w[3] if len(w) > 3 else "line"
+        body = b"".join(b"%03d-%s %d\r\n" % (code, txt.encode(), i)
+                        for i in range(count - 1))
+        self.replies[self.cmdkey(what)] = body + b"%03d %s end\r\n" % (
+            code, txt.encode())
+
+    def d_tls_alert(self, rest):
+        w = rest.split()
+        point, _, arg = w[0].partition("=")
+        kind = w[1] if len(w) > 1 else "close-notify"
+        if point.lower() != "mid-data" or kind not in ("close-notify",
+                                                       "fatal"):
+            raise ValueError("tls-alert mid-data[=BYTES] "
+                             "[close-notify|fatal]")
+        self.tls_alert = (int(arg or "1"), kind)
 
     def d_reject_ehlo(self, rest):
         arg, _, rest = rest.partition(" ")
@@ -553,6 +574,25 @@ class Session:
             self.flush()
             raise Closed("closed after %s %d" % (cmd, code))
         return code
+
+    def send_alert(self, kind, size):
+        """tls-alert: a TLS alert in the middle of the message, then the
+        connection ends.  close-notify: the proper, encrypted alert
+        (unwrap); fatal: a cleartext fatal handshake_failure alert record
+        written on the raw socket inside the encrypted stream."""
+        self.ev("tls-alert", alert=kind, bytes=size)
+        if kind == "close-notify":
+            try:
+                self.sock.settimeout(2)
+                self.sock = self.sock.unwrap()
+            except (ssl.SSLError, OSError):
+                pass
+        else:
+            try:
+                os.write(self.sock.fileno(), b"\x15\x03\x03\x00\x02\x02\x28")
+            except OSError:
+                pass
+        raise Closed("tls alert mid-data")
 
     def drop_now(self, rst=False):
         if rst:
@@ -936,6 +976,9 @@ class Session:
                     if drop is not None and size >= drop[0]:
                         self.ev("drop", at="mid-data", bytes=size)
                         self.drop_now(drop[1])
+                    if (sc.tls_alert is not None and self.tls and
+                            size >= sc.tls_alert[0]):
+                        self.send_alert(sc.tls_alert[1], size)
                     if sc.freeze is not None and size >= sc.freeze:
                         # stop reading for good: the client's writes
                         # block once the socket buffers are full
