@@ -140,6 +140,12 @@ st_greeting(struct smtp_session *s, struct err *e)
 {
 	if (smtp_reply(s, smtp_deadline(s), e) == -1)
 		return SMTP_ST_DONE;
+	if (s->r.code == 220 && conn_pending(s->c) != 0) {
+		/* a reply to nothing yet: it would pose as the EHLO reply */
+		err_set(e, EX_PROTOCOL, "%s sent data after its greeting, "
+		    "before EHLO", s->c->addr);
+		return SMTP_ST_DONE;
+	}
 	if (s->r.code == 220)
 		return SMTP_ST_EHLO;
 	if (smtp_class(&s->r) == 4 || smtp_class(&s->r) == 5) {
