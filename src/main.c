@@ -27,6 +27,7 @@
 #include "cfg.h"
 #include "cli.h"
 #include "cmd.h"
+#include "cmd_import.h"
 #include "cmd_password.h"
 #include "cred.h"
 #include "deliver.h"
@@ -64,6 +65,7 @@ static const struct subcmd {
 	cmd_fn		*run;
 } subcmds[] = {
 	{ "password", cmd_password },
+	{ "import-msmtprc", cmd_import_msmtprc },
 	{ NULL, NULL }
 };
 
@@ -118,6 +120,8 @@ usage(FILE *f)
 	    "       outpost -bp | mailq        list the queue\n"
 	    "       outpost -q [--flush] [--id ID]  run the queue\n"
 	    "       outpost --drop ID          remove a queued message\n"
+	    "       outpost import-msmtprc [FILE]  print ~/.msmtprc as "
+	    "outpost config\n"
 	    "       outpost -V | --version\n"
 	    "See outpost(8) and outpost.conf(5).\n");
 }
