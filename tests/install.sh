@@ -34,7 +34,7 @@ rm -rf "$work"
 mkdir -p "$work"
 echo "1..14"
 links=no
-grep -q '^SENDMAIL_LINKS_TRUE = *$' "$b/Makefile" && links=yes
+grep -q '^install-exec-hook: install-sendmail-links' "$b/Makefile" && links=yes
 
 d=$work/plain
 mk install DESTDIR="$d"
@@ -58,8 +58,9 @@ if [ $links = no ]; then
 	! grep -q '/sendmail$\|/mailq$' "$work/plain.list"
 	ok $? "no sendmail or mailq without --enable-sendmail-links"
 else
-	echo "ok 8 # SKIP configured with --enable-sendmail-links"
-	n=8
+	grep -q '/sbin/sendmail$' "$work/plain.list" &&
+	    grep -q '/bin/mailq$' "$work/plain.list"
+	ok $? "--enable-sendmail-links: make install links sendmail, mailq"
 fi
 grep -q '/etc/outpost\.conf$' "$work/plain.list"
 [ $? != 0 ]
