@@ -48,10 +48,10 @@ ok "$(has "$d" '/man8/outpost\.8$')" "outpost.8"
 ok "$(has "$d" '/man5/outpost\.conf\.5$')" "outpost.conf.5"
 ok "$(has "$d" '/doc/outpost/outpost\.conf\.example$')" "config example"
 grep -q "^ExecStart=$bin -q\$" \
-    "$d$(grep '/systemd/user/outpost-queue\.service$' "$work/plain.list")" &&
-    [ "$(has "$d" '/systemd/user/outpost-queue\.timer$')" = 0 ]
+    "$d$(grep '/systemd/user/outpost-user-queue\.service$' "$work/plain.list")" &&
+    [ "$(has "$d" '/systemd/user/outpost-user-queue\.timer$')" = 0 ]
 ok $? "systemd user service (runs $bin -q) and timer"
-grep -q "^\*/5 \* \* \* \* $bin -q\$" "$d$(grep '/outpost-queue\.cron$' \
+grep -q "^\*/5 \* \* \* \* $bin -q\$" "$d$(grep '/outpost-user-queue\.cron$' \
     "$work/plain.list")"
 ok $? "cron example names $bin"
 if [ $links = no ]; then
