@@ -28,6 +28,7 @@
 #include "addr.h"
 #include "cfg.h"
 #include "cfg_int.h"
+#include "provider.h"
 
 #define CFG_MAX_NAME	48	/* inih keeps 49 bytes of a section name */
 #define CFG_SHOW	64	/* value bytes quoted in a message */
@@ -50,7 +51,8 @@ static const char *const cfg_tls_words[] = {
 static const char *const cfg_auth_words[] = {
 	[SASL_WANT_OFF] = "off", [SASL_WANT_ON] = "on",
 	[SASL_WANT_PLAIN] = "plain", [SASL_WANT_LOGIN] = "login",
-	[SASL_WANT_EXTERNAL] = "external"
+	[SASL_WANT_EXTERNAL] = "external",
+	[SASL_WANT_XOAUTH2] = "xoauth2", [SASL_WANT_OAUTHBEARER] = "oauthbearer"
 };
 static const char *const cfg_bool_words[] = { "off", "on" };
 
@@ -70,7 +72,8 @@ static const struct cfg_keydef {
 	{ "tls_trust_file", KIND_STR, OFF(tls_trust_file), 0, "a file name" },
 	{ "tls_cert_file", KIND_STR, OFF(tls_cert_file), 0, "a file name" },
 	{ "tls_key_file", KIND_STR, OFF(tls_key_file), 0, "a file name" },
-	{ "auth", KIND_AUTH, 0, 0, "on, off, plain, login or external" },
+	{ "auth", KIND_AUTH, 0, 0, "on, off, plain, login, external, xoauth2 "
+	    "or oauthbearer" },
 	{ "user", KIND_STR, OFF(user), KF_EMPTY, "a user name" },
 	{ "password", KIND_STR, OFF(password), KF_SECRET | KF_EMPTY, "" },
 	{ "passwordeval", KIND_STR, OFF(passwordeval), KF_SECRET, "a command" },
@@ -398,6 +401,8 @@ cfg_merge(const struct cfg_ctx *c, const struct cfg_section *s,
     struct account *a, struct err *e)
 {
 	const struct cfg_val *v;
+	const char *why = NULL;
+	bool auth_set;
 	int k;
 
 	a->timeout = CFG_DEFAULT_TIMEOUT;
@@ -413,8 +418,14 @@ cfg_merge(const struct cfg_ctx *c, const struct cfg_section *s,
 	}
 	if (s == &c->sec[0])
 		return 0;
-	return cfg_check_account(c, s, a,
-	    s->v[K_AUTH].s != NULL || c->sec[0].v[K_AUTH].s != NULL, e);
+	auth_set = s->v[K_AUTH].s != NULL || c->sec[0].v[K_AUTH].s != NULL;
+	/* the preset fills only what neither section wrote */
+	v = s->v[K_PROVIDER].s != NULL ? &s->v[K_PROVIDER] :
+	    &c->sec[0].v[K_PROVIDER];
+	if (a->provider != NULL && provider_apply(a, &auth_set, &why) == -1)
+		return err_set(e, EX_CONFIG, "%s:%d: key 'provider': '%.*s': "
+		    "%s", c->file, v->line, CFG_SHOW, a->provider, why);
+	return cfg_check_account(c, s, a, auth_set, e);
 }
 
 /* Some port of the account talks without TLS. */

@@ -38,11 +38,13 @@
 
 #include "cfg.h"
 #include "cfg_int.h"
+#include "priv.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR	"/etc"
 #endif
-#define CFG_SYSTEM_FILE	SYSCONFDIR "/outpost.conf"
+/* the test sysroot of test builds may move it (priv_path.c) */
+#define CFG_SYSTEM_FILE	priv_path(PRIV_PATH_CONFIG)
 #define CFG_MAX_LINE	(CFG_MAX_VALUE + 64)	/* inih buffer, Debian knob */
 
 #if defined(HAVE_DECL_INI_ALLOW_INLINE_COMMENTS) && \
@@ -202,7 +204,9 @@ cfg_check_secret(const struct stat *st, const char *path, bool sys,
 	if (st->st_uid != geteuid() && !(sys && st->st_uid == 0))
 		return err_set(e, EX_CONFIG, "%s holds %s, so it must be owned "
 		    "by you (use a copy that you own, mode 600)", path, what);
-	if ((st->st_mode & 077) != 0)
+	/* a setgid build's system file is root:outpost 0640 */
+	if ((st->st_mode & (sys && st->st_uid == 0 && priv_system_build() ?
+	    037 : 077)) != 0)
 		return err_set(e, EX_CONFIG, "%s holds %s, so it must not be "
 		    "readable or writable by group or others (chmod 600 %s)",
 		    path, what, path);

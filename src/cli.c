@@ -86,7 +86,7 @@ static const struct cli_bmode {
 } cli_bmodes[] = {
 	{ "m", CLI_MODE_SEND, NULL },
 	{ "p", CLI_MODE_QUEUE_LIST, NULL },
-	{ "s", -1, "-bs (SMTP on standard input) is not supported" },
+	{ "s", CLI_MODE_SMTP, NULL },
 	{ "d", -1, "-bd (daemon mode) is not supported: outpost only "
 	    "submits mail" },
 	{ "i", -1, "-bi (initialise the aliases database) is not supported: "

@@ -18,7 +18,8 @@ enum cli_mode {
 	CLI_MODE_HELP,
 	CLI_MODE_QUEUE_LIST,	/* -bp, mailq */
 	CLI_MODE_QUEUE_RUN,	/* -q [--flush] [--id ID] */
-	CLI_MODE_QUEUE_DROP	/* --drop ID */
+	CLI_MODE_QUEUE_DROP,	/* --drop ID */
+	CLI_MODE_SMTP		/* -bs: SMTP on stdin/stdout */
 };
 
 struct opts {

@@ -23,6 +23,8 @@
 
 #include "cred.h"
 #include "deadline.h"
+#include "oauth2.h"
+#include "priv.h"
 
 struct secret *
 secret_new(struct err *e)
@@ -83,6 +85,7 @@ eval_child(const char *cmd, int out)
 		_exit(126);
 	close_range(3, ~0U, 0);
 	setpgid(0, 0);
+	priv_eval_env();
 	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 	_exit(127);
 }
@@ -259,6 +262,8 @@ cred_get(const struct account *a, struct secret **out, struct err *e)
 		return -1;
 	if (need == 0)
 		return 0;
+	if (a->oauth2_token_url != NULL)
+		return oauth2_access_token(a, out, e);
 	if (nsrc == 0 && (!a->keyring || a->user == NULL)) {
 		if (need == 1)
 			return 0;

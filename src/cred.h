@@ -46,6 +46,8 @@ int	cred_file_path(const char *spec, const char *credsdir, char *out,
 	    size_t size, struct err *);
 /* The first line of the file, owner, mode and size checked (78). */
 int	cred_file_read(const char *spec, struct secret *s, struct err *);
+/* The same for the system configuration: root:outpost 0640 is fine. */
+int	cred_file_read_sys(const char *spec, struct secret *s, struct err *);
 /* Look up host/service=smtp/user in the Secret Service (cred_keyring.c) */
 int	cred_keyring_lookup(const char *host, const char *user,
 	    struct secret *s, struct err *);

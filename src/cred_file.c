@@ -7,7 +7,8 @@
  * make outpost send another file's first line to the server) and without
  * blocking (a FIFO cannot hang the open); every check is made on that
  * descriptor: a regular file, owned by the euid or root, no group or
- * other permission bits (like a config file holding a password), at most
+ * other permission bits (like a config file holding a password; for the
+ * system configuration's files root:outpost 0640 is fine), at most
  * CRED_FILE_MAX bytes.  Its bytes pass only through one buffer, wiped
  * before it is freed.
  */
@@ -55,14 +56,20 @@ cred_file_path(const char *spec, const char *credsdir, char *out,
 	return 0;
 }
 
-/* The checks of a config holding a password (cfg_file.c), on the fd */
+/*
+ * The checks of a config holding a password (cfg_file.c), on the fd.
+ * sys: a file of the system configuration may be root's and readable by
+ * its group (root:outpost 0640), like the system file itself.
+ */
 static int
-cred_file_check(int fd, const char *path, struct err *e)
+cred_file_check(int fd, const char *path, bool sys, struct err *e)
 {
 	struct stat st;
+	mode_t deny;
 
 	if (fstat(fd, &st) == -1)
 		return err_sys(e, EX_CONFIG, "password_file %s", path);
+	deny = sys && st.st_uid == 0 ? 037 : 077;
 	if (!S_ISREG(st.st_mode))
 		return err_set(e, EX_CONFIG, "password_file %s: not a regular "
 		    "file", path);
@@ -70,7 +77,7 @@ cred_file_check(int fd, const char *path, struct err *e)
 		return err_set(e, EX_CONFIG, "password_file %s must be owned "
 		    "by you or root, not uid %lu", path,
 		    (unsigned long)st.st_uid);
-	if ((st.st_mode & 077) != 0)
+	if ((st.st_mode & deny) != 0)
 		return err_set(e, EX_CONFIG, "password_file %s must not be "
 		    "readable or writable by group or others (chmod 600 %s)",
 		    path, path);
@@ -129,8 +136,8 @@ cred_file_line(const char *buf, size_t len, const char *path,
 	return 0;
 }
 
-int
-cred_file_read(const char *spec, struct secret *s, struct err *e)
+static int
+cred_file_get(const char *spec, bool sys, struct secret *s, struct err *e)
 {
 	char path[PATH_MAX], *buf;
 	size_t len = 0;
@@ -151,7 +158,7 @@ cred_file_read(const char *spec, struct secret *s, struct err *e)
 		close(fd);
 		return err_sys(e, EX_OSERR, "out of memory");
 	}
-	rc = cred_file_check(fd, path, e);
+	rc = cred_file_check(fd, path, sys, e);
 	if (rc == 0)
 		rc = cred_file_slurp(fd, path, buf, &len, e);
 	close(fd);
@@ -160,4 +167,16 @@ cred_file_read(const char *spec, struct secret *s, struct err *e)
 	explicit_bzero(buf, CRED_FILE_MAX + 1);
 	free(buf);
 	return rc;
+}
+
+int
+cred_file_read(const char *spec, struct secret *s, struct err *e)
+{
+	return cred_file_get(spec, false, s, e);
+}
+
+int
+cred_file_read_sys(const char *spec, struct secret *s, struct err *e)
+{
+	return cred_file_get(spec, true, s, e);
 }

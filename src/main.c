@@ -24,17 +24,25 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "aliases.h"
+#include "bs.h"
 #include "cfg.h"
 #include "cli.h"
 #include "cmd.h"
 #include "cmd_import.h"
 #include "cmd_password.h"
 #include "cred.h"
+#include "deadline.h"
 #include "deliver.h"
 #include "err.h"
 #include "hostname.h"
+#include "local.h"
 #include "log.h"
 #include "msg.h"
+#include "oauth2.h"
+#include "priv.h"
+#include "msglog.h"
+#include "queue.h"
 #include "queue_run.h"
 #include "spool.h"
 
@@ -57,6 +65,14 @@ struct job {
 	struct secret		*pw;
 	char			 queue_fail[ERR_MSG_MAX];	/* why not */
 	struct secret		*fpw;	/* the fallback's, if in cfg */
+	struct aliases		 al;	/* loaded at the first local rcpt */
+	char			 acct_from[ADDR_MAX + 1];	/* expanded */
+	struct local_hdr	 lh;
+	int			 in_fd;		/* the message: stdin, or -bs */
+	char			 queued_id[QUEUE_ID_LEN + 1];
+	struct deliver_used	 used;	/* for the log line */
+	struct err		 qerr;	/* why it was queued */
+	bool			 sending;	/* the message was read */
 };
 
 /* "outpost NAME ...": a row per subcommand, the file says cmd_NAME. */
@@ -64,8 +80,11 @@ static const struct subcmd {
 	const char	*name;
 	cmd_fn		*run;
 } subcmds[] = {
+	{ "oauth2", cmd_oauth2 },
 	{ "password", cmd_password },
 	{ "import-msmtprc", cmd_import_msmtprc },
+	{ "doctor", cmd_doctor },
+	{ "providers", cmd_providers },
 	{ NULL, NULL }
 };
 
@@ -128,15 +147,17 @@ usage(FILE *f)
 
 /*
  * -f as it will be on the wire, before the account is picked by it.  A
- * bare local name (cron's "-f root") is ignored: the account's from wins.
+ * local name (cron's "-f root", root@thishost) is ignored: the account's
+ * from wins.
  */
 static int
 job_from_arg(struct job *j, struct err *e)
 {
 	const char *f = j->o.from;
+	char name[ADDR_MAX + 1];
 
-	if (f == NULL || (strchr(f, '@') == NULL && strcmp(f, "<>") != 0 &&
-	    f[0] != '\0'))
+	if (f == NULL || (strcmp(f, "<>") != 0 && f[0] != '\0' &&
+	    local_addr(f, name, sizeof(name))))
 		return 0;
 	j->from_arg = true;
 	return addr_check(f, true, j->sender, &j->utf8, EX_USAGE, e);
@@ -146,15 +167,17 @@ job_from_arg(struct job *j, struct err *e)
 static int
 job_sender(struct job *j, struct err *e)
 {
+	char *from = j->acct_from;
 	bool utf8 = false;
 
+	if (local_from(j->a, from, sizeof(j->acct_from), e) == -1)
+		return -1;
 	if (j->from_arg)
 		return 0;
-	if (j->a->from == NULL)
+	if (from[0] == '\0')
 		return err_set(e, EX_CONFIG, "account %s: no envelope sender: "
 		    "set from = in the configuration or pass -f", j->a->name);
-	if (addr_check(j->a->from, false, j->sender, &utf8, EX_CONFIG, e) ==
-	    -1)
+	if (addr_check(from, false, j->sender, &utf8, EX_CONFIG, e) == -1)
 		return -1;
 	j->utf8 = utf8;
 	if (strchr(j->sender, '@') == NULL)
@@ -180,18 +203,17 @@ job_domain(struct job *j, struct err *e)
 	return 0;
 }
 
+/* Add a checked address once (also the aliases_cb of local_rcpt). */
 static int
-rcpt_add(struct job *j, const char *addr, int ex, struct err *e)
+rcpt_alias(void *arg, const char *addr, struct err *e)
 {
+	struct job *j = arg;
 	char buf[ADDR_MAX + 1];
 	bool utf8 = false;
 	size_t i;
 
-	if (addr_check(addr, false, buf, &utf8, ex, e) == -1)
+	if (addr_check(addr, false, buf, &utf8, EX_CONFIG, e) == -1)
 		return -1;
-	if (strchr(buf, '@') == NULL)
-		return err_set(e, ex, "recipient %s has no domain (outpost "
-		    "has no local mailboxes)", buf);
 	for (i = 0; i < j->nrcpts; i++)
 		if (strcmp(j->rcpts[i], buf) == 0)
 			return 0;
@@ -203,6 +225,21 @@ rcpt_add(struct job *j, const char *addr, int ex, struct err *e)
 	j->nrcpts++;
 	j->utf8 |= utf8;
 	return 0;
+}
+
+static int
+rcpt_add(struct job *j, const char *addr, int ex, struct err *e)
+{
+	char buf[ADDR_MAX + 1];
+	bool utf8 = false;
+	int r;
+
+	if (addr_check(addr, false, buf, &utf8, ex, e) == -1)
+		return -1;
+	/* a bare name never comes back: it has an alias or fails */
+	if ((r = local_rcpt(j->a, &j->al, buf, rcpt_alias, j, e)) != 0)
+		return r == 1 ? 0 : -1;
+	return rcpt_alias(j, buf, e);
 }
 
 static int
@@ -223,9 +260,12 @@ job_message(struct job *j, struct err *e)
 	    at != NULL && hostname_usable(at + 1) ? at + 1 :
 	    "localhost.invalid";
 	mo.now = time(NULL);
+	if (local_msg_opts(j->a, &j->al, j->acct_from[0] != '\0' ?
+	    j->acct_from : j->sender, &j->lh, &mo, e) == -1)
+		return -1;
 	if ((j->spool = spool_open(NULL, e)) == -1)
 		return -1;
-	if (msg_read(STDIN_FILENO, &mo, j->spool, &j->mi, e) == -1)
+	if (msg_read(j->in_fd, &mo, j->spool, &j->mi, e) == -1)
 		return -1;
 	for (i = 0; i < j->mi.nrcpts; i++)
 		if (rcpt_add(j, j->mi.rcpts[i], EX_DATAERR, e) == -1)
@@ -243,7 +283,6 @@ job_message(struct job *j, struct err *e)
 static int
 job_queue(struct job *j, struct err *e)
 {
-	struct queue q;
 	struct qenv qe;
 	struct err qerr;
 
@@ -262,15 +301,13 @@ job_queue(struct job *j, struct err *e)
 	qe.size = j->mi.size;
 	qe.uid = getuid();
 	err_init(&qerr);
-	if (queue_for(j->a, true, &q, &qerr) == -1 ||
-	    queue_commit(&q, j->spool, &qe, &qerr) == -1) {
-		if (q.dirfd != -1)
-			queue_close(&q);
+	if (priv_queue_commit(j->a, j->spool, &qe, &qerr) == -1) {
 		snprintf(j->queue_fail, sizeof(j->queue_fail), "%s",
 		    qerr.msg);
 		return -1;
 	}
-	queue_close(&q);
+	snprintf(j->queued_id, sizeof(j->queued_id), "%s", qe.id);
+	j->qerr = *e;
 	fprintf(stderr, "outpost: queued as %s: %s%s\n", qe.id, e->msg,
 	    qe.dup_risk ? " (possible duplicate: the server may already "
 	    "have it)" : "");
@@ -282,6 +319,7 @@ static int
 job_deliver(struct job *j, struct err *e)
 {
 	struct deliver_req r;
+	int rc;
 
 	memset(&r, 0, sizeof(r));
 	r.cfg = &j->cfg;
@@ -296,7 +334,15 @@ job_deliver(struct job *j, struct err *e)
 	r.pw = j->pw;
 	r.fallback_pw = j->fpw;
 	r.ehlo_name = j->domain[0] != '\0' ? j->domain : NULL;
-	if (deliver(&r, e) == -1) {
+	r.used = &j->used;
+	rc = deliver(&r, e);
+	/* a refused token outpost refreshes itself: once more, anew */
+	if (rc == -1 && oauth2_refresh_retry(j->a, &j->pw, e) == 1) {
+		r.pw = j->pw;
+		r.used = &j->used;
+	rc = deliver(&r, e);
+	}
+	if (rc == -1) {
 		if (e->ex != EX_TEMPFAIL)
 			return -1;
 		if (!j->a->queue) {
@@ -321,7 +367,9 @@ job_run(struct job *j, struct err *e)
 		return -1;
 	j->a = cfg_pick(&j->cfg, j->o.account, j->sender[0] != '\0' ?
 	    j->sender : NULL, e);
-	if (j->a == NULL || job_sender(j, e) == -1 || job_domain(j, e) == -1)
+	if (j->a == NULL || job_sender(j, e) == -1 ||
+	    priv_ready(&j->cfg, j->a, j->from_arg ? j->sender : NULL, e) ==
+	    -1 || job_domain(j, e) == -1 || msglog_check(j->a, e) == -1)
 		return -1;
 	j->rcpts = calloc(MSG_MAX_RCPTS, sizeof(*j->rcpts));
 	if (j->rcpts == NULL)
@@ -331,11 +379,37 @@ job_run(struct job *j, struct err *e)
 			return -1;
 	if (job_message(j, e) == -1)
 		return -1;
+	j->sending = true;
 	if (cred_get(j->a, &j->pw, e) == -1 ||
 	    deliver_fallback_pw(&j->cfg, j->a, &j->fpw, e) == -1)
 		return -1;
 	cfg_forget_secrets(&j->cfg);
 	return job_deliver(j, e);
+}
+
+/* A message from the command line or -bs, and its log line. */
+static int
+job_send(struct job *j, struct err *e)
+{
+	struct msglog_rec lr;
+	int64_t t0 = deadline_now_ms();
+	int r;
+
+	r = job_run(j, e);
+	if (!j->sending)
+		return r;
+	memset(&lr, 0, sizeof(lr));
+	lr.a = j->a;
+	lr.used = &j->used;
+	lr.from = j->sender;
+	lr.rcpts = j->rcpts;
+	lr.nrcpts = j->nrcpts;
+	lr.size = j->mi.size;
+	lr.e = j->queued_id[0] != '\0' ? &j->qerr : e;
+	lr.queued = j->queued_id[0] != '\0' ? j->queued_id : NULL;
+	lr.ms = deadline_now_ms() - t0;
+	msglog_write(&j->cfg, &lr);
+	return r;
 }
 
 /* -bp, -q, --drop: the queue of every account in the config. */
@@ -345,7 +419,8 @@ job_queue_mode(struct job *j, struct err *e)
 	struct queue_run_opts ro;
 	struct queue_run_stats st;
 
-	if (cfg_load(j->o.config, &j->cfg, e) == -1)
+	if (cfg_load(j->o.config, &j->cfg, e) == -1 ||
+	    priv_ready(&j->cfg, NULL, NULL, e) == -1)
 		return -1;
 	switch (j->o.mode) {
 	case CLI_MODE_QUEUE_LIST:
@@ -368,6 +443,45 @@ job_queue_mode(struct job *j, struct err *e)
 	return 0;
 }
 
+static void job_free(struct job *);
+
+/* bs_submit_fn: each -bs message is a job of its own (config re-read). */
+static void
+job_bs_submit(void *arg, const struct bs_msg *m, char *reply, size_t cap)
+{
+	const struct job *parent = arg;
+	struct job j;
+	struct err e;
+
+	memset(&j, 0, sizeof(j));
+	j.spool = -1;
+	j.o = parent->o;
+	j.o.mode = CLI_MODE_SEND;
+	j.o.read_rcpts = false;
+	j.o.dot_ends = false;
+	j.o.from = m->sender[0] != '\0' ? m->sender : "<>";
+	j.o.rcpts = (char **)m->rcpts;
+	j.o.nrcpts = m->nrcpts;
+	j.in_fd = m->body_fd;
+	err_init(&e);
+	job_send(&j, &e);
+	bs_reply_for(&e, j.queued_id, reply, cap);
+	if (err_is_set(&e))
+		fprintf(stderr, "outpost: -bs: %s\n", e.msg);
+	job_free(&j);
+}
+
+static int
+job_bs(struct job *j, struct err *e)
+{
+	char name[HOSTNAME_MAX + 1];
+
+	if (!hostname_fqdn(name, sizeof(name)))
+		snprintf(name, sizeof(name), "localhost");
+	return bs_serve(STDIN_FILENO, STDOUT_FILENO, name, job_bs_submit, j,
+	    e);
+}
+
 static void
 job_free(struct job *j)
 {
@@ -380,6 +494,7 @@ job_free(struct job *j)
 		free(j->rcpts[i]);
 	free(j->rcpts);
 	cfg_free(&j->cfg);
+	aliases_free(&j->al);
 	if (j->spool != -1)
 		close(j->spool);
 }
@@ -428,8 +543,10 @@ main(int argc, char **argv)
 	j.spool = -1;
 	err_init(&e);
 	if ((sc = subcmd_find(argc, argv)) != NULL) {
-		sc->run(argc - 1, argv + 1, &e);
-	} else if (cli_parse(argc, argv, &j.o, &e) == 0) {
+		if (priv_init(NULL, &e) == 0)
+			sc->run(argc - 1, argv + 1, &e);
+	} else if (cli_parse(argc, argv, &j.o, &e) == 0 &&
+	    priv_init(&j.o, &e) == 0) {
 		log_set_verbose(j.o.verbose);
 		switch (j.o.mode) {
 		case CLI_MODE_VERSION:
@@ -444,7 +561,10 @@ main(int argc, char **argv)
 			job_queue_mode(&j, &e);
 			break;
 		case CLI_MODE_SEND:
-			job_run(&j, &e);
+			job_send(&j, &e);
+			break;
+		case CLI_MODE_SMTP:
+			job_bs(&j, &e);
 			break;
 		}
 	}

@@ -16,11 +16,15 @@
 #include <time.h>
 
 #include "err.h"
+#include "hdr_local.h"
 
 #define MSG_MAX_HEADER_BYTES	(256 * 1024)	/* whole header block */
 #define MSG_MAX_RCPTS		1000		/* recipients from -t */
 #define MSG_LINE_MAX		998		/* RFC 5322 2.1.1, w/o CRLF */
 #define MSG_READ_CHUNK		(64 * 1024)
+
+/* set_from_header: add a missing From: / always replace it / never. */
+enum msg_from { MSG_FROM_AUTO = 0, MSG_FROM_ON, MSG_FROM_OFF };
 
 struct msg_opts {
 	bool		 dot_ends;	/* no -i: a lone "." line ends input */
@@ -29,6 +33,9 @@ struct msg_opts {
 	const char	*fullname;	/* -F, may be NULL */
 	const char	*domain;	/* right side of an added Message-ID */
 	time_t		 now;		/* for Date: */
+	enum msg_from	 set_from;
+	hdr_local_fn	 local;		/* local names in From/To/Cc, or NULL */
+	void		*local_arg;
 };
 
 struct msg_info {

@@ -2,7 +2,9 @@
  * msg_hdr.c - the message header block: what goes to the spool.
  *
  * Owns the header fixes: Bcc/Resent-Bcc/Return-Path removed; Date,
- * Message-ID and From added when missing (in that order); -t recipients
+ * Message-ID and From added when missing (in that order; From: replaced
+ * or never added as set_from says); local names in From:, To: and Cc:
+ * rewritten through opts->local (hdr_local.h); -t recipients
  * from To/Cc/Bcc, or from the topmost Resent- block when there is one;
  * folding of lines over MSG_LINE_MAX; msg_date() and the checks of -F
  * and of the Message-ID domain (only when a Message-ID is added).  Works
@@ -240,6 +242,41 @@ msg_put_field(struct msg_ctx *c, const struct hdr_field *f)
 }
 
 /*
+ * From:, To: or Cc: with local names: put the rewritten field.  *done
+ * false: the caller copies the field as it is.
+ */
+static int
+msg_put_local(struct msg_ctx *c, const struct hdr_field *f, unsigned fl,
+    bool *done)
+{
+	char *line;
+	size_t n;
+	int r;
+
+	*done = false;
+	if (c->opts->local == NULL || (fl & MSG_HF_RESENT) != 0 ||
+	    !(hdr_is(f, "From") || hdr_is(f, "To") || hdr_is(f, "Cc")))
+		return 0;
+	if ((line = malloc(f->namelen + 1 + HDR_LOCAL_MAX)) == NULL)
+		return err_set(c->e, EX_OSERR, "out of memory");
+	memcpy(line, f->name, f->namelen);
+	line[f->namelen] = ':';
+	if (hdr_local_rewrite(f->value, f->valuelen, (fl & MSG_HF_FROM) != 0,
+	    c->opts->local, c->opts->local_arg, line + f->namelen + 1,
+	    HDR_LOCAL_MAX, &n) == 1) {
+		*done = true;
+		n += f->namelen + 1;
+		r = msg_put_folded(c, line, n, f->namelen + 1);
+		if (r == 0)
+			r = msg_put(c, "\r\n", 2);
+		free(line);
+		return r;
+	}
+	free(line);
+	return 0;
+}
+
+/*
  * Copy the kept fields, note which of Date/Message-ID/From exist (the
  * MSG_HF_* bits in *seen) and, with -t, collect the recipients.
  */
@@ -250,7 +287,7 @@ msg_header_copy(struct msg_ctx *c, unsigned *seen)
 	struct hdr_field f;
 	enum msg_resent st = MSG_RS_BEFORE;
 	unsigned fl;
-	bool resent, first, want;
+	bool resent, first, want, done;
 	int r;
 
 	resent = c->opts->read_rcpts && msg_has_resent_rcpt(c);
@@ -267,7 +304,15 @@ msg_header_copy(struct msg_ctx *c, unsigned *seen)
 		if (want && addr_parse_list(f.value, f.valuelen, msg_rcpt_add,
 		    c, c->e) == -1)
 			return -1;
-		if ((fl & MSG_HF_STRIP) == 0 && msg_put_field(c, &f) == -1)
+		if ((fl & MSG_HF_FROM) != 0 &&
+		    c->opts->set_from == MSG_FROM_ON) {
+			*seen &= ~(unsigned)MSG_HF_FROM;
+			continue;
+		}
+		if ((fl & MSG_HF_STRIP) != 0)
+			continue;
+		if (msg_put_local(c, &f, fl, &done) == -1 ||
+		    (!done && msg_put_field(c, &f) == -1))
 			return -1;
 	}
 	return 0;
@@ -442,7 +487,8 @@ msg_header_add(struct msg_ctx *c, unsigned seen)
 			return -1;
 		c->info->added_msgid = true;
 	}
-	if ((seen & MSG_HF_FROM) == 0 && o->sender != NULL &&
+	if ((seen & MSG_HF_FROM) == 0 && o->set_from != MSG_FROM_OFF &&
+	    o->sender != NULL &&
 	    o->sender[0] != '\0') {
 		if (addr_check(o->sender, false, from, &utf8, EX_USAGE,
 		    c->e) == -1)

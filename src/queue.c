@@ -24,6 +24,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "priv.h"
 #include "queue.h"
 
 #define QUEUE_COPY_BUF	(64 * 1024)
@@ -96,13 +97,50 @@ queue_mkparents(const char *path)
 	}
 }
 
+/*
+ * The system queue's directories: no access for others, and ours, or
+ * root's view, or of a group we are in (mailq through the setgid group).
+ */
+static bool
+queue_shared_ok(const struct stat *st)
+{
+	gid_t groups[256];
+	int n, i;
+
+	if ((st->st_mode & 007) != 0)
+		return false;
+	if (st->st_uid == geteuid() || geteuid() == 0 ||
+	    st->st_gid == getegid())
+		return true;
+	n = getgroups(256, groups);
+	for (i = 0; i < n; i++)
+		if (groups[i] == st->st_gid)
+			return true;
+	return false;
+}
+
 /* Open dir name under at (or the path): ours, private, a directory. */
 static int
-queue_opendir(int at, const char *name, bool create, const char *show,
-    struct err *e)
+queue_opendir(int at, const char *name, bool create, bool shared,
+    const char *show, struct err *e)
 {
 	struct stat st;
 	int fd;
+
+	if (shared) {
+		fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		if (fd == -1)
+			return err_sys(e, EX_TEMPFAIL, "cannot open the system "
+			    "queue %s", show);
+		if (fstat(fd, &st) == -1 || !queue_shared_ok(&st)) {
+			close(fd);
+			return err_set(e, EX_TEMPFAIL, "system queue %s: no "
+			    "access for others, group outpost (see outpost(8))",
+			    show);
+		}
+		return fd;
+	}
 
 	if (create && mkdirat(at, name, 0700) == -1 && errno != EEXIST)
 		return err_sys(e, EX_TEMPFAIL, "cannot create %s", show);
@@ -128,10 +166,14 @@ queue_open(const char *path, bool create, struct queue *q, struct err *e)
 
 	memset(q, 0, sizeof(*q));
 	q->dirfd = q->tmpfd = q->qfd = q->deadfd = -1;
+	q->shared = priv_queue_shared(path);
+	q->fmode = q->shared ? 0640 : 0600;
+	create = create && !q->shared;
 	snprintf(q->path, sizeof(q->path), "%s", path);
 	if (create)
 		queue_mkparents(path);
-	if ((q->dirfd = queue_opendir(AT_FDCWD, path, create, path, e)) == -1)
+	if ((q->dirfd = queue_opendir(AT_FDCWD, path, create, q->shared, path,
+	    e)) == -1)
 		return -1;
 	fds[0] = &q->tmpfd;
 	fds[1] = &q->qfd;
@@ -139,7 +181,7 @@ queue_open(const char *path, bool create, struct queue *q, struct err *e)
 	for (i = 0; i < 3; i++) {
 		snprintf(show, sizeof(show), "%s/%s", path, queue_subdirs[i]);
 		*fds[i] = queue_opendir(q->dirfd, queue_subdirs[i], create,
-		    show, e);
+		    q->shared, show, e);
 		if (*fds[i] == -1) {
 			queue_close(q);
 			return -1;
@@ -188,7 +230,7 @@ queue_write_all(int fd, const char *buf, size_t len)
 
 /* Copy from src (offset 0) into a new file name in dirfd, fsynced. */
 static int
-queue_copy(int src, int dirfd, const char *name, struct err *e)
+queue_copy(int src, int dirfd, const char *name, mode_t mode, struct err *e)
 {
 	char buf[QUEUE_COPY_BUF];
 	ssize_t n;
@@ -200,6 +242,8 @@ queue_copy(int src, int dirfd, const char *name, struct err *e)
 	    O_CLOEXEC, 0600);
 	if (fd == -1)
 		return err_sys(e, EX_TEMPFAIL, "queue: cannot create %s", name);
+	if (mode != 0600)
+		(void)fchmod(fd, mode);	/* past the umask; an fd of ours */
 	for (;;) {
 		n = read(src, buf, sizeof(buf));
 		if (n == -1 && errno == EINTR)
@@ -223,8 +267,8 @@ queue_copy(int src, int dirfd, const char *name, struct err *e)
 
 /* The envelope into a new file name in dirfd, fsynced and closed. */
 static int
-queue_write_env(int dirfd, const char *name, const struct qenv *qe,
-    struct err *e)
+queue_write_env(int dirfd, const char *name, mode_t mode,
+    const struct qenv *qe, struct err *e)
 {
 	char *buf;
 	size_t len;
@@ -238,6 +282,8 @@ queue_write_env(int dirfd, const char *name, const struct qenv *qe,
 	}
 	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0600);
+	if (fd != -1 && mode != 0600)
+		(void)fchmod(fd, mode);
 	if (fd == -1)
 		err_sys(e, EX_TEMPFAIL, "queue: cannot create %s", name);
 	else if (queue_write_all(fd, buf, len) == -1 || fsync(fd) == -1) {
@@ -260,10 +306,10 @@ queue_commit(struct queue *q, int spool_fd, struct qenv *qe, struct err *e)
 		return -1;
 	queue_name(msg, qe->id, "msg");
 	queue_name(env, qe->id, "env");
-	if (queue_copy(spool_fd, q->tmpfd, msg, e) == -1)
+	if (queue_copy(spool_fd, q->tmpfd, msg, q->fmode, e) == -1)
 		goto fail;
 	queue_fault("msg-written");
-	if (queue_write_env(q->tmpfd, env, qe, e) == -1)
+	if (queue_write_env(q->tmpfd, env, q->fmode, qe, e) == -1)
 		goto fail;
 	queue_fault("env-written");
 	if (renameat(q->tmpfd, msg, q->qfd, msg) == -1) {
@@ -299,7 +345,7 @@ queue_update(struct queue *q, const struct qenv *qe, struct err *e)
 
 	queue_name(env, qe->id, "env");
 	unlinkat(q->tmpfd, env, 0);
-	if (queue_write_env(q->tmpfd, env, qe, e) == -1) {
+	if (queue_write_env(q->tmpfd, env, q->fmode, qe, e) == -1) {
 		unlinkat(q->tmpfd, env, 0);
 		return -1;
 	}

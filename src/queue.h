@@ -52,6 +52,8 @@ struct queue {
 	int		 tmpfd;
 	int		 qfd;
 	int		 deadfd;
+	bool		 shared;	/* the system queue (priv.h) */
+	mode_t		 fmode;		/* entry files: 0600, shared 0640 */
 	char		 path[QUEUE_PATH_MAX];
 };
 
@@ -75,7 +77,12 @@ time_t	queue_backoff(unsigned attempts);
  * ~/.local/state/outpost/queue.  -1 with e (75: nothing can be queued).
  */
 int	queue_path(const char *dir, char *out, size_t cap, struct err *);
-/* Open (creating when create) and check the queue at path. */
+/*
+ * Open (creating when create) and check the queue at path.  The system
+ * queue (priv_queue_shared) is never created here: it is set up by the
+ * administrator, group outpost, no access for others; its entry files
+ * are 0640 so that group outpost (mailq) can read them.
+ */
 int	queue_open(const char *path, bool create, struct queue *,
 	    struct err *);
 void	queue_close(struct queue *);

@@ -17,6 +17,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "priv.h"
 #include "queue_run.h"
 
 static void
@@ -75,8 +76,12 @@ list_queue(const char *path, FILE *f, size_t *n, size_t *bytes,
 	for (i = 0; i < nids; i++) {
 		err_init(&pe);
 		if (queue_peek(&q, ids[i], &qe, &pe) != 1) {
-			if (err_is_set(&pe))
+			if (err_is_set(&pe) && priv_may_see((uid_t)-1))
 				fprintf(f, "%s (%s)\n", ids[i], pe.msg);
+			continue;
+		}
+		if (!priv_may_see(qe.uid)) {	/* the system queue */
+			queue_env_free(&qe);
 			continue;
 		}
 		if (*n == 0)

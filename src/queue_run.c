@@ -26,8 +26,11 @@
 #include "deliver.h"
 #include "hostname.h"
 #include "log.h"
+#include "priv.h"
 #include "queue_bounce.h"
 #include "queue_run.h"
+#include "msglog.h"
+#include "deadline.h"
 
 struct run_bounce {
 	struct qenv		 env;
@@ -52,6 +55,8 @@ struct run {
 	struct qenv		 env;
 	int			 envfd;
 	int			 msgfd;
+	struct deliver_used	 used;		/* for the log line */
+	int64_t			 t0;		/* this entry's start */
 };
 
 int
@@ -151,7 +156,8 @@ run_failed(struct run *r, const struct err *e, bool in_txn)
 {
 	struct qenv *qe = &r->env;
 	struct err ue;
-	bool expired, refused = in_txn && e->reply >= 500;
+	bool expired, refused = in_txn &&
+	    (e->reply >= 500 || e->ex == EX_DATAERR);
 
 	qe->attempts++;
 	snprintf(qe->last_error, sizeof(qe->last_error), "%s", e->msg);
@@ -180,6 +186,25 @@ run_failed(struct run *r, const struct err *e, bool in_txn)
 		fprintf(stderr, "outpost: %s: %s\n", qe->id, ue.msg);
 }
 
+/* The log line (msglog.h) of the entry tried. */
+static void
+run_log(struct run *r, const struct err *verdict)
+{
+	struct msglog_rec lr;
+
+	memset(&lr, 0, sizeof(lr));
+	lr.a = r->a;
+	lr.used = &r->used;
+	lr.from = r->env.sender;
+	lr.rcpts = (char * const *)r->env.rcpts;
+	lr.nrcpts = r->env.nrcpts;
+	lr.size = r->env.size;
+	lr.e = verdict;
+	lr.entry = r->env.id;
+	lr.ms = deadline_now_ms() - r->t0;
+	msglog_write(r->cfg, &lr);
+}
+
 /* The verdict on the entry out on the wire. */
 static void
 run_verdict(struct run *r, const struct err *verdict, bool in_txn)
@@ -188,6 +213,7 @@ run_verdict(struct run *r, const struct err *verdict, bool in_txn)
 
 	if (!r->cur)
 		return;
+	run_log(r, verdict);
 	err_init(&ue);
 	if (verdict == NULL) {
 		if (queue_remove(&r->q, r->env.id, &ue) == -1)
@@ -198,6 +224,29 @@ run_verdict(struct run *r, const struct err *verdict, bool in_txn)
 	} else
 		run_failed(r, verdict, in_txn);
 	run_release(r);
+}
+
+/*
+ * An entry whose sender its submitter may not use (allow_from_override,
+ * checked again here: the helper takes envelopes from anyone) goes to
+ * dead/ without a notice - the sender is the forged part.
+ */
+static bool
+run_refused_sender(struct run *r)
+{
+	struct err e, be;
+
+	err_init(&e);
+	if (priv_sender_ok(r->a, r->env.uid, r->env.sender, &e) == 0)
+		return false;
+	fprintf(stderr, "outpost: %s: %s: moved to dead/\n", r->env.id,
+	    e.msg);
+	err_init(&be);
+	if (queue_bury(&r->q, r->env.id, &be) == -1)
+		fprintf(stderr, "outpost: %s: %s\n", r->env.id, be.msg);
+	r->stats->bounced++;
+	run_release(r);
+	return true;
 }
 
 /* Take the next due entry of this account into p; 0 when none is left. */
@@ -217,10 +266,13 @@ run_take(struct run *r, struct smtp_params *p)
 		if (rc != 1)
 			continue;
 		r->cur = true;
+		r->t0 = deadline_now_ms();
 		if (!run_mine(r, &r->env) || !run_due(r, &r->env)) {
 			run_release(r);
 			continue;
 		}
+		if (run_refused_sender(r))
+			continue;
 		p->sender = r->env.sender;
 		p->rcpts = (char * const *)r->env.rcpts;
 		p->nrcpts = r->env.nrcpts;
@@ -303,6 +355,7 @@ run_account(struct run *r)
 	dr.more = first.more;
 	dr.next = run_next;
 	dr.next_arg = r;
+	dr.used = &r->used;
 	if (deliver(&dr, &e) == -1 && r->cur) {
 		/* no transaction was reached: the session failed */
 		log_debug("%s", e.msg);

@@ -1,13 +1,16 @@
 /*
  * sasl.c - pure SASL pieces: the mechanism choice (protocol.md 2.2) and
- * the client messages of PLAIN (RFC 4616) and EXTERNAL (RFC 4422 app. A).
+ * the client messages of PLAIN (RFC 4616), EXTERNAL (RFC 4422 app. A),
+ * XOAUTH2 and OAUTHBEARER (RFC 7628, byte layouts of protocol.md 2.1.5/6).
  * LOGIN needs no builder: its two responses are base64(user) and
  * base64(password), made with b64_encode().
  *
  * Invariants: a password mechanism (PLAIN, LOGIN) is never chosen
- * without TLS, EXTERNAL only with TLS, CRAM-MD5 and the token mechanisms
- * never here.  The only copy of a secret made here (the PLAIN message
- * before encoding) lives on the stack and is wiped before returning.
+ * without TLS, EXTERNAL only with TLS, CRAM-MD5 never, and the token
+ * mechanisms only when the account names one (auth = xoauth2 or
+ * oauthbearer: the password is a token, which auth = on cannot know).
+ * The only copies of a secret made here (the PLAIN and token messages
+ * before encoding) live on the stack and are wiped before returning.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -30,6 +33,8 @@
 #define SASL_KNOWN	(CAPA_AUTH_PLAIN | CAPA_AUTH_LOGIN | \
 	CAPA_AUTH_EXTERNAL | CAPA_AUTH_XOAUTH2 | CAPA_AUTH_OAUTHBEARER | \
 	CAPA_AUTH_CRAM_MD5)
+/* A token message before encoding: user, host and token with framing. */
+#define SASL_TOKEN_RAW_MAX	(4 * 4096 + 64)
 /* "server offers: " and every name in sasl_mech_names. */
 #define SASL_OFFERS_MAX		128
 
@@ -58,6 +63,10 @@ sasl_name(enum sasl_mech m)
 		return "LOGIN";
 	case SASL_EXTERNAL:
 		return "EXTERNAL";
+	case SASL_XOAUTH2:
+		return "XOAUTH2";
+	case SASL_OAUTHBEARER:
+		return "OAUTHBEARER";
 	case SASL_NONE:
 	default:
 		return "";
@@ -74,6 +83,10 @@ sasl_bit(enum sasl_mech m)
 		return CAPA_AUTH_LOGIN;
 	case SASL_EXTERNAL:
 		return CAPA_AUTH_EXTERNAL;
+	case SASL_XOAUTH2:
+		return CAPA_AUTH_XOAUTH2;
+	case SASL_OAUTHBEARER:
+		return CAPA_AUTH_OAUTHBEARER;
 	case SASL_NONE:
 	default:
 		return 0;
@@ -135,6 +148,12 @@ sasl_pick(enum sasl_want want, unsigned offered, bool tls, bool have_cert,
 	case SASL_WANT_EXTERNAL:
 		m = SASL_EXTERNAL;
 		break;
+	case SASL_WANT_XOAUTH2:
+		m = SASL_XOAUTH2;
+		break;
+	case SASL_WANT_OAUTHBEARER:
+		m = SASL_OAUTHBEARER;
+		break;
 	default:
 		return err_set(e, EX_SOFTWARE, "unknown auth setting %d",
 		    (int)want);
@@ -191,4 +210,104 @@ sasl_external(const char *authzid, char *out, size_t cap)
 		return -1;
 	b64_encode(authzid, n, out);
 	return 0;
+}
+
+bool
+sasl_is_token(enum sasl_mech m)
+{
+	return m == SASL_XOAUTH2 || m == SASL_OAUTHBEARER;
+}
+
+/* Append src (n bytes) to raw at *o; -1 on a control byte or overflow. */
+static int
+sasl_put(char *raw, size_t *o, const char *src, size_t n, bool check)
+{
+	size_t i;
+
+	for (i = 0; check && i < n; i++)
+		if ((unsigned char)src[i] < 0x20 || src[i] == 0x7f)
+			return -1;
+	if (n > SASL_TOKEN_RAW_MAX - *o)
+		return -1;
+	memcpy(raw + *o, src, n);
+	*o += n;
+	return 0;
+}
+
+/* base64 of raw[0..n) into out, then wipe raw. */
+static int
+sasl_finish(char *raw, size_t n, int rc, char *out, size_t cap)
+{
+	if (rc == 0 && cap < B64_ENCODED_SIZE(n))
+		rc = -1;
+	if (rc == 0)
+		b64_encode(raw, n, out);
+	explicit_bzero(raw, SASL_TOKEN_RAW_MAX);
+	return rc;
+}
+
+int
+sasl_xoauth2(const char *user, const char *token, char *out, size_t cap)
+{
+	char raw[SASL_TOKEN_RAW_MAX];
+	size_t o = 0;
+	int rc;
+
+	rc = sasl_put(raw, &o, "user=", 5, false);
+	if (rc == 0)
+		rc = sasl_put(raw, &o, user, strlen(user), true);
+	if (rc == 0)
+		rc = sasl_put(raw, &o, "\001auth=Bearer ", 13, false);
+	if (rc == 0)
+		rc = sasl_put(raw, &o, token, strlen(token), true);
+	if (rc == 0)
+		rc = sasl_put(raw, &o, "\001\001", 2, false);
+	return sasl_finish(raw, o, rc, out, cap);
+}
+
+/* RFC 5801 saslname: "," and "=" escaped as =2C and =3D. */
+static int
+sasl_saslname(char *raw, size_t *o, const char *user)
+{
+	const char *p;
+	int rc = 0;
+
+	for (p = user; *p != '\0' && rc == 0; p++) {
+		if (*p == ',')
+			rc = sasl_put(raw, o, "=2C", 3, false);
+		else if (*p == '=')
+			rc = sasl_put(raw, o, "=3D", 3, false);
+		else
+			rc = sasl_put(raw, o, p, 1, true);
+	}
+	return rc;
+}
+
+int
+sasl_oauthbearer(const char *user, const char *host, int port,
+    const char *token, char *out, size_t cap)
+{
+	char raw[SASL_TOKEN_RAW_MAX], num[16];
+	size_t o = 0;
+	int rc;
+
+	snprintf(num, sizeof(num), "%d", port);
+	rc = sasl_put(raw, &o, "n,a=", 4, false);
+	if (rc == 0)
+		rc = sasl_saslname(raw, &o, user);
+	if (rc == 0)
+		rc = sasl_put(raw, &o, ",\001host=", 7, false);
+	if (rc == 0)
+		rc = sasl_put(raw, &o, host, strlen(host), true);
+	if (rc == 0)
+		rc = sasl_put(raw, &o, "\001port=", 6, false);
+	if (rc == 0)
+		rc = sasl_put(raw, &o, num, strlen(num), false);
+	if (rc == 0)
+		rc = sasl_put(raw, &o, "\001auth=Bearer ", 13, false);
+	if (rc == 0)
+		rc = sasl_put(raw, &o, token, strlen(token), true);
+	if (rc == 0)
+		rc = sasl_put(raw, &o, "\001\001", 2, false);
+	return sasl_finish(raw, o, rc, out, cap);
 }

@@ -17,7 +17,9 @@ enum sasl_mech {
 	SASL_NONE = 0,
 	SASL_PLAIN,
 	SASL_LOGIN,
-	SASL_EXTERNAL
+	SASL_EXTERNAL,
+	SASL_XOAUTH2,
+	SASL_OAUTHBEARER
 };
 
 /* What the account asks for (config key auth). */
@@ -26,7 +28,9 @@ enum sasl_want {
 	SASL_WANT_ON,		/* best offered */
 	SASL_WANT_PLAIN,
 	SASL_WANT_LOGIN,
-	SASL_WANT_EXTERNAL
+	SASL_WANT_EXTERNAL,
+	SASL_WANT_XOAUTH2,	/* the "password" is an OAuth2 token */
+	SASL_WANT_OAUTHBEARER
 };
 
 const char *sasl_name(enum sasl_mech);
@@ -46,5 +50,20 @@ int	sasl_plain(const char *user, size_t ulen, const char *pass,
 	    size_t plen, char *out, size_t cap);
 /* EXTERNAL initial response: "=" for an empty authzid, else base64. */
 int	sasl_external(const char *authzid, char *out, size_t cap);
+/*
+ * XOAUTH2: base64("user=" user "\1auth=Bearer " token "\1\1").
+ * -1 when user or token holds a control byte or out is too small.
+ */
+int	sasl_xoauth2(const char *user, const char *token, char *out,
+	    size_t cap);
+/*
+ * OAUTHBEARER (RFC 7628 3.1): base64("n,a=" user ",\1host=" host
+ * "\1port=" port "\1auth=Bearer " token "\1\1"); "," and "=" in user
+ * are written =2C and =3D (RFC 5801 saslname).  -1 as for XOAUTH2.
+ */
+int	sasl_oauthbearer(const char *user, const char *host, int port,
+	    const char *token, char *out, size_t cap);
+/* True for the mechanisms whose credential is a bearer token. */
+bool	sasl_is_token(enum sasl_mech);
 
 #endif

@@ -1,6 +1,10 @@
 /*
  * smtp_auth.c - the AUTH state (RFC 4954): PLAIN with an initial response
- * (two steps when the line would pass 512 octets), LOGIN, EXTERNAL.
+ * (two steps when the line would pass 512 octets), LOGIN, EXTERNAL, and the
+ * token mechanisms XOAUTH2 and OAUTHBEARER (protocol.md 2.1.5/6; two steps
+ * when too long, as PLAIN).  A refused token is marked ERR_AUTH_TOKEN so
+ * that a caller holding a refresh token may fetch a new one and try once
+ * more on a new connection.
  *
  * One attempt per run: a refusal is final, no second mechanism is tried
  * with the same password (account lock-out).  Lines that carry a secret
@@ -11,6 +15,7 @@
 #include "config.h"
 #endif
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
@@ -118,6 +123,77 @@ auth_external(struct smtp_session *s, struct err *e)
 	return auth_finish(s, e);
 }
 
+static int
+auth_token_msg(struct smtp_session *s, enum sasl_mech m, char *b64,
+    size_t cap)
+{
+	const struct smtp_params *p = s->p;
+
+	if (m == SASL_XOAUTH2)
+		return sasl_xoauth2(p->user, p->password, b64, cap);
+	return sasl_oauthbearer(p->user, p->tls_opts.host, s->c->port,
+	    p->password, b64, cap);
+}
+
+/* Send the token message: with the command, or after a 334 if too long */
+static int
+auth_token_send(struct smtp_session *s, const char *name, char *b64,
+    struct err *e)
+{
+	char line[SMTP_LINE_MAX + 24];
+	int rc;
+
+	snprintf(line, sizeof(line), "AUTH %s %s", name, b64);
+	if (strlen(line) <= SMTP_CMD_MAX_LEN) {
+		rc = auth_step(s, line, e);
+	} else {
+		/* RFC 4954 4 (the form Microsoft documents) */
+		snprintf(line, sizeof(line), "AUTH %s", name);
+		rc = smtp_cmd(s, line, e);
+		if (rc == 0 && s->r.code == 334)
+			rc = auth_step(s, b64, e);
+	}
+	explicit_bzero(line, sizeof(line));
+	return rc;
+}
+
+static enum smtp_state
+auth_token(struct smtp_session *s, enum sasl_mech m, struct err *e)
+{
+	char b64[SMTP_LINE_MAX];
+	enum smtp_state next;
+	bool challenged = false;
+	int rc;
+
+	if (auth_token_msg(s, m, b64, sizeof(b64)) == -1) {
+		err_set(e, EX_CONFIG, "user or token unusable for AUTH %s",
+		    sasl_name(m));
+		return SMTP_ST_QUIT;
+	}
+	rc = auth_token_send(s, sasl_name(m), b64, e);
+	explicit_bzero(b64, sizeof(b64));
+	if (rc == -1)
+		return SMTP_ST_DONE;
+	if (s->r.code == 334) {
+		/*
+		 * The error challenge (a JSON status): answer it so that the
+		 * server sends its final reply - an empty line for XOAUTH2,
+		 * a lone 0x01 for OAUTHBEARER (RFC 7628 3.2.3).
+		 */
+		log_debug("AUTH %s: the server refused the token",
+		    sasl_name(m));
+		if (smtp_cmd(s, m == SASL_OAUTHBEARER ? "AQ==" : "", e) == -1)
+			return SMTP_ST_DONE;
+		challenged = true;
+	}
+	next = auth_finish(s, e);
+	/* the token itself was refused (not, say, a 504 or a 454) */
+	if (next == SMTP_ST_QUIT && smtp_class(&s->r) == 5 &&
+	    (challenged || s->r.code == 535))
+		e->flags |= ERR_AUTH_TOKEN;
+	return next;
+}
+
 static enum smtp_state
 auth_run(struct smtp_session *s, struct err *e)
 {
@@ -130,8 +206,9 @@ auth_run(struct smtp_session *s, struct err *e)
 		return SMTP_ST_MAIL;
 	if (mech != SASL_EXTERNAL &&
 	    (s->p->password == NULL || s->p->user == NULL)) {
-		err_set(e, EX_CONFIG, "AUTH %s needs a user and a password",
-		    sasl_name(mech));
+		err_set(e, EX_CONFIG, "AUTH %s needs a user and a %s",
+		    sasl_name(mech), sasl_is_token(mech) ? "token" :
+		    "password");
 		return SMTP_ST_QUIT;
 	}
 	log_debug("authenticating with %s", sasl_name(mech));
@@ -139,6 +216,8 @@ auth_run(struct smtp_session *s, struct err *e)
 		return auth_plain(s, e);
 	if (mech == SASL_LOGIN)
 		return auth_login(s, e);
+	if (sasl_is_token(mech))
+		return auth_token(s, mech, e);
 	return auth_external(s, e);
 }
 

@@ -365,3 +365,56 @@ tls_describe(const struct conn *c, char *buf, size_t cap)
 	gnutls_free(d);
 	return buf;
 }
+
+static unsigned
+tls_cert_bits(unsigned status)
+{
+	unsigned bits = 0;
+
+	if (status == 0)
+		return 0;
+	if (status & GNUTLS_CERT_EXPIRED)
+		bits |= TLS_CERT_EXPIRED;
+	if (status & GNUTLS_CERT_NOT_ACTIVATED)
+		bits |= TLS_CERT_NOT_YET;
+	if (status & GNUTLS_CERT_UNEXPECTED_OWNER)
+		bits |= TLS_CERT_WRONG_NAME;
+	status &= ~(unsigned)(GNUTLS_CERT_INVALID | GNUTLS_CERT_EXPIRED |
+	    GNUTLS_CERT_NOT_ACTIVATED | GNUTLS_CERT_UNEXPECTED_OWNER);
+	if (status != 0 || bits == 0)
+		bits |= TLS_CERT_UNTRUSTED;
+	return bits;
+}
+
+void
+tls_info(const struct conn *c, struct tls_info *out)
+{
+	struct tls_state *t = c->tls;
+	const gnutls_datum_t *peers;
+	gnutls_x509_crt_t crt;
+	const char *name;
+	unsigned n = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (t == NULL || t->session == NULL)
+		return;
+	name = gnutls_protocol_get_name(gnutls_protocol_get_version(
+	    t->session));
+	snprintf(out->version, sizeof(out->version), "%s",
+	    name != NULL ? name : "");
+	name = gnutls_cipher_get_name(gnutls_cipher_get(t->session));
+	snprintf(out->cipher, sizeof(out->cipher), "%s",
+	    name != NULL ? name : "");
+	peers = gnutls_certificate_get_peers(t->session, &n);
+	if (peers == NULL || n == 0)
+		return;
+	out->have_cert = true;
+	out->cert = tls_cert_bits(gnutls_session_get_verify_cert_status(
+	    t->session));
+	if (gnutls_x509_crt_init(&crt) < 0)
+		return;
+	if (gnutls_x509_crt_import(crt, &peers[0], GNUTLS_X509_FMT_DER) >= 0 &&
+	    (out->expires = gnutls_x509_crt_get_expiration_time(crt)) < 0)
+		out->expires = 0;	/* (time_t)-1: unknown */
+	gnutls_x509_crt_deinit(crt);
+}

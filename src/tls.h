@@ -9,6 +9,9 @@
 #ifndef OUTPOST_TLS_H
 #define OUTPOST_TLS_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "conn.h"
 #include "deadline.h"
 #include "err.h"
@@ -26,6 +29,25 @@ struct tls_opts {
  */
 int	tls_start(struct conn *, const struct tls_opts *, deadline_t,
 	    struct err *);
+/* What the server's certificate failed (outpost doctor); 0: verified. */
+#define TLS_CERT_EXPIRED	0x01
+#define TLS_CERT_NOT_YET	0x02
+#define TLS_CERT_WRONG_NAME	0x04
+#define TLS_CERT_UNTRUSTED	0x08	/* no trusted chain, or other */
+
+struct tls_info {
+	char		 version[16];	/* "TLS1.3"; "" before a handshake */
+	char		 cipher[48];	/* "AES-256-GCM" */
+	bool		 have_cert;	/* the server sent a certificate */
+	unsigned	 cert;		/* TLS_CERT_* */
+	int64_t		 expires;	/* its notAfter, seconds since 1970 */
+};
+
+/*
+ * What the last tls_start() on c showed, also when it failed on the
+ * certificate (the certificate is then known, the session is not used).
+ */
+void	tls_info(const struct conn *, struct tls_info *);
 /* "TLSv1.3/AES-256-GCM" style description of the session, for -v. */
 const char *tls_describe(const struct conn *, char *buf, size_t cap);
 

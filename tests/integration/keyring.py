@@ -88,10 +88,10 @@ class Keyring:
             time.sleep(0.02)
         raise RuntimeError("gnome-keyring-daemon did not come up")
 
-    def store(self, host, user, password):
+    def store(self, host, user, password, service="smtp"):
         subprocess.run(
             ["secret-tool", "store", "--label=outpost test", "host", host,
-             "service", "smtp", "user", user], env=self.env,
+             "service", service, "user", user], env=self.env,
             input=password.encode(), check=True, timeout=START_LIMIT,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

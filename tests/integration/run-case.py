@@ -32,6 +32,7 @@ directory ($top_builddir/tests/work/CASE.*) is removed on success and kept
 import base64
 import fcntl
 import fnmatch
+import http.client
 import json
 import os
 import pty
@@ -41,11 +42,14 @@ import shlex
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import termios
 import time
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import keyring  # noqa: E402  (tests/integration/keyring.py)
@@ -145,6 +149,9 @@ def generate_message(f, size, eightbit=False):
     f.write(out)
 
 
+RSS_FLOOR_SLACK_KB = 2048
+
+
 class Runner:
     def __init__(self, case_path):
         self.case = Case(case_path)
@@ -189,8 +196,9 @@ class Runner:
         if not os.access(self.binary, os.X_OK):
             raise Skip("outpost not built")
         self.netns_enter()
+        self.mntns_enter()
         if any(s.split()[0] in ("keyring-store", "keyring-start",
-                                "keyring-state")
+                                "keyring-state", "keyring-store-service")
                for _, s in self.case.sec["client"]):
             tool = keyring.missing_tool()
             if tool is not None:
@@ -245,6 +253,33 @@ class Runner:
         return [s.split()[1] for _, s in self.case.sec["server"]
                 if s.split()[0] == "listener-extra" and
                 s.split()[2:3] == ["blackhole"]]
+
+    def mntns_enter(self):
+        """A case with tiny-fs runs in a private mount namespace (unshare
+        -m, as root), where the runner can mount a small tmpfs; elsewhere
+        it is skipped."""
+        if not any(s.split()[0] == "tiny-fs"
+                   for _, s in self.case.sec["client"]):
+            return
+        if os.environ.get("RUN_CASE_MNTNS"):
+            return
+        if os.geteuid() != 0 or not shutil.which("unshare"):
+            raise Skip("a full file system needs root and unshare (a "
+                       "private mount namespace with a small tmpfs)")
+        # a chroot or container may refuse it: find out before exec
+        with tempfile.TemporaryDirectory() as d:
+            r = subprocess.run(["unshare", "-m", "--propagation", "private",
+                                "mount", "-t", "tmpfs", "-o", "size=16k",
+                                "tmpfs", d], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+        if r.returncode != 0:
+            raise Skip("no private mount namespace with a tmpfs here "
+                       "(unshare -m or mount refused)")
+        env = dict(os.environ, RUN_CASE_MNTNS="1")
+        sys.stdout.flush()
+        os.execvpe("unshare", ["unshare", "-m", "--propagation", "private",
+                               sys.executable, os.path.abspath(__file__),
+                               self.case.path], env)
 
     def netns_enter(self):
         """A case with a blackhole listener runs in a private network
@@ -464,6 +499,7 @@ class Runner:
         self.kill_after = None
         self.config_fd = None
         self.run_cmd = None
+        self.browser = None
         stdin, gen = b"", None
         for _, s in self.case.sec["client"]:
             s = self.subst(s)
@@ -492,6 +528,10 @@ class Runner:
                 h, u, pw = rest.split(" ", 2)
                 self.keyring_items.append((h, u, unquote_cfg(pw)))
                 self.passwords.append(unquote_cfg(pw))
+            elif word == "keyring-store-service":
+                h, sv, u, pw = rest.split(" ", 3)
+                self.keyring_items.append((h, u, unquote_cfg(pw), sv))
+                self.passwords.append(unquote_cfg(pw))
             elif word == "keyring-start":
                 self.keyring_on = True
             elif word == "keyring-state":
@@ -514,6 +554,12 @@ class Runner:
                 if word == "write-file":
                     self.passwords.append(first.decode("utf-8",
                                                        "surrogateescape"))
+            elif word == "symlink":
+                name, target = rest.split()
+                lpath = os.path.join(self.work, name)
+                os.makedirs(os.path.dirname(lpath), mode=0o700,
+                            exist_ok=True)
+                os.symlink(target, lpath)
             elif word == "then-args":
                 self.then_args = (self.then_args or []) + \
                     [unescape(a) for a in shlex.split(rest)]
@@ -535,6 +581,17 @@ class Runner:
                 pass
             elif word == "run":
                 self.run_cmd = [unescape(a) for a in shlex.split(rest)]
+            elif word == "oauth-server":
+                self.passwords += self.oauth_secrets
+            elif word == "oauth-browser":
+                self.browser = rest.split()
+            elif word == "file":
+                path, fmode, content = (rest.split(" ", 2) + [""])[:3]
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+                             0o600)
+                with os.fdopen(fd, "wb") as f:
+                    f.write(unescape(content))
+                os.chmod(path, int(fmode, 8))
             elif word == "then":
                 # a further run after the first: [K=V ...] ARGS
                 w = [unescape(a) for a in shlex.split(rest)]
@@ -552,6 +609,14 @@ class Runner:
                     kk, _, v = w.pop(0).decode().partition("=")
                     env[kk] = v
                 self.thens.append((env, w, k))
+            elif word == "tiny-fs":
+                # NAME SIZE: a tmpfs of SIZE at @WORK@/NAME (mntns_enter)
+                name, size = rest.split()
+                path = os.path.join(self.work, name)
+                os.makedirs(path, mode=0o700)
+                subprocess.run(["mount", "-t", "tmpfs", "-o",
+                                "size=%s,mode=0700" % size, "tmpfs", path],
+                               check=True)
             elif word == "queue-clone":
                 self.queue_clone = int(rest)
             else:
@@ -628,6 +693,8 @@ class Runner:
         self.floor = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         self.hwm = 0
         t0 = time.monotonic()
+        if self.browser is not None:
+            threading.Thread(target=self.play_browser, daemon=True).start()
         closes = [(os.POSIX_SPAWN_CLOSE, fd) for fd in self.close_fds]
         cwd = os.getcwd()
         if self.run_cmd is not None:
@@ -702,6 +769,120 @@ class Runner:
         self.args = self.run_cmd[1:]
         return exe
 
+    # ---- OAuth2 token endpoint (oauth-server.py) --------------------------
+    OAUTH_KEYS = ("cert", "secret", "refresh", "access", "refuse", "rotate",
+                  "code", "client-id")
+
+    def start_oauth(self):
+        lines = [s for _, s in self.case.sec["client"]
+                 if s.split()[0] == "oauth-server"]
+        self.oauth_secrets = []
+        if not lines:
+            return
+        d = os.path.join(self.work, "oauth")
+        os.mkdir(d)
+        argv = [sys.executable, os.path.join(HERE, "oauth-server.py"),
+                "--dir", d, "--pki", self.pki]
+        for w in lines[0].split()[1:]:
+            k, _, v = w.partition("=")
+            if k not in self.OAUTH_KEYS:
+                raise SystemExit("%s: bad oauth-server option %r"
+                                 % (self.case.name, w))
+            argv += ["--" + k, v]
+            if k in ("secret", "refresh", "rotate", "code"):
+                self.oauth_secrets.append(v)
+            elif k == "access":
+                self.oauth_secrets += v.split(",")
+        if "refresh=" not in lines[0]:
+            self.oauth_secrets.append("1//refresh-token-for-tests")
+        if "access=" not in lines[0]:
+            self.oauth_secrets.append("ya29.access-token-one")
+        log = open(os.path.join(self.work, "oauth.log"), "wb")
+        self.oauth = subprocess.Popen(argv, stdout=log, stderr=log,
+                                      stdin=subprocess.DEVNULL)
+        log.close()
+        ready = os.path.join(d, "ready")
+        end = time.monotonic() + 10
+        while time.monotonic() < end and not os.path.exists(ready):
+            if self.oauth.poll() is not None:
+                break
+            time.sleep(0.02)
+        with open(ready) as f:
+            port = f.read()
+        self.vars.update(OAUTH_PORT=port,
+                         OAUTH_URL="https://127.0.0.1:%s/token" % port,
+                         OAUTH_AUTH_URL="https://127.0.0.1:%s/auth" % port)
+
+    def stop_oauth(self):
+        if self.oauth is not None and self.oauth.poll() is None:
+            self.oauth.terminate()
+            self.oauth.wait()
+
+    def play_browser(self):
+        """What the user does with the URL outpost prints: open it (GET
+        on the authorization server, which answers 302), then follow the
+        redirect to outpost's loopback listener (optionally with another
+        state: oauth-browser state=X)."""
+        opts = dict(w.partition("=")[::2] for w in self.browser)
+        self.browser_log = []
+        end = time.monotonic() + 10
+        url = None
+        while url is None and time.monotonic() < end:
+            with open(os.path.join(self.work, "stdout"), "rb") as f:
+                for line in f.read().decode(errors="replace").split():
+                    if line.startswith("https://"):
+                        url = line
+            time.sleep(0.05)
+        if url is None:
+            self.browser_log.append("no URL on stdout")
+            return
+        ctx = ssl.create_default_context(cafile=self.pki + "/ca.pem")
+        u = urllib.parse.urlsplit(url)
+        conn = http.client.HTTPSConnection(u.hostname, u.port, context=ctx,
+                                           timeout=5)
+        conn.request("GET", u.path + "?" + u.query)
+        r = conn.getresponse()
+        loc = r.getheader("Location")
+        self.browser_log.append("auth: %d" % r.status)
+        if loc is None:
+            return
+        lu = urllib.parse.urlsplit(loc)
+        q = dict(urllib.parse.parse_qsl(lu.query))
+        if "state" in opts:
+            q["state"] = opts["state"]
+        c2 = http.client.HTTPConnection(lu.hostname, lu.port, timeout=5)
+        c2.request("GET", (lu.path or "/") + "?" + urllib.parse.urlencode(q))
+        r2 = c2.getresponse()
+        self.browser_log.append("redirect: %d %s" % (r2.status,
+                                                     r2.read(200)))
+
+    def x_file_equals(self, rest):
+        path, fmode, content = (rest.split(" ", 2) + [""])[:3]
+        try:
+            st = os.stat(path)
+            with open(path, "rb") as f:
+                got = f.read()
+        except OSError as exc:
+            self.ok(False, "file %s" % path, str(exc))
+            return
+        self.ok(got == unescape(content) and
+                (st.st_mode & 0o7777) == int(fmode, 8),
+                "file %s holds the expected bytes, mode %s" % (path, fmode),
+                "mode %o, %d bytes" % (st.st_mode & 0o7777, len(got)))
+
+    def x_oauth_requests(self, rest):
+        got = []
+        try:
+            with open(os.path.join(self.work, "oauth", "requests.jsonl"),
+                      encoding="utf-8") as f:
+                for line in f:
+                    e = json.loads(line)
+                    got.append("%s:%s" % (e["grant"],
+                                          "ok" if e["ok"] else "fail"))
+        except FileNotFoundError:
+            pass
+        self.ok(got == rest.split(), "token endpoint requests: %s" % rest,
+                "got: %s" % " ".join(got))
     def tty_step(self, pid):
         """Once outpost has turned echo off on the terminal, type the
         stdin-tty text (or send the stdin-tty-signal) once."""
@@ -794,10 +975,12 @@ class Runner:
 
     def peak_rss(self):
         """outpost's peak RSS in KiB: ru_maxrss is max(floor, real), so
-        above the floor it is exact; at the floor use the sampled VmHWM."""
-        if self.maxrss > self.floor:
+        well above the floor it is exact; near the floor (the runner may
+        have grown a little between measuring it and the spawn) use the
+        sampled VmHWM."""
+        if self.maxrss > self.floor + RSS_FLOOR_SLACK_KB:
             return self.maxrss
-        return self.hwm
+        return max(self.hwm, 1)
 
     def stop_server(self):
         end = time.monotonic() + 3
@@ -831,6 +1014,7 @@ class Runner:
     def run(self):
         self.preflight()
         self.keyring = None
+        self.oauth = None
         base = os.path.join(self.build, "tests", "work")
         os.makedirs(base, exist_ok=True)
         self.work = tempfile.mkdtemp(prefix=self.case.name + ".", dir=base)
@@ -843,6 +1027,7 @@ class Runner:
             for name, xport in self.extra_ports.items():
                 self.vars["PORT_" + name] = xport
             self.blackhole_ports()
+            self.start_oauth()
             self.write_config()
             self.client_setup()
             self.run_outpost()
@@ -851,6 +1036,7 @@ class Runner:
             self.keyring_lookups()
         finally:
             self.stop_server()
+            self.stop_oauth()
             if self.keyring is not None:
                 self.keyring.stop()
         self.events = self.load_events()
@@ -1184,6 +1370,20 @@ class Runner:
                       if (b < 0x20 and b not in (9, 10)) or b == 0x7f})
         self.ok(not bad, "stderr holds no control bytes",
                 "bytes: %r in %r" % (bad, self.stderr[-600:]))
+
+    def x_stdout_json(self, rest):
+        """stdout-json PATH VALUE: stdout parses as one JSON document and
+        the value at PATH (keys and list indexes joined by dots) equals
+        VALUE, itself JSON ("reachable" with its quotes, 0, true, null)."""
+        path, _, want = rest.partition(" ")
+        what = "stdout JSON %s == %s" % (path, want)
+        try:
+            got = json.loads(self.stdout.decode("utf-8"))
+            for k in path.split("."):
+                got = got[int(k)] if isinstance(got, list) else got[k]
+            self.ok(got == json.loads(want), what, "got %r" % (got,))
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            self.ok(False, what, "%s: %s" % (type(exc).__name__, exc))
 
     # -- transcript
     def transcript(self):
@@ -1561,6 +1761,13 @@ class Runner:
         self.ok(d and d[-1].get("decoded_hex") == want,
                 "PLAIN message decodes to the expected bytes",
                 "decoded differently" if d else "no PLAIN exchange")
+
+    def x_auth_decoded(self, rest):
+        d = [p for p in self._decoded() if "decoded_hex" in p]
+        want = unescape(rest).hex()
+        self.ok(d and d[-1].get("decoded_hex") == want,
+                "the last SASL message decodes to the expected bytes",
+                "decoded differently" if d else "no decoded exchange")
 
     def x_auth_login_user(self, rest):
         d = [p for p in self._decoded() if p["mech"] == "LOGIN"]

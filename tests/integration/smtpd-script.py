@@ -112,6 +112,7 @@ class Script:
         self.password = "s3cr3t-P@ss word"
         self.auth_reject = None
         self.require_auth = False
+        self.tokens = None
         self.replies = {}                # (CMD, n or 0) -> bytes raw/tuple
         self.rcpt_replies = {}
         self.rcpt_max = 0                # RCPTs per transaction, 0: any
@@ -230,6 +231,9 @@ class Script:
     def d_auth(self, rest):
         user, _, pw = rest.partition(" ")
         self.user, self.password = user, pw
+
+    def d_auth_token(self, rest):
+        self.tokens = rest.split()
 
     def d_auth_reject(self, rest):
         self.auth_reject = rest or "535 5.7.8 Authentication credentials invalid"
@@ -1071,7 +1075,57 @@ class Session:
             ok = self.client_cn is not None and authzid in ("",
                                                             self.client_cn)
             return ok, info
+        if mech in ("XOAUTH2", "OAUTHBEARER"):
+            return self.sasl_token(mech, ir)
         return False, None
+
+    @staticmethod
+    def token_fields(mech, dec):
+        """-> (user, token) from a decoded XOAUTH2/OAUTHBEARER message,
+        None for a malformed one (protocol.md 2.1.5/6)."""
+        if mech == "XOAUTH2":
+            f = dec.split(b"\x01")
+            if (len(f) != 4 or f[2:] != [b"", b""]
+                    or not f[0].startswith(b"user=")
+                    or not f[1].startswith(b"auth=Bearer ")):
+                return None
+            return f[0][5:], f[1][12:]
+        head, sep, rest = dec.partition(b",\x01")
+        if not sep or not head.startswith(b"n,a=") or not rest.endswith(
+                b"\x01\x01"):
+            return None
+        kv = dict(x.partition(b"=")[::2] for x in rest[:-2].split(b"\x01"))
+        if not kv.get(b"auth", b"").startswith(b"Bearer "):
+            return None
+        user = head[4:].replace(b"=2C", b",").replace(b"=3D", b"=")
+        return user, kv[b"auth"][7:]
+
+    def sasl_token(self, mech, ir):
+        """XOAUTH2 / OAUTHBEARER: a wrong token gets the 334 JSON error
+        challenge, whose answer must be an empty line (XOAUTH2) or AQ==
+        (OAUTHBEARER, RFC 7628 3.2.3); the caller then sends the 5xx."""
+        raw = ir if ir is not None else self.sasl_line("")
+        if raw == b"*":
+            return False, {"cancelled": True}
+        dec = self.b64(raw)
+        info = {"decoded_hex": dec.hex(), "decoded": text(dec)}
+        f = self.token_fields(mech, dec)
+        if f is not None:
+            info.update(user=text(f[0]), password=text(f[1]))
+        tokens = self.sc.tokens or [self.sc.password]
+        ok = (f is not None and f[0] == self.sc.user.encode()
+              and text(f[1]) in tokens and not self.sc.auth_reject)
+        if not ok:
+            js = b'{"status":"401","schemes":"bearer",' \
+                 b'"scope":"https://mail.google.com/"}'
+            ack = self.sasl_line(text(base64.b64encode(js)))
+            want = b"" if mech == "XOAUTH2" else b"AQ=="
+            info["ack"] = text(ack)
+            self.ev("sasl-ack", mech=mech, ok=ack == want)
+            if ack != want:
+                self.violation("answer to the %s error challenge was %r, "
+                               "not %r" % (mech, text(ack), text(want)))
+        return ok, info
 
 
 class Server:

@@ -179,6 +179,12 @@ static const struct row {
 	{ H "auth = external\ntls_cert_file = c\ntls_key_file = k\n", 0,
 	    "auth", "external", NULL, 0 },
 	{ H "auth = external\n", 0, "auth", NULL, "needs tls_cert_file", 0 },
+	{ H "user = u\nauth = xoauth2\n", 0, "auth", "xoauth2", NULL, 0 },
+	{ H "user = u\nauth = oauthbearer\n", 0, "auth", "oauthbearer", NULL,
+	    0 },
+	{ H "auth = xoauth2\n", 0, "auth", NULL, "account 'a': auth needs a "
+	    "user", 0 },
+	{ H "user = u\nauth = XOAUTH\n", 0, "auth", NULL, "key 'auth'", 0 },
 	{ H "tls_cert_file = c\n", 0, "host", NULL, "give both tls_cert_file",
 	    0 },
 	{ H "tls_key_file = k\n", 0, "host", NULL, "give both tls_cert_file",
@@ -253,7 +259,8 @@ field(const struct config *cfg, const char *f, char *buf, size_t n)
 {
 	static const char *const tls[] = { "?", "starttls", "implicit", "off" };
 	static const char *const auth[] = {
-		"off", "on", "plain", "login", "external"
+		"off", "on", "plain", "login", "external", "xoauth2",
+		"oauthbearer"
 	};
 	const struct account *a = &cfg->accounts[0];
 

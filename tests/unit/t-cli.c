@@ -65,8 +65,8 @@ static const struct row {
 	{ { "newaliases", NULL }, "64: newaliases is not supported" },
 	{ { "/usr/bin/newaliases", NULL }, "64: newaliases is not supported" },
 	{ { "outpost", "-bm", "b@x", NULL }, "send rcpts=b@x" },
-	{ { "outpost", "-bs", NULL },
-	    "64: -bs (SMTP on standard input) is not supported" },
+	{ { "outpost", "-bs", NULL }, "smtp" },
+	{ { "outpost", "-bs", "-bp", NULL }, "64: -bp conflicts" },
 	{ { "outpost", "-bd", NULL },
 	    "64: -bd (daemon mode) is not supported" },
 	{ { "outpost", "-bi", NULL },
@@ -150,7 +150,8 @@ static void
 summary(const struct opts *o, char *buf, size_t n)
 {
 	static const char *const modes[] = {
-		"send", "version", "help", "queue-list", "queue-run"
+		"send", "version", "help", "queue-list", "queue-run",
+		"queue-drop", "smtp"
 	};
 	size_t i, len;
 

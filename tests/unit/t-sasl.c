@@ -1,7 +1,8 @@
 /*
  * t-sasl.c - SASL: every row of the selection policy (protocol.md 2.2),
  * the PLAIN vectors (RFC 4616, protocol.md 2.1.1), NUL rejection, the
- * EXTERNAL initial response and the size checks of both builders.
+ * EXTERNAL initial response and the size checks of both builders, the
+ * XOAUTH2 and OAUTHBEARER byte layouts (protocol.md 2.1.5/6).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -74,6 +75,60 @@ static const struct {
 	    "AUTH EXTERNAL not offered (server offers: PLAIN LOGIN)" },
 	{ SASL_WANT_EXTERNAL, X, false, true, -1, SASL_NONE, EX_CONFIG,
 	    "refusing AUTH EXTERNAL without TLS" },
+	{ SASL_WANT_XOAUTH2, P | XO | OB, true, false, 0, SASL_XOAUTH2, 0,
+	    "" },
+	{ SASL_WANT_XOAUTH2, P | OB, true, false, -1, SASL_NONE, EX_NOPERM,
+	    "AUTH XOAUTH2 not offered (server offers: PLAIN OAUTHBEARER)" },
+	{ SASL_WANT_XOAUTH2, XO, false, false, -1, SASL_NONE, EX_CONFIG,
+	    "refusing AUTH XOAUTH2 without TLS" },
+	{ SASL_WANT_OAUTHBEARER, P | XO | OB, true, false, 0,
+	    SASL_OAUTHBEARER, 0, "" },
+	{ SASL_WANT_OAUTHBEARER, L | XO, true, false, -1, SASL_NONE,
+	    EX_NOPERM, "AUTH OAUTHBEARER not offered (server offers: LOGIN "
+	    "XOAUTH2)" },
+	{ SASL_WANT_OAUTHBEARER, OB, false, false, -1, SASL_NONE, EX_CONFIG,
+	    "refusing AUTH OAUTHBEARER without TLS" },
+	{ SASL_WANT_ON, XO | OB | L, true, false, 0, SASL_LOGIN, 0, "" },
+};
+
+/* Token messages: mech, user, host, port, token -> decoded bytes. */
+static const struct {
+	enum sasl_mech	 mech;
+	const char	*user;
+	const char	*host;
+	int		 port;
+	const char	*token;
+	int		 rc;
+	const char	*raw;
+	const char	*why;
+} tokens[] = {
+	{ SASL_XOAUTH2, "u@example.com", NULL, 0, "tok", 0,
+	    "user=u@example.com\001auth=Bearer tok\001\001",
+	    "XOAUTH2 layout of protocol.md 2.1.5" },
+	{ SASL_XOAUTH2, "someuser@example.com", NULL, 0,
+	    "ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg", 0,
+	    "user=someuser@example.com\001auth=Bearer "
+	    "ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg\001\001",
+	    "XOAUTH2 with Google's example token" },
+	{ SASL_XOAUTH2, "u@example.com", NULL, 0, "t\001k", -1, NULL,
+	    "XOAUTH2: a 0x01 in the token would end the field" },
+	{ SASL_XOAUTH2, "u\r\n@example.com", NULL, 0, "tok", -1, NULL,
+	    "XOAUTH2: CR LF in the user" },
+	{ SASL_XOAUTH2, "u@example.com", NULL, 0, "tok\x7f", -1, NULL,
+	    "XOAUTH2: DEL in the token" },
+	{ SASL_OAUTHBEARER, "user@example.com", "server.example.com", 587,
+	    "vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg==", 0,
+	    "n,a=user@example.com,\001host=server.example.com\001port=587"
+	    "\001auth=Bearer vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg=="
+	    "\001\001", "OAUTHBEARER layout of RFC 7628 4.1" },
+	{ SASL_OAUTHBEARER, "a,b=c@example.com", "mx", 465, "t", 0,
+	    "n,a=a=2Cb=3Dc@example.com,\001host=mx\001port=465"
+	    "\001auth=Bearer t\001\001",
+	    "OAUTHBEARER: , and = in the user escaped (RFC 5801)" },
+	{ SASL_OAUTHBEARER, "u", "mx\001x", 25, "t", -1, NULL,
+	    "OAUTHBEARER: 0x01 in the host" },
+	{ SASL_OAUTHBEARER, "u", "mx", 25, "t\001", -1, NULL,
+	    "OAUTHBEARER: 0x01 in the token" },
 };
 
 static const struct {
@@ -106,6 +161,12 @@ test_names(void)
 	is_str(sasl_name(SASL_PLAIN), "PLAIN", "name of PLAIN");
 	is_str(sasl_name(SASL_LOGIN), "LOGIN", "name of LOGIN");
 	is_str(sasl_name(SASL_EXTERNAL), "EXTERNAL", "name of EXTERNAL");
+	is_str(sasl_name(SASL_XOAUTH2), "XOAUTH2", "name of XOAUTH2");
+	is_str(sasl_name(SASL_OAUTHBEARER), "OAUTHBEARER",
+	    "name of OAUTHBEARER");
+	ok(sasl_is_token(SASL_XOAUTH2) && sasl_is_token(SASL_OAUTHBEARER) &&
+	    !sasl_is_token(SASL_PLAIN) && !sasl_is_token(SASL_EXTERNAL),
+	    "XOAUTH2 and OAUTHBEARER, only they, take a token");
 }
 
 static void
@@ -180,6 +241,36 @@ test_external(void)
 	is_int(sasl_external("bob", out, 4), -1, "\"Ym9i\" needs 5 bytes");
 }
 
+static void
+test_tokens(void)
+{
+	char out[T_OUT_MAX];
+	unsigned char dec[T_OUT_MAX];
+	size_t i, n;
+	int rc;
+
+	for (i = 0; i < sizeof(tokens) / sizeof(tokens[0]); i++) {
+		if (tokens[i].mech == SASL_XOAUTH2)
+			rc = sasl_xoauth2(tokens[i].user, tokens[i].token, out,
+			    sizeof(out));
+		else
+			rc = sasl_oauthbearer(tokens[i].user, tokens[i].host,
+			    tokens[i].port, tokens[i].token, out, sizeof(out));
+		n = 0;
+		ok(rc == tokens[i].rc && (tokens[i].raw == NULL ||
+		    (b64_decode(out, strlen(out), dec, sizeof(dec), &n) == 0 &&
+		    n == strlen(tokens[i].raw) &&
+		    memcmp(dec, tokens[i].raw, n) == 0)), "%s (rc %d)",
+		    tokens[i].why, rc);
+	}
+	is_int(sasl_xoauth2("u", "t", out, B64_ENCODED_SIZE(23)), 0,
+	    "XOAUTH2 into a buffer of exactly B64_ENCODED_SIZE");
+	is_int(sasl_xoauth2("u", "t", out, B64_ENCODED_SIZE(23) - 1), -1,
+	    "XOAUTH2 into a buffer one byte short");
+	is_int(sasl_oauthbearer("u", "h", 1, "t", out, 8), -1,
+	    "OAUTHBEARER into a buffer too small");
+}
+
 int
 main(void)
 {
@@ -187,5 +278,6 @@ main(void)
 	test_pick();
 	test_plain();
 	test_external();
+	test_tokens();
 	return done_testing();
 }

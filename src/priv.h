@@ -1,0 +1,82 @@
+/*
+ * priv.h - the system-wide relay (issue 9): privilege bracketing of the
+ * setgid outpost, the system paths, the envelope-sender policy and the
+ * queue commit through the setuid helper (outpost-queue).
+ *
+ * Model (outpost(8) SECURITY): outpost may be installed setgid to group
+ * outpost, which alone can read /etc/outpost.conf (root:outpost 0640) and
+ * its password_file secrets.  While it holds that group it reads nothing
+ * the caller names: no -C, no user configuration, no environment path.
+ * It gives the group up for good (setresgid) after the configuration and
+ * the secrets are in memory and before stdin, DNS, passwordeval or the
+ * network.  Messages for the system queue are committed by outpost-queue,
+ * setuid to the queue's user, which records the caller's real uid.
+ */
+#ifndef OUTPOST_PRIV_H
+#define OUTPOST_PRIV_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "cfg.h"
+#include "cli.h"
+#include "err.h"
+#include "queue.h"
+
+enum priv_path {
+	PRIV_PATH_CONFIG,	/* SYSCONFDIR/outpost.conf */
+	PRIV_PATH_QUEUE,	/* LOCALSTATEDIR/spool/outpost */
+	PRIV_PATH_HELPER	/* PKGLIBEXECDIR/outpost-queue */
+};
+
+/* priv_path.c (also linked into outpost-queue) */
+/*
+ * A system path.  Test builds (--enable-test-hooks) put all three under
+ * $OUTPOST_TEST_SYSROOT when it names a root-owned directory that only
+ * root can write: outpost.conf, spool, outpost-queue.
+ */
+const char *priv_path(enum priv_path);
+/* Built with --enable-setgid, or a test build given a test sysroot. */
+bool	priv_system_build(void);
+/* Is path the system queue (group-readable entries, never created)? */
+bool	priv_queue_shared(const char *path);
+
+/* priv.c */
+/*
+ * Once, after the command line is parsed (o NULL: a subcommand, which
+ * runs as the caller).  In a setgid run by another user than root: -C, a
+ * user configuration, -q and --drop are refused, the configuration is
+ * the system file; anything else drops the group at once.
+ */
+int	priv_init(struct opts *o, struct err *);
+/*
+ * The configuration is loaded and (a != NULL) the account picked: for the
+ * system file, accounts without queue_dir use the system queue and their
+ * password_file is read into memory; then the group is dropped (not for
+ * mailq, which never leaves this host) and, with a, the -f sender
+ * (override, NULL when none) is checked against allow_from_override.
+ */
+int	priv_ready(struct config *, const struct account *a,
+	    const char *override, struct err *);
+/*
+ * May uid send as sender through account a?  The account's own from and
+ * the null sender always; otherwise allow_from_override: on, off or a
+ * list of user names and uids (root always).  Unset: off for the system
+ * configuration of a setgid build, else on.  -1 with e (77).
+ */
+int	priv_sender_ok(const struct account *, uid_t, const char *sender,
+	    struct err *);
+/* mailq: may the caller see an entry submitted by uid? */
+bool	priv_may_see(uid_t);
+/* In the passwordeval child: a fixed environment for the system file. */
+void	priv_eval_env(void);
+
+/* priv_queue.c */
+/*
+ * Commit the spooled message with qe to account a's queue: directly when
+ * the caller can write it, else through outpost-queue.  qe->id is set.
+ */
+int	priv_queue_commit(const struct account *, int spool, struct qenv *,
+	    struct err *);
+
+#endif

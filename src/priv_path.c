@@ -1,0 +1,83 @@
+/*
+ * priv_path.c - where the system configuration, the system queue and the
+ * queue helper live.  Compiled-in paths only: a setgid or setuid outpost
+ * never takes a path from its caller.  The one exception is the test
+ * sysroot of --enable-test-hooks builds, which are never installed.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <sys/stat.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "priv.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR	"/etc"
+#endif
+#ifndef LOCALSTATEDIR
+#define LOCALSTATEDIR	"/var"
+#endif
+#ifndef PKGLIBEXECDIR
+#define PKGLIBEXECDIR	"/usr/libexec/outpost"
+#endif
+
+/* The test sysroot, or NULL: root-owned, writable by root only. */
+static const char *
+priv_sysroot(void)
+{
+#ifdef OUTPOST_TEST_HOOKS
+	const char *r = getenv("OUTPOST_TEST_SYSROOT");
+	struct stat st;
+
+	if (r == NULL || r[0] != '/' || stat(r, &st) == -1 ||
+	    !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & 022) != 0)
+		return NULL;
+	return r;
+#else
+	return NULL;
+#endif
+}
+
+const char *
+priv_path(enum priv_path which)
+{
+	static char buf[3][PATH_MAX];
+	static const char *const sys[] = {
+		SYSCONFDIR "/outpost.conf",
+		LOCALSTATEDIR "/spool/outpost",
+		PKGLIBEXECDIR "/outpost-queue"
+	};
+	static const char *const test[] = {
+		"outpost.conf", "spool", "outpost-queue"
+	};
+	const char *root = priv_sysroot();
+
+	if (root == NULL)
+		return sys[which];
+	snprintf(buf[which], sizeof(buf[which]), "%s/%s", root, test[which]);
+	return buf[which];
+}
+
+bool
+priv_system_build(void)
+{
+#ifdef OUTPOST_SETGID
+	return true;
+#else
+	return priv_sysroot() != NULL;
+#endif
+}
+
+bool
+priv_queue_shared(const char *path)
+{
+	return priv_system_build() &&
+	    strcmp(path, priv_path(PRIV_PATH_QUEUE)) == 0;
+}
