@@ -29,6 +29,7 @@
 #include "cfg.h"
 #include "cli.h"
 #include "cmd.h"
+#include "cmd_import.h"
 #include "cmd_password.h"
 #include "cred.h"
 #include "deadline.h"
@@ -81,6 +82,7 @@ static const struct subcmd {
 } subcmds[] = {
 	{ "oauth2", cmd_oauth2 },
 	{ "password", cmd_password },
+	{ "import-msmtprc", cmd_import_msmtprc },
 	{ "doctor", cmd_doctor },
 	{ "providers", cmd_providers },
 	{ NULL, NULL }
@@ -137,6 +139,8 @@ usage(FILE *f)
 	    "       outpost -bp | mailq        list the queue\n"
 	    "       outpost -q [--flush] [--id ID]  run the queue\n"
 	    "       outpost --drop ID          remove a queued message\n"
+	    "       outpost import-msmtprc [FILE]  print ~/.msmtprc as "
+	    "outpost config\n"
 	    "       outpost -V | --version\n"
 	    "See outpost(8) and outpost.conf(5).\n");
 }

@@ -213,6 +213,21 @@ class Runner:
             if s.split()[0] == "require" and \
                     "test-hooks" in s.split()[1:] and not self.test_hooks():
                 raise Skip("outpost built without --enable-test-hooks")
+            if s.split()[0] == "require" and s.split()[1:2] == ["program"]:
+                for prog in s.split()[2:]:
+                    if shutil.which(prog) is None:
+                        raise Skip("%s is not installed" % prog)
+            if s.split()[0] == "require" and s.split()[1:2] == ["probe"]:
+                probe = s.split(None, 2)[2]
+                try:
+                    r = subprocess.run(["sh", "-c", probe],
+                                       stdin=subprocess.DEVNULL,
+                                       capture_output=True, timeout=10)
+                    found = r.returncode == 0
+                except subprocess.TimeoutExpired:
+                    found = False
+                if not found:
+                    raise Skip("not available: %s" % probe)
             if s.split()[0] == "require" and "localhost" in s.split()[1:]:
                 try:
                     socket.getaddrinfo("localhost", 25)
@@ -483,6 +498,7 @@ class Runner:
         self.tty_input = None
         self.kill_after = None
         self.config_fd = None
+        self.run_cmd = None
         self.browser = None
         stdin, gen = b"", None
         for _, s in self.case.sec["client"]:
@@ -563,6 +579,8 @@ class Runner:
                 self.argv0 = rest.strip()
             elif word == "require":
                 pass
+            elif word == "run":
+                self.run_cmd = [unescape(a) for a in shlex.split(rest)]
             elif word == "oauth-server":
                 self.passwords += self.oauth_secrets
             elif word == "oauth-browser":
@@ -634,7 +652,10 @@ class Runner:
         self.run_env = env
         argv = [self.argv0 or self.binary]
         actions = []
-        if self.config_fd is not None:
+        exe = self.binary
+        if self.run_cmd is not None:
+            exe, argv = self.caller_setup(env), [self.run_cmd[0]]
+        elif self.config_fd is not None:
             # -C /dev/fd/N of a private file that is already deleted
             fd0 = os.open(self.cfg_path, os.O_RDONLY)
             cfd = fcntl.fcntl(fd0, fcntl.F_DUPFD_CLOEXEC, 10)  # never N
@@ -675,11 +696,15 @@ class Runner:
         if self.browser is not None:
             threading.Thread(target=self.play_browser, daemon=True).start()
         closes = [(os.POSIX_SPAWN_CLOSE, fd) for fd in self.close_fds]
-        pid = os.posix_spawn(self.binary, argv, env, setsid=True,
+        cwd = os.getcwd()
+        if self.run_cmd is not None:
+            os.chdir(self.work)     # a caller's files stay in the case
+        pid = os.posix_spawn(exe, argv, env, setsid=True,
                              file_actions=[(os.POSIX_SPAWN_DUP2, inp, 0),
                                            (os.POSIX_SPAWN_DUP2, out, 1),
                                            (os.POSIX_SPAWN_DUP2, err, 2)]
                              + actions + closes)
+        os.chdir(cwd)
         for fd in [out, err, inp] + [a[1] for a in actions]:
             os.close(fd)
         self.timed_out = False
@@ -720,6 +745,29 @@ class Runner:
             self.stdout = f.read()
         with open(os.path.join(self.work, "stderr"), "rb") as f:
             self.stderr = f.read()
+
+    def caller_setup(self, env):
+        """run: a real caller instead of outpost.  @WORK@/bin, first in
+        PATH, has sendmail and outpost as links to the built binary; the
+        generated config is $XDG_CONFIG_HOME/outpost/config, outside HOME
+        (a config with a password there would fail the no-secret check).
+        Returns the caller's path; argv is the run line."""
+        bindir = os.path.join(self.work, "bin")
+        cdir = os.path.join(self.work, "xdg-config", "outpost")
+        if not os.path.isdir(bindir):
+            os.makedirs(bindir)
+            for name in ("sendmail", "outpost"):
+                os.symlink(self.binary, os.path.join(bindir, name))
+            os.makedirs(cdir, mode=0o700)
+            shutil.copy(self.cfg_path, os.path.join(cdir, "config"))
+        env["XDG_CONFIG_HOME"] = os.path.join(self.work, "xdg-config")
+        env["PATH"] = bindir + ":" + env.get("PATH", "/usr/bin:/bin")
+        exe = shutil.which(self.run_cmd[0].decode(), path=env["PATH"])
+        if exe is None:
+            raise SystemExit("%s: run: %r not found"
+                             % (self.case.name, self.run_cmd[0]))
+        self.args = self.run_cmd[1:]
+        return exe
 
     # ---- OAuth2 token endpoint (oauth-server.py) --------------------------
     OAUTH_KEYS = ("cert", "secret", "refresh", "access", "refuse", "rotate",
@@ -1007,7 +1055,7 @@ class Runner:
         for env, args, self.parallel in self.thens:
             self.args, self.env_add, self.env_del = args, env, []
             self.config_fd, self.kill_after, self.close_fds = None, None, []
-            self.argv0 = None
+            self.argv0, self.run_cmd = None, None
             qid = self.first_queue_id()
             self.args = [a.replace(b"@QID@", qid.encode()) for a in args]
             self.run_outpost()
