@@ -28,6 +28,7 @@
 #include "addr.h"
 #include "bs.h"
 #include "deadline.h"
+#include "fdio.h"
 #include "msg.h"
 #include "spool.h"
 
@@ -92,17 +93,8 @@ bs_getline(struct bs *b, char *line, size_t cap, size_t *n, bool *eol)
 static int
 bs_write(struct bs *b, const char *s, size_t n)
 {
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(b->out, s, n);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return err_sys(b->e, EX_IOERR, "-bs: write");
-		s += w;
-		n -= (size_t)w;
-	}
+	if (fd_write_all(b->out, s, n) == -1)
+		return err_sys(b->e, EX_IOERR, "-bs: write");
 	return 0;
 }
 
@@ -221,7 +213,7 @@ bs_body_line(struct bs *b, int fd, const char *l, size_t n, bool start,
 	*size += n;
 	if (*size > BS_MAX_MESSAGE)
 		return 0;
-	if (write(fd, l, n) != (ssize_t)n)
+	if (fd_write_all(fd, l, n) == -1)
 		return err_sys(b->e, EX_IOERR, "-bs: writing the spool");
 	return 0;
 }

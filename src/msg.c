@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "fdio.h"
 #include "hdr.h"
 #include "msg.h"
 #include "msg_int.h"
@@ -179,17 +180,8 @@ msg_is_dot(const struct msg_ctx *c)
 static int
 msg_flush(struct msg_ctx *c)
 {
-	size_t off = 0;
-	ssize_t n;
-
-	while (off < c->out_len) {
-		n = write(c->out_fd, c->out_buf + off, c->out_len - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return err_sys(c->e, EX_IOERR, "writing the spool");
-		off += (size_t)n;
-	}
+	if (fd_write_all(c->out_fd, c->out_buf, c->out_len) == -1)
+		return err_sys(c->e, EX_IOERR, "writing the spool");
 	c->out_total += c->out_len;
 	c->out_len = 0;
 	return 0;

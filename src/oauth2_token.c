@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "log.h"
 #include "oauth2.h"
 
@@ -188,8 +189,8 @@ token_file_write(const char *path, const struct secret *s, struct err *e)
 	    0600);
 	if (fd == -1)
 		return err_sys(e, EX_CANTCREAT, "%s", tmp);
-	if (write(fd, s->buf, s->len) != (ssize_t)s->len ||
-	    write(fd, "\n", 1) != 1 || fsync(fd) == -1)
+	if (fd_write_all(fd, s->buf, s->len) == -1 ||
+	    fd_write_all(fd, "\n", 1) == -1 || fsync(fd) == -1)
 		rc = err_sys(e, EX_IOERR, "%s", tmp);
 	if (close(fd) == -1 && rc == 0)
 		rc = err_sys(e, EX_IOERR, "%s", tmp);

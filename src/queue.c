@@ -24,6 +24,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "priv.h"
 #include "queue.h"
 
@@ -210,24 +211,6 @@ queue_name(char *out, const char *id, const char *ext)
 	snprintf(out, QUEUE_NAME_MAX, "%s.%s", id, ext);
 }
 
-/* Write all of buf; -1 with errno. */
-static int
-queue_write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, buf, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Copy from src (offset 0) into a new file name in dirfd, fsynced. */
 static int
 queue_copy(int src, int dirfd, const char *name, mode_t mode, struct err *e)
@@ -250,7 +233,7 @@ queue_copy(int src, int dirfd, const char *name, mode_t mode, struct err *e)
 			continue;
 		if (n <= 0)
 			break;
-		if (queue_write_all(fd, buf, (size_t)n) == -1) {
+		if (fd_write_all(fd, buf, (size_t)n) == -1) {
 			n = -1;
 			break;
 		}
@@ -286,7 +269,7 @@ queue_write_env(int dirfd, const char *name, mode_t mode,
 		(void)fchmod(fd, mode);
 	if (fd == -1)
 		err_sys(e, EX_TEMPFAIL, "queue: cannot create %s", name);
-	else if (queue_write_all(fd, buf, len) == -1 || fsync(fd) == -1) {
+	else if (fd_write_all(fd, buf, len) == -1 || fsync(fd) == -1) {
 		err_sys(e, EX_TEMPFAIL, "queue: writing %s", name);
 		close(fd);
 	} else if (close(fd) == -1)

@@ -24,6 +24,7 @@
 
 #include "cred.h"
 #include "deliver.h"
+#include "fdio.h"
 #include "hostname.h"
 #include "msg.h"
 #include "queue_bounce.h"
@@ -117,23 +118,6 @@ bounce_orig_header(struct queue *q, const char *id, char *buf, size_t cap)
 	return (size_t)(end - buf);
 }
 
-static int
-bounce_write(int fd, const char *p, size_t len, struct err *e)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return err_sys(e, EX_IOERR, "bounce spool");
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int
 queue_bounce(const struct config *cfg, const struct account *a,
     struct queue *q, const struct qenv *qe, bool expired, struct err *e)
@@ -154,9 +138,13 @@ queue_bounce(const struct config *cfg, const struct account *a,
 	hlen = bounce_orig_header(q, qe->id, hdr, BOUNCE_HEADER_MAX);
 	tlen = queue_bounce_text(a, qe, expired, hdr, hlen, queue_now(),
 	    text, BOUNCE_TEXT_MAX);
-	if ((fd = spool_open(NULL, e)) == -1 ||
-	    bounce_write(fd, text, tlen, e) == -1 ||
-	    cred_get(a, &pw, e) == -1)
+	if ((fd = spool_open(NULL, e)) == -1)
+		goto out;
+	if (fd_write_all(fd, text, tlen) == -1) {
+		err_sys(e, EX_IOERR, "bounce spool");
+		goto out;
+	}
+	if (cred_get(a, &pw, e) == -1)
 		goto out;
 	rcpt[0] = (char *)qe->sender;
 	memset(&r, 0, sizeof(r));

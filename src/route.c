@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "log.h"
 #include "route.h"
 
@@ -185,8 +186,7 @@ static int
 route_write(char *path, const char *text)
 {
 	char tmp[PATH_MAX + 32];
-	size_t len = strlen(text), off = 0;
-	ssize_t n;
+	size_t len = strlen(text);
 	int fd, n2, ok;
 
 	n2 = snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
@@ -196,15 +196,7 @@ route_write(char *path, const char *text)
 	    0600);
 	if (fd == -1)
 		return -1;
-	while (off < len) {
-		n = write(fd, text + off, len - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
-	ok = off == len && fsync(fd) == 0;
+	ok = fd_write_all(fd, text, len) == 0 && fsync(fd) == 0;
 	if (close(fd) == -1)
 		ok = 0;
 	if (!ok || rename(tmp, path) == -1) {
