@@ -307,19 +307,9 @@ class Bench:
         ids = sorted(x[:-4] for x in os.listdir(q) if x.endswith(".env"))
         if len(ids) != 1:
             die("queue: %d entries after a 451, not 1" % len(ids))
-        qid = ids[0]
-        with open(os.path.join(q, qid + ".env")) as f:
-            env = f.read()
-        with open(os.path.join(q, qid + ".msg"), "rb") as f:
-            msg = f.read()
-        for _ in range(n - 1):
-            new = os.urandom(16).hex()
-            for ext, data in (("msg", msg),
-                              ("env", env.replace(qid, new).encode())):
-                fd = os.open(os.path.join(q, new + "." + ext),
-                             os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                os.write(fd, data)
-                os.close(fd)
+        sys.path.insert(0, os.path.join(self.src, "tests", "integration"))
+        from caselib import queue_clone
+        queue_clone(q, ids[0], n)
         conf = self.conf_outpost(good.port, "starttls", "q451")
         good.clean_data()
         wall, rss, cpu = self.run([self.outpost, "-C", conf, "-q",

@@ -1,9 +1,11 @@
-"""caselib.py - helpers shared by run-case.py and smtpd-script.py.
+"""caselib.py - helpers shared by run-case.py, smtpd-script.py and
+bench/bench.py.
 
 Python 3 standard library only.  unescape() turns the C-style escapes
-used in case files into bytes.
+used in case files into bytes; queue_clone() makes queue test data.
 """
 
+import os
 import re
 
 
@@ -28,3 +30,21 @@ def unescape(s):
         out += c.encode("utf-8", "surrogateescape")
         i += 1
     return bytes(out)
+
+
+def queue_clone(q, qid, n):
+    """Copy entry qid of the queue directory q (its q/ subdirectory) until
+    there are n, each with fresh ids: test data, as if n messages had been
+    queued (the on-disk format is src/queue.h's)."""
+    with open(os.path.join(q, qid + ".env")) as f:
+        env = f.read()
+    with open(os.path.join(q, qid + ".msg"), "rb") as f:
+        msg = f.read()
+    for _ in range(n - 1):
+        new = os.urandom(16).hex()
+        for ext, data in (("msg", msg),
+                          ("env", env.replace(qid, new).encode())):
+            fd = os.open(os.path.join(q, new + "." + ext),
+                         os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.write(fd, data)
+            os.close(fd)

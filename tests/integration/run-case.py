@@ -53,7 +53,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import keyring  # noqa: E402  (tests/integration/keyring.py)
-from caselib import unescape  # noqa: E402  (tests/integration/caselib.py)
+from caselib import queue_clone, unescape  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SECTIONS = ("server", "config", "client", "expect")
@@ -1064,23 +1064,10 @@ class Runner:
             setattr(self, k, v)
 
     def clone_queue_entry(self, n):
-        """Test data: copy the one queued entry until there are n (fresh
-        ids), as if n messages had been queued."""
-        q = os.path.join(self.work, "home", ".local", "state", "outpost",
-                         "queue", "q")
-        qid = self.first_queue_id()
-        with open(os.path.join(q, qid + ".env")) as f:
-            env = f.read()
-        with open(os.path.join(q, qid + ".msg"), "rb") as f:
-            msg = f.read()
-        for _ in range(n - 1):
-            new = os.urandom(16).hex()
-            for ext, data in (("msg", msg),
-                              ("env", env.replace(qid, new).encode())):
-                fd = os.open(os.path.join(q, new + "." + ext),
-                             os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                os.write(fd, data)
-                os.close(fd)
+        """Test data: copy the one queued entry until there are n."""
+        queue_clone(os.path.join(self.work, "home", ".local", "state",
+                                 "outpost", "queue", "q"),
+                    self.first_queue_id(), n)
 
     def first_queue_id(self):
         q = os.path.join(self.work, "home", ".local", "state", "outpost",
