@@ -246,23 +246,35 @@ sasl_finish(char *raw, size_t n, int rc, char *out, size_t cap)
 	return rc;
 }
 
-int
-sasl_xoauth2(const char *user, const char *token, char *out, size_t cap)
+/* One piece of a token mechanism's message; check: refuse control bytes. */
+struct sasl_part {
+	const char	*s;
+	bool		 check;
+};
+
+/* The pieces (up to a NULL s) in a row, base64 into out. */
+static int
+sasl_build(const struct sasl_part *p, char *out, size_t cap)
 {
 	char raw[SASL_TOKEN_RAW_MAX];
 	size_t o = 0;
-	int rc;
+	int rc = 0;
 
-	rc = sasl_put(raw, &o, "user=", 5, false);
-	if (rc == 0)
-		rc = sasl_put(raw, &o, user, strlen(user), true);
-	if (rc == 0)
-		rc = sasl_put(raw, &o, "\001auth=Bearer ", 13, false);
-	if (rc == 0)
-		rc = sasl_put(raw, &o, token, strlen(token), true);
-	if (rc == 0)
-		rc = sasl_put(raw, &o, "\001\001", 2, false);
+	for (; p->s != NULL && rc == 0; p++)
+		rc = sasl_put(raw, &o, p->s, strlen(p->s), p->check);
 	return sasl_finish(raw, o, rc, out, cap);
+}
+
+int
+sasl_xoauth2(const char *user, const char *token, char *out, size_t cap)
+{
+	const struct sasl_part parts[] = {
+		{ "user=", false }, { user, true },
+		{ "\001auth=Bearer ", false }, { token, true },
+		{ "\001\001", false }, { NULL, false }
+	};
+
+	return sasl_build(parts, out, cap);
 }
 
 /* RFC 5801 saslname: "," and "=" escaped as =2C and =3D. */
@@ -287,27 +299,18 @@ int
 sasl_oauthbearer(const char *user, const char *host, int port,
     const char *token, char *out, size_t cap)
 {
-	char raw[SASL_TOKEN_RAW_MAX], num[16];
-	size_t o = 0;
-	int rc;
+	char name[SASL_TOKEN_RAW_MAX], num[16];
+	size_t n = 0;
+	const struct sasl_part parts[] = {
+		{ "n,a=", false }, { name, false }, { ",\001host=", false },
+		{ host, true }, { "\001port=", false }, { num, false },
+		{ "\001auth=Bearer ", false }, { token, true },
+		{ "\001\001", false }, { NULL, false }
+	};
 
+	if (sasl_saslname(name, &n, user) == -1 || n == sizeof(name))
+		return -1;
+	name[n] = '\0';
 	snprintf(num, sizeof(num), "%d", port);
-	rc = sasl_put(raw, &o, "n,a=", 4, false);
-	if (rc == 0)
-		rc = sasl_saslname(raw, &o, user);
-	if (rc == 0)
-		rc = sasl_put(raw, &o, ",\001host=", 7, false);
-	if (rc == 0)
-		rc = sasl_put(raw, &o, host, strlen(host), true);
-	if (rc == 0)
-		rc = sasl_put(raw, &o, "\001port=", 6, false);
-	if (rc == 0)
-		rc = sasl_put(raw, &o, num, strlen(num), false);
-	if (rc == 0)
-		rc = sasl_put(raw, &o, "\001auth=Bearer ", 13, false);
-	if (rc == 0)
-		rc = sasl_put(raw, &o, token, strlen(token), true);
-	if (rc == 0)
-		rc = sasl_put(raw, &o, "\001\001", 2, false);
-	return sasl_finish(raw, o, rc, out, cap);
+	return sasl_build(parts, out, cap);
 }
