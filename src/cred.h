@@ -44,6 +44,9 @@ int	cred_eval_run(const char *cmd, int timeout_ms, struct secret *s,
  */
 int	cred_file_path(const char *spec, const char *credsdir, char *out,
 	    size_t size, struct err *);
+/* The same for another key's file (oauth2_client_secret_file). */
+int	cred_file_expand(const char *key, const char *spec,
+	    const char *credsdir, char *out, size_t size, struct err *);
 /* The first line of the file, owner, mode and size checked (78). */
 int	cred_file_read(const char *spec, struct secret *s, struct err *);
 /* The same for the system configuration: root:outpost 0640 is fine. */

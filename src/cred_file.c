@@ -30,30 +30,38 @@
 #include "cred.h"
 
 int
-cred_file_path(const char *spec, const char *credsdir, char *out,
-    size_t size, struct err *e)
+cred_file_expand(const char *key, const char *spec, const char *credsdir,
+    char *out, size_t size, struct err *e)
 {
 	int n;
 
 	if (strncmp(spec, "%d", 2) == 0) {
 		if (credsdir == NULL || credsdir[0] != '/')
-			return err_set(e, EX_CONFIG, "password_file %s: "
+			return err_set(e, EX_CONFIG, "%s %s: "
 			    "$CREDENTIALS_DIRECTORY is not set (%%d is for a "
-			    "systemd service with LoadCredential=)", spec);
+			    "systemd service with LoadCredential=)", key, spec);
 		if (spec[2] != '/')
-			return err_set(e, EX_CONFIG, "password_file %s: write "
-			    "%%d/NAME", spec);
+			return err_set(e, EX_CONFIG, "%s %s: write %%d/NAME",
+			    key, spec);
 		n = snprintf(out, size, "%s%s", credsdir, spec + 2);
 	} else {
 		if (spec[0] != '/')
-			return err_set(e, EX_CONFIG, "password_file %s: not an "
-			    "absolute path", spec);
+			return err_set(e, EX_CONFIG, "%s %s: not an absolute "
+			    "path", key, spec);
 		n = snprintf(out, size, "%s", spec);
 	}
 	if (n < 0 || (size_t)n >= size)
-		return err_set(e, EX_CONFIG, "password_file %s: path too "
-		    "long", spec);
+		return err_set(e, EX_CONFIG, "%s %s: path too long", key,
+		    spec);
 	return 0;
+}
+
+int
+cred_file_path(const char *spec, const char *credsdir, char *out,
+    size_t size, struct err *e)
+{
+	return cred_file_expand("password_file", spec, credsdir, out, size,
+	    e);
 }
 
 /*

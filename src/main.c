@@ -380,9 +380,11 @@ job_run(struct job *j, struct err *e)
 	if (job_message(j, e) == -1)
 		return -1;
 	j->sending = true;
+	/* a credential that fails for now (75) waits in the queue too */
 	if (cred_get(j->a, &j->pw, e) == -1 ||
 	    deliver_fallback_pw(&j->cfg, j->a, &j->fpw, e) == -1)
-		return -1;
+		return e->ex == EX_TEMPFAIL && j->a->queue ? job_queue(j, e) :
+		    -1;
 	cfg_forget_secrets(&j->cfg);
 	return job_deliver(j, e);
 }
