@@ -54,6 +54,7 @@ struct login {
 	char			 verifier[OAUTH2_VERIFIER_LEN + 8];
 	char			 state[OAUTH2_VERIFIER_LEN + 8];
 	char			 redirect[64];
+	int			 port;		/* the redirect's */
 	int			 fd;
 };
 
@@ -250,8 +251,9 @@ login_listen(struct login *l, struct err *e)
 	if (listen(l->fd, 4) == -1 ||
 	    getsockname(l->fd, (struct sockaddr *)&sin, &len) == -1)
 		return err_sys(e, EX_OSERR, "listening on 127.0.0.1");
-	snprintf(l->redirect, sizeof(l->redirect), "http://127.0.0.1:%u/",
-	    (unsigned)ntohs(sin.sin_port));
+	l->port = ntohs(sin.sin_port);
+	snprintf(l->redirect, sizeof(l->redirect), "http://127.0.0.1:%d/",
+	    l->port);
 	return 0;
 }
 
@@ -268,6 +270,7 @@ login_paste_redirect(struct login *l, struct err *e)
 		port = OAUTH2_PASTE_PORT_MIN + r % (65536 -
 		    OAUTH2_PASTE_PORT_MIN);
 	}
+	l->port = port;
 	snprintf(l->redirect, sizeof(l->redirect), "http://127.0.0.1:%d/",
 	    port);
 	return 0;
@@ -302,11 +305,11 @@ login_start(struct login *l, struct err *e)
 		    "it here (at most %d minutes; input is not shown):\n", url,
 		    l->redirect, OAUTH2_LOGIN_WAIT_MS / 60000);
 	else
-		printf("Open this URL in a browser on this machine (or "
-		    "through ssh -L %s:127.0.0.1:%s) and allow access:\n\n"
-		    "%s\n\nWaiting for the browser on %s (at most %d "
-		    "minutes)...\n", l->redirect + 17, l->redirect + 17, url,
-		    l->redirect, OAUTH2_LOGIN_WAIT_MS / 60000);
+		printf("Open this URL in a browser on this machine (or on "
+		    "yours, through ssh -L %d:127.0.0.1:%d) and allow "
+		    "access:\n\n%s\n\nWaiting for the browser on %s (at most "
+		    "%d minutes)...\n", l->port, l->port, url, l->redirect,
+		    OAUTH2_LOGIN_WAIT_MS / 60000);
 	if (fflush(stdout) == EOF)
 		return err_sys(e, EX_IOERR, "stdout");
 	return 0;

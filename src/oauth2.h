@@ -185,5 +185,10 @@ int	oauth2_secret_path(const struct account *, char *out, size_t cap,
  */
 bool	oauth2_keepalive_due(const struct account *, long long now);
 int	oauth2_keepalive_run(const struct account *, struct err *);
+/*
+ * Both, for the runner: a failure only shows with -v (a dead refresh
+ * token says so loudly on the next send); the next run tries again.
+ */
+void	oauth2_keepalive(const struct account *, long long now);
 
 #endif

@@ -421,3 +421,16 @@ oauth2_keepalive_run(const struct account *a, struct err *e)
 	secret_free(s);
 	return rc;
 }
+
+void
+oauth2_keepalive(const struct account *a, long long now)
+{
+	struct err e;
+
+	if (!oauth2_keepalive_due(a, now))
+		return;
+	err_init(&e);
+	if (oauth2_keepalive_run(a, &e) == -1)
+		log_debug("account %s: oauth2_keepalive: %s", a->name,
+		    e.msg);
+}
