@@ -58,138 +58,143 @@ const struct provider provider_table[] = {
 	    "user = your address; password = an app password (needs 2-Step "
 	    "Verification), or auth = xoauth2 with your own OAuth client",
 	    "https://developers.google.com/workspace/gmail/imap/imap-smtp",
-	    &oauth2_google, false, NULL },
+	    &oauth2_google, false, NULL, false },
 	{ "google-workspace", "smtp.gmail.com", { { 587, S }, { 465, I } },
 	    true, NULL, "as gmail; Workspace has turned off sign-in with the "
 	    "account password for SMTP (less secure apps): an app password "
 	    "if the admin allows them, else auth = xoauth2",
 	    "https://support.google.com/a/answer/14114704",
-	    &oauth2_google, false, NULL },
+	    &oauth2_google, false, NULL, false },
 	{ "google-relay", "smtp-relay.gmail.com", { { 587, S }, { 465, I } },
 	    false, NULL, "Workspace SMTP relay: IP allowlist and/or AUTH "
 	    "(set user to use it); also port 25; the EHLO name must be a real "
 	    "host name (set domain), never an address or localhost",
 	    "https://support.google.com/a/answer/2956491", NULL, false,
-	    NULL },
+	    NULL, false },
 	{ "microsoft365", "smtp.office365.com", { { 587, S } }, true, NULL,
 	    "no 465; SMTP AUTH with a password (basic auth) is off by "
 	    "default for existing tenants from the end of December 2026 and "
 	    "never on for new ones: auth = xoauth2 (oauth2_tenant, default "
 	    "organizations)", "https://techcommunity.microsoft.com/blog/"
 	    "exchange/updated-exchange-online-smtp-auth-basic-authentication-"
-	    "deprecation-timeline/4489835", &oauth2_microsoft, false, NULL },
+	    "deprecation-timeline/4489835",
+	    &oauth2_microsoft, false, NULL, false },
 	{ "microsoft365-hve", "smtp-hve.office365.com", { { 587, S } }, true,
 	    NULL, "High Volume Email: internal recipients only; user = the "
 	    "HVE account; password or auth = xoauth2 with "
 	    "client credentials", "https://learn.microsoft.com/en-us/exchange/"
 	    "mail-flow-best-practices/high-volume-mails-m365",
-	    &oauth2_microsoft, false, NULL },
+	    &oauth2_microsoft, false, NULL, false },
 	{ "outlook", "smtp-mail.outlook.com", { { 587, S } }, true, NULL,
 	    "Outlook.com personal accounts: OAuth2 only (auth = xoauth2, "
 	    "tenant consumers) since September 2024",
 	    "https://support.microsoft.com/en-us/office/pop-imap-and-smtp-"
 	    "settings-for-outlook-com-d088b986-291d-42b8-9564-9c414e2aa040",
-	    &oauth2_outlook, true, NULL },
+	    &oauth2_outlook, true, NULL, false },
 	{ "azure-acs", "smtp.azurecomm.net", { { 587, S } }, true, NULL,
 	    "Azure Communication Services: user = an SMTP username resource "
 	    "(or RESOURCE.APP-ID.TENANT-ID); password = the Entra app's "
 	    "client secret", "https://learn.microsoft.com/en-us/azure/"
 	    "communication-services/quickstarts/email/send-email-smtp/"
-	    "smtp-authentication", NULL, false, NULL },
+	    "smtp-authentication", NULL, false, NULL, false },
 	{ "ses", "email-smtp.%s.amazonaws.com", { { 587, S }, { 2587, S },
 	    { 465, I }, { 2465, I } }, true, NULL, "ses:REGION; SES SMTP "
 	    "credentials (not the IAM secret key); no 2525; SES refuses the "
 	    "null sender, so notices come from the account's from",
 	    "https://docs.aws.amazon.com/ses/latest/dg/smtp-connect.html",
-	    NULL, false, NULL },
+	    NULL, false, NULL, true },
 	{ "sendgrid", "smtp.sendgrid.net", { { 587, S }, { 2525, S },
 	    { 465, I } }, true, "apikey", "user = apikey (literally); "
 	    "password = the API key", "https://www.twilio.com/docs/sendgrid/"
 	    "for-developers/sending-email/integrating-with-the-smtp-api",
-	    NULL, false, NULL },
+	    NULL, false, NULL, false },
 	{ "mailgun", "smtp.mailgun.org", { { 587, S }, { 2525, S },
 	    { 465, I } }, true, NULL, "per-domain SMTP credentials (the full "
 	    "address as user)", "https://documentation.mailgun.com/docs/"
 	    "mailgun/user-manual/sending-messages/send-smtp", NULL, false,
-	    NULL },
+	    NULL, false },
 	{ "mailgun-eu", "smtp.eu.mailgun.org", { { 587, S }, { 2525, S },
 	    { 465, I } }, true, NULL, "as mailgun, for EU domains",
 	    "https://documentation.mailgun.com/docs/mailgun/user-manual/"
-	    "sending-messages/send-smtp", NULL, false, NULL },
+	    "sending-messages/send-smtp", NULL, false, NULL, false },
 	{ "postmark", "smtp.postmarkapp.com", { { 587, S }, { 2525, S } },
 	    true, NULL, "no 465 (it hangs); a server API token as user and "
 	    "password", "https://postmarkapp.com/support/article/811-what-"
 	    "are-the-smtp-details-api-tokens-i-should-be-using", NULL, false,
-	    NULL },
+	    NULL, false },
 	{ "brevo", "smtp-relay.brevo.com", { { 587, S }, { 2525, S },
 	    { 465, I } }, true, NULL, "user = the SMTP login shown under SMTP "
 	    "& API; password = an SMTP key (not the API key)",
 	    "https://developers.brevo.com/docs/smtp-integration", NULL, false,
-	    NULL },
+	    NULL, false },
 	{ "mailjet", "in-v3.mailjet.com", { { 587, S }, { 465, I } }, true,
 	    NULL, "user = the API key; password = the secret key",
 	    "https://dev.mailjet.com/smtp-relay/configuration/", NULL, false,
-	    NULL },
+	    NULL, false },
 	{ "resend", "smtp.resend.com", { { 587, S }, { 2587, S }, { 465, I },
 	    { 2465, I } }, true, "resend", "user = resend (literally); "
 	    "password = an API key", "https://resend.com/docs/send-with-smtp",
-	    NULL, false, NULL },
+	    NULL, false, NULL, false },
 	{ "smtp2go", "mail.smtp2go.com", { { 587, S }, { 2525, S },
 	    { 465, I } }, true, NULL, "user and password of an SMTP user "
 	    "(Sending > SMTP Users); also 8025, 80, 8465, 443",
 	    "https://developers.smtp2go.com/docs/smtp-relay", NULL, false,
-	    NULL },
+	    NULL, false },
 	{ "zoho", "smtp.zoho.%s", { { 465, I }, { 587, S } }, true, NULL,
 	    "zoho:DC, the data centre of the account (com, eu, in, com.au, "
 	    "jp, com.cn, sa, ca); paid organisation accounts set host = "
 	    "smtppro.zoho.DC; an app password with 2FA",
 	    "https://www.zoho.com/mail/help/zoho-smtp.html", NULL, false,
-	    "com eu in com.au jp com.cn sa ca" },
+	    "com eu in com.au jp com.cn sa ca", false },
 	{ "proton", "smtp.protonmail.ch", { { 587, S } }, true, NULL,
 	    "Proton Mail SMTP submission (business plans, custom-domain "
 	    "addresses): password = an SMTP token",
-	    "https://proton.me/support/smtp-submission", NULL, false, NULL },
+	    "https://proton.me/support/smtp-submission",
+	    NULL, false, NULL, false },
 	{ "proton-bridge", "127.0.0.1", { { 1025, S } }, true, NULL,
 	    "Proton Mail Bridge on this machine; its own certificate: export "
 	    "it and set tls_trust_file; user and password as Bridge shows",
-	    "https://proton.me/support/bridge-ports", NULL, false, NULL },
+	    "https://proton.me/support/bridge-ports",
+	    NULL, false, NULL, false },
 	{ "yahoo", "smtp.mail.yahoo.com", { { 465, I }, { 587, S } }, true,
 	    NULL, "user = your address; password = an app password",
-	    "https://help.yahoo.com/kb/SLN4724.html", NULL, false, NULL },
+	    "https://help.yahoo.com/kb/SLN4724.html",
+	    NULL, false, NULL, false },
 	{ "aol", "smtp.aol.com", { { 465, I }, { 587, S } }, true, NULL,
 	    "user = your address; password = an app password",
 	    "https://help.aol.com/articles/how-do-i-use-other-email-"
 	    "applications-to-send-and-receive-my-aol-mail", NULL, false,
-	    NULL },
+	    NULL, false },
 	{ "gmx", "mail.gmx.net", { { 587, S }, { 465, I } }, true, NULL,
 	    "GMX (gmx.net, gmx.de; gmx.com accounts: host = mail.gmx.com); "
 	    "enable POP3/IMAP access in the settings first",
 	    "https://hilfe.gmx.net/pop-imap/imap/imap-serverdaten.html", NULL,
-	    false, NULL },
+	    false, NULL, false },
 	{ "webde", "smtp.web.de", { { 587, S }, { 465, I } }, true, NULL,
 	    "WEB.DE; enable POP3/IMAP access in the settings first",
 	    "https://hilfe.web.de/pop-imap/imap/imap-serverdaten.html", NULL,
-	    false, NULL },
+	    false, NULL, false },
 	{ "ionos", "smtp.ionos.%s", { { 465, I }, { 587, S } }, true, NULL,
 	    "ionos:TLD, the country site of the contract (de, com, co.uk, "
 	    "fr, es, it, mx, ca, at); user = the full address",
 	    "https://www.ionos.com/help/email/general-topics/settings-for-"
 	    "your-email-programs-imap-pop3/", NULL, false,
-	    "de com co.uk fr es it mx ca at" },
+	    "de com co.uk fr es it mx ca at", false },
 	{ "ovh", "ssl0.ovh.net", { { 465, I }, { 587, S } }, true, NULL,
 	    "OVHcloud MX Plan and web hosting mail; user = the full address",
 	    "https://help.ovhcloud.com/csm/en-gb-web-hosting-email-client-"
 	    "configuration?id=kb_article_view&sysparm_article=KB0051915",
-	    NULL, false, NULL },
+	    NULL, false, NULL, false },
 	{ "fastmail", "smtp.fastmail.com", { { 465, I }, { 587, S } }, true,
 	    NULL, "user = your address; password = an app password",
 	    "https://www.fastmail.com/help/technical/"
-	    "servernamesandports.html", NULL, false, NULL },
+	    "servernamesandports.html", NULL, false, NULL, false },
 	{ "icloud", "smtp.mail.me.com", { { 587, S } }, true, NULL,
 	    "user = your address; password = an app-specific password",
-	    "https://support.apple.com/en-us/102525", NULL, false, NULL },
+	    "https://support.apple.com/en-us/102525",
+	    NULL, false, NULL, false },
 	{ NULL, NULL, { { 0, 0 } }, false, NULL, NULL, NULL, NULL, false,
-	    NULL }
+	    NULL, false }
 };
 
 #undef S
@@ -394,4 +399,17 @@ provider_apply(struct account *a, bool *auth_set, const char **why)
 		*auth_set = true;
 	}
 	return provider_fill_oauth2(p, a, why);
+}
+
+bool
+provider_no_null_sender(const struct account *a)
+{
+	const struct provider *p;
+	char host[PROVIDER_HOST_MAX];
+	const char *why;
+
+	if (a->provider == NULL ||
+	    (p = provider_find(a->provider, host, sizeof(host), &why)) == NULL)
+		return false;
+	return p->no_null_sender;
 }

@@ -49,6 +49,8 @@ struct provider {
 	bool			 oauth2_only;	/* auth = xoauth2 by default */
 	/* the values ":REGION" may take (space-separated); NULL: AWS's */
 	const char		*regions;
+	/* MAIL FROM:<> refused: notices come from the account's from */
+	bool			 no_null_sender;
 };
 
 /* The table, ended by a row with name NULL. */
@@ -68,6 +70,8 @@ const struct provider *provider_find(const char *spec, char *host,
  * -1 with *why.
  */
 int	provider_apply(struct account *a, bool *auth_set, const char **why);
+/* The account's provider refuses the null sender (false: no provider). */
+bool	provider_no_null_sender(const struct account *);
 /* "587/starttls, 465/implicit" into buf. */
 const char *provider_ports(const struct provider *, char *buf, size_t cap);
 

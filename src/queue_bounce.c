@@ -5,7 +5,10 @@
  * A plain-text message from the null sender to the envelope sender,
  * naming the recipients and the last error and quoting the header of the
  * original (at most BOUNCE_HEADER_MAX bytes, never the body).  From: is
- * the account's own address, since a smarthost refuses others.  It goes
+ * the account's own address, since a smarthost refuses others.  A
+ * provider that refuses the null sender (SES: provider.c's
+ * no_null_sender) gets the account's from as envelope sender instead;
+ * Auto-Submitted: auto-replied still keeps responders from answering.  It goes
  * out on its own connection through the same account; if that fails the
  * entry stays in dead/ and the failure is reported on stderr.
  */
@@ -27,6 +30,7 @@
 #include "fdio.h"
 #include "hostname.h"
 #include "msg.h"
+#include "provider.h"
 #include "queue_bounce.h"
 #include "spool.h"
 
@@ -150,7 +154,9 @@ queue_bounce(const struct config *cfg, const struct account *a,
 	memset(&r, 0, sizeof(r));
 	r.cfg = cfg;
 	r.a = a;
-	r.sender = "";
+	/* RFC 5321 4.5.5 wants <>; where the provider refuses it, from */
+	r.sender = provider_no_null_sender(a) && a->from != NULL ? a->from :
+	    "";
 	r.rcpts = rcpt;
 	r.nrcpts = 1;
 	r.need_smtputf8 = qe->smtputf8;

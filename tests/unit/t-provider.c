@@ -379,9 +379,30 @@ test_rows(void)
 		}
 	}
 	for (p = provider_table; p->name != NULL; p++)
-		n++;
+		n += !p->no_null_sender || strcmp(p->name, "ses") == 0;
 	is_int((int)n, (int)(sizeof(row_rows) / sizeof(row_rows[0])),
 	    "every table row is checked");
+}
+
+/* Only SES refuses MAIL FROM:<> (its notices use the account's from). */
+static void
+test_null_sender(void)
+{
+	static const char ses[] = A "provider = ses:eu-west-1\n";
+	static const char gm[] = A "provider = gmail\n";
+	struct config cfg;
+	struct err e;
+
+	if (parse(ses, sizeof(ses) - 1, &cfg, &e) == 0) {
+		ok(provider_no_null_sender(&cfg.accounts[0]),
+		    "ses refuses the null sender");
+		cfg_free(&cfg);
+	}
+	if (parse(gm, sizeof(gm) - 1, &cfg, &e) == 0) {
+		ok(!provider_no_null_sender(&cfg.accounts[0]),
+		    "gmail takes the null sender");
+		cfg_free(&cfg);
+	}
 }
 
 /* Every row is complete: a host, a port, notes and an https source. */
@@ -405,6 +426,7 @@ main(void)
 	test_find();
 	test_cfg();
 	test_rows();
+	test_null_sender();
 	test_table();
 	return done_testing();
 }
