@@ -143,9 +143,11 @@ device_poll(const struct account *a, const char *form, long interval,
 			return err_set(e, EX_NOPERM, "the device code expired "
 			    "before the sign-in was completed (run the login "
 			    "again)");
-		if (strcmp(r->error, "access_denied") == 0)
+		/* Microsoft says authorization_declined */
+		if (strcmp(r->error, "access_denied") == 0 ||
+		    strcmp(r->error, "authorization_declined") == 0)
 			return err_set(e, EX_NOPERM, "the sign-in was declined "
-			    "(access_denied)");
+			    "(%s)", r->error);
 		return oauth2_verdict(a, status, r, e);
 	}
 }

@@ -15,7 +15,10 @@ run-case.py for an `oauth-server` line in [client].
                 oauth:grant-type:device_code (recorded as device_code):
                 checks the device code; each poll gets the next answer of
                 --device (ok, or an error such as authorization_pending,
-                slow_down, expired_token, access_denied; the last repeats).
+                slow_down, expired_token, access_denied; the last repeats),
+                with HTTP 400, or with --google-codes as Google does: 428
+                for authorization_pending, 403 for slow_down and
+                access_denied.
   POST /device  RFC 8628 3.1: checks client_id and that a scope is sent;
                 answers device_code, user_code, verification_uri(_complete),
                 expires_in (--device-ttl) and interval (--interval).
@@ -173,7 +176,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         st.record(grant=grant, ok=why is None, why=why,
                   scope=f.get("scope"))
         if why is not None:
-            self.send_json(400, {"error": err or st.args.refuse or
+            code = 400
+            if st.args.google_codes and err in ("slow_down",
+                                                "access_denied"):
+                code = 403
+            elif st.args.google_codes and err == "authorization_pending":
+                code = 428
+            self.send_json(code, {"error": err or st.args.refuse or
                                  "invalid_grant",
                                  "error_description": "Token has been "
                                  "expired or revoked."})
@@ -206,6 +215,7 @@ def main():
     p.add_argument("--device-ttl", type=int, default=600)
     p.add_argument("--interval", type=int, default=1)
     p.add_argument("--expires", type=int, default=3599)
+    p.add_argument("--google-codes", default="")
     args = p.parse_args()
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.st = State(args)

@@ -784,7 +784,7 @@ class Runner:
     # ---- OAuth2 token endpoint (oauth-server.py) --------------------------
     OAUTH_KEYS = ("cert", "secret", "refresh", "access", "refuse", "rotate",
                   "code", "client-id", "device", "device-code", "device-ttl",
-                  "interval", "expires")
+                  "interval", "expires", "google-codes")
 
     def start_oauth(self):
         lines = [s for _, s in self.case.sec["client"]
