@@ -28,6 +28,7 @@
 
 #include "deadline.h"
 #include "log.h"
+#include "oauth2.h"
 #include "priv.h"
 #include "queue_bounce.h"
 #include "queue_run.h"
@@ -438,6 +439,7 @@ queue_run(const struct config *cfg, const struct queue_run_opts *o,
 	r.stats = stats;
 	r.now = queue_now();
 	for (i = 0; i < cfg->naccounts; i++) {
+		oauth2_keepalive(&cfg->accounts[i], r.now);
 		if (queue_path(cfg->accounts[i].queue_dir, path, sizeof(path),
 		    e) == -1)
 			return -1;
