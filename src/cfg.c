@@ -109,6 +109,12 @@ static const struct cfg_keydef {
 	{ "syslog", KIND_WORD, OFF(syslog), 0, "on, off or a facility" },
 	{ "allow_from_override", KIND_STR, OFF(allow_from_override), 0,
 	    "on, off or a list of addresses" },
+	/* issue 14: checked where they are used (local.c, queue_quota.c) */
+	{ "local_domains", KIND_STR, OFF(local_domains), 0, "domain names" },
+	{ "queue_max_entries", KIND_WORD, OFF(queue_max_entries), 0,
+	    "a number" },
+	{ "queue_max_bytes", KIND_WORD, OFF(queue_max_bytes), 0,
+	    "a size (K, M, G)" },
 };
 
 int

@@ -41,6 +41,7 @@
 #include "msg.h"
 #include "oauth2.h"
 #include "priv.h"
+#include "sender.h"
 #include "msglog.h"
 #include "queue.h"
 #include "queue_run.h"
@@ -73,6 +74,7 @@ struct job {
 	struct deliver_used	 used;	/* for the log line */
 	struct err		 qerr;	/* why it was queued */
 	bool			 sending;	/* the message was read */
+	bool			 cfg_shared;	/* -bs: the parent's cfg */
 };
 
 /* "outpost NAME ...": a row per subcommand, the file says cmd_NAME. */
@@ -145,25 +147,7 @@ usage(FILE *f)
 	    "See outpost(8) and outpost.conf(5).\n");
 }
 
-/*
- * -f as it will be on the wire, before the account is picked by it.  A
- * local name (cron's "-f root", root@thishost) is ignored: the account's
- * from wins.
- */
-static int
-job_from_arg(struct job *j, struct err *e)
-{
-	const char *f = j->o.from;
-	char name[ADDR_MAX + 1];
-
-	if (f == NULL || (strcmp(f, "<>") != 0 && f[0] != '\0' &&
-	    local_addr(f, name, sizeof(name))))
-		return 0;
-	j->from_arg = true;
-	return addr_check(f, true, j->sender, &j->utf8, EX_USAGE, e);
-}
-
-/* Envelope sender: -f (see job_from_arg), else the account's. */
+/* Envelope sender: -f (see sender_pick), else the account's. */
 static int
 job_sender(struct job *j, struct err *e)
 {
@@ -240,6 +224,13 @@ rcpt_add(struct job *j, const char *addr, int ex, struct err *e)
 	if ((r = local_rcpt(j->a, &j->al, buf, rcpt_alias, j, e)) != 0)
 		return r == 1 ? 0 : -1;
 	return rcpt_alias(j, buf, e);
+}
+
+/* addr_each_fn: one element of a recipient argument ("a@x,root"). */
+static int
+rcpt_arg(void *arg, const char *addr, struct err *e)
+{
+	return rcpt_add(arg, addr, EX_USAGE, e);
 }
 
 static int
@@ -361,12 +352,10 @@ job_run(struct job *j, struct err *e)
 {
 	size_t i;
 
-	if (cfg_load(j->o.config, &j->cfg, e) == -1)
+	if (!j->cfg_shared && cfg_load(j->o.config, &j->cfg, e) == -1)
 		return -1;
-	if (job_from_arg(j, e) == -1)
-		return -1;
-	j->a = cfg_pick(&j->cfg, j->o.account, j->sender[0] != '\0' ?
-	    j->sender : NULL, e);
+	j->a = sender_pick(&j->cfg, j->o.account, j->o.from, j->sender,
+	    &j->from_arg, &j->utf8, e);
 	if (j->a == NULL || job_sender(j, e) == -1 ||
 	    priv_ready(&j->cfg, j->a, j->from_arg ? j->sender : NULL, e) ==
 	    -1 || job_domain(j, e) == -1 || msglog_check(j->a, e) == -1)
@@ -375,7 +364,7 @@ job_run(struct job *j, struct err *e)
 	if (j->rcpts == NULL)
 		return err_sys(e, EX_OSERR, "out of memory");
 	for (i = 0; i < j->o.nrcpts; i++)
-		if (rcpt_add(j, j->o.rcpts[i], EX_USAGE, e) == -1)
+		if (addr_split(j->o.rcpts[i], rcpt_arg, j, EX_USAGE, e) == -1)
 			return -1;
 	if (job_message(j, e) == -1)
 		return -1;
@@ -383,7 +372,8 @@ job_run(struct job *j, struct err *e)
 	if (cred_get(j->a, &j->pw, e) == -1 ||
 	    deliver_fallback_pw(&j->cfg, j->a, &j->fpw, e) == -1)
 		return -1;
-	cfg_forget_secrets(&j->cfg);
+	if (!j->cfg_shared)
+		cfg_forget_secrets(&j->cfg);
 	return job_deliver(j, e);
 }
 
@@ -463,6 +453,11 @@ job_bs_submit(void *arg, const struct bs_msg *m, char *reply, size_t cap)
 	j.o.rcpts = (char **)m->rcpts;
 	j.o.nrcpts = m->nrcpts;
 	j.in_fd = m->body_fd;
+	/* the system file was read while privileged: it cannot be again */
+	if (parent->cfg.path != NULL) {
+		j.cfg = parent->cfg;
+		j.cfg_shared = true;
+	}
 	err_init(&e);
 	job_send(&j, &e);
 	bs_reply_for(&e, j.queued_id, reply, cap);
@@ -476,6 +471,9 @@ job_bs(struct job *j, struct err *e)
 {
 	char name[HOSTNAME_MAX + 1];
 
+	if (priv_held() && (cfg_load(j->o.config, &j->cfg, e) == -1 ||
+	    priv_ready(&j->cfg, NULL, NULL, e) == -1))
+		return -1;
 	if (!hostname_fqdn(name, sizeof(name)))
 		snprintf(name, sizeof(name), "localhost");
 	return bs_serve(STDIN_FILENO, STDOUT_FILENO, name, job_bs_submit, j,
@@ -493,6 +491,8 @@ job_free(struct job *j)
 	for (i = 0; i < j->nrcpts; i++)
 		free(j->rcpts[i]);
 	free(j->rcpts);
+	if (j->cfg_shared)
+		memset(&j->cfg, 0, sizeof(j->cfg));
 	cfg_free(&j->cfg);
 	aliases_free(&j->al);
 	if (j->spool != -1)

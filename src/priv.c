@@ -24,7 +24,9 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "cred.h"
+#include "local.h"
 #include "log.h"
 #include "priv.h"
 
@@ -37,6 +39,7 @@ static struct {
 	bool	 all;		/* the caller sees every entry (mailq) */
 	bool	 list;		/* mailq keeps the group to read entries */
 	bool	 syscfg;	/* the system configuration is loaded */
+	bool	 secrets;	/* its secrets were read (-bs: once) */
 } priv;
 
 static bool
@@ -130,7 +133,9 @@ priv_init(struct opts *o, struct err *e)
 		return err_set(e, EX_NOPERM, "-q and --drop on the system "
 		    "queue are for root and the queue's user (see outpost(8), "
 		    "SECURITY)");
-	if (o->mode != CLI_MODE_SEND && o->mode != CLI_MODE_QUEUE_LIST)
+	/* -bs reads the file once, before its first message (main.c) */
+	if (o->mode != CLI_MODE_SEND && o->mode != CLI_MODE_QUEUE_LIST &&
+	    o->mode != CLI_MODE_SMTP)
 		return priv_drop(e);
 	priv.list = o->mode == CLI_MODE_QUEUE_LIST;
 	if (o->config != NULL)
@@ -216,11 +221,12 @@ int
 priv_ready(struct config *cfg, const struct account *a,
     const char *override, struct err *e)
 {
-	if (cfg->path != NULL && priv_system_build() &&
-	    strcmp(cfg->path, priv_path(PRIV_PATH_CONFIG)) == 0) {
-		priv.syscfg = true;
-		if (priv_sys_accounts(cfg, a, !priv.list, e) == -1)
+	priv_loaded(cfg);
+	if (priv.syscfg) {
+		if (priv_sys_accounts(cfg, a, !priv.list && !priv.secrets,
+		    e) == -1)
 			return -1;
+		priv.secrets = !priv.list;
 	}
 	if (!priv.list && priv_drop(e) == -1)
 		return -1;
@@ -258,27 +264,71 @@ priv_listed(const char *list, uid_t uid)
 	}
 }
 
+/* May uid give a sender of its own on account a? */
+static bool
+priv_may_override(const struct account *a, uid_t uid)
+{
+	const char *p = a->allow_from_override;
+
+	if (uid == 0)
+		return true;
+	if (p == NULL)
+		p = priv.syscfg ? "off" : "on";
+	if (strcmp(p, "on") == 0)
+		return true;
+	return strcmp(p, "off") != 0 && priv_listed(p, uid);
+}
+
+/*
+ * Is sender the account's own from as it is for uid: %U, %H, %M and
+ * maildomain expanded, <> and case of the domain as addr_check leaves
+ * them - the same expansion that made the envelope of uid's message.
+ */
+static bool
+priv_own_from(const struct account *a, uid_t uid, const char *sender)
+{
+	char exp[ADDR_MAX + 1], norm[ADDR_MAX + 1];
+	struct err e;
+	bool utf8;
+
+	err_init(&e);
+	if (local_from_uid(a, uid, exp, sizeof(exp), &e) == -1 ||
+	    exp[0] == '\0' ||
+	    addr_check(exp, false, norm, &utf8, EX_CONFIG, &e) == -1)
+		return false;
+	return strcasecmp(sender, norm) == 0;
+}
+
 int
 priv_sender_ok(const struct account *a, uid_t uid, const char *sender,
     struct err *e)
 {
-	const char *p = a->allow_from_override;
-
 	/* the null sender impersonates nobody */
-	if (sender == NULL || sender[0] == '\0' || uid == 0)
-		return 0;
-	if (a->from != NULL && strcasecmp(sender, a->from) == 0)
-		return 0;
-	if (p == NULL)
-		p = priv.syscfg ? "off" : "on";
-	if (strcmp(p, "on") == 0)
-		return 0;
-	if (strcmp(p, "off") != 0 && priv_listed(p, uid))
+	if (sender == NULL || sender[0] == '\0' ||
+	    priv_may_override(a, uid) || priv_own_from(a, uid, sender))
 		return 0;
 	return err_set(e, EX_NOPERM, "envelope sender %s refused for uid %lu: "
-	    "account %s sends as %s only (allow_from_override)", sender,
-	    (unsigned long)uid, a->name,
-	    a->from != NULL ? a->from : "its from");
+	    "account %s sends as its from only (allow_from_override)",
+	    sender, (unsigned long)uid, a->name);
+}
+
+bool
+priv_restricted(const struct account *a)
+{
+	return !priv_may_override(a, getuid());
+}
+
+bool
+priv_held(void)
+{
+	return priv.held;
+}
+
+void
+priv_loaded(const struct config *cfg)
+{
+	priv.syscfg = cfg->path != NULL && priv_system_build() &&
+	    strcmp(cfg->path, priv_path(PRIV_PATH_CONFIG)) == 0;
 }
 
 bool

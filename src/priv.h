@@ -66,6 +66,16 @@ int	priv_ready(struct config *, const struct account *a,
  */
 int	priv_sender_ok(const struct account *, uid_t, const char *sender,
 	    struct err *);
+/* The configuration cfg is loaded: is it the system file? */
+void	priv_loaded(const struct config *cfg);
+/* Is the setgid group still held (no DNS, no caller-named file)? */
+bool	priv_held(void);
+/*
+ * Is the caller restricted on account a: the system configuration, not
+ * root, and allow_from_override does not let it give its own sender?
+ * Then -f is replaced and the header gets Sender: (sender.h).
+ */
+bool	priv_restricted(const struct account *a);
 /* mailq: may the caller see an entry submitted by uid? */
 bool	priv_may_see(uid_t);
 /* In the passwordeval child: a fixed environment for the system file. */
