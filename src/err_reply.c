@@ -14,6 +14,7 @@
 #include <sysexits.h>
 
 #include "err.h"
+#include "log.h"
 #include "reply.h"
 
 /* Permanent replies: command, enhanced-code prefix -> exit code. */
@@ -66,13 +67,17 @@ int
 err_reply(struct err *e, enum err_cmd cmd, const char *what,
     const struct reply *r)
 {
+	const char *text = reply_first_text(r);
 	int ex;
 
 	if (e->ex != 0)
 		return -1;
 	ex = err_reply_code(cmd, r->code, r->enh);
+	/* a server that echoes the AUTH line must not show it to anyone */
+	if (log_secret_in(text, strlen(text)))
+		text = LOG_WITHHELD;
 	err_set(e, ex, "%s: %d%s%s %s", what, r->code,
-	    r->enh[0] != '\0' ? " " : "", r->enh, reply_first_text(r));
+	    r->enh[0] != '\0' ? " " : "", r->enh, text);
 	e->reply = r->code;
 	snprintf(e->enh, sizeof(e->enh), "%s", r->enh);
 	return -1;

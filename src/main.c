@@ -35,6 +35,7 @@
 #include "deadline.h"
 #include "deliver.h"
 #include "err.h"
+#include "esc.h"
 #include "hostname.h"
 #include "local.h"
 #include "log.h"
@@ -534,6 +535,7 @@ subcmd_find(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+	char esc[ESC_MAX(ERR_MSG_MAX)];
 	const struct subcmd *sc;
 	struct job j;
 	struct err e;
@@ -570,8 +572,8 @@ main(int argc, char **argv)
 	}
 	job_free(&j);
 	if (err_is_set(&e)) {
-		fprintf(stderr, "outpost: %s%s\n", e.msg,
-		    sc == NULL ? err_hint(&j, &e) : "");
+		fprintf(stderr, "outpost: %s%s\n", esc_str(e.msg, esc,
+		    sizeof(esc)), sc == NULL ? err_hint(&j, &e) : "");
 		return e.ex;
 	}
 	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;

@@ -13,16 +13,27 @@
 #define BOUNCE_HEADER_MAX	(16 * 1024)	/* of the original, quoted */
 #define BOUNCE_TEXT_MAX		(64 * 1024)
 
+/* Why an entry was given up. */
+enum bounce_why {
+	BOUNCE_REFUSED,		/* a 5xx inside the transaction */
+	BOUNCE_EXPIRED,		/* older than QUEUE_LIFETIME */
+	BOUNCE_SENDER		/* a sender its submitter may not use */
+};
+
 /*
- * Send a notice about entry qe (already in dead/ of q) to its envelope
- * sender through account a, from the null sender (RFC 5321 4.5.5: no
- * bounce of a bounce).  Nothing is sent for a null sender.
+ * Send a notice about entry qe (already in dead/ of q) through account
+ * a, from the null sender (RFC 5321 4.5.5: no bounce of a bounce): to
+ * the envelope sender, or to root's address (the account's aliases, else
+ * its from) when nobody else would get it - a null or local sender - or
+ * when the sender is the forged part (BOUNCE_SENDER), so that nothing is
+ * buried without a word.  *to gets where it went (ADDR_MAX + 1 bytes).
  */
 int	queue_bounce(const struct config *, const struct account *,
-	    struct queue *, const struct qenv *, bool expired, struct err *);
-/* The notice as canonical message bytes (CRLF) into out; its length. */
+	    struct queue *, const struct qenv *, enum bounce_why, char *to,
+	    struct err *);
+/* The notice to rcpt as canonical message bytes (CRLF); its length. */
 size_t	queue_bounce_text(const struct account *, const struct qenv *,
-	    bool expired, const char *orig_header, size_t hlen, time_t now,
-	    char *out, size_t cap);
+	    enum bounce_why, const char *rcpt, const char *orig_header,
+	    size_t hlen, time_t now, char *out, size_t cap);
 
 #endif

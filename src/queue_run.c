@@ -34,7 +34,7 @@
 
 struct run_bounce {
 	struct qenv		 env;
-	bool			 expired;
+	enum bounce_why		 why;
 };
 
 struct run {
@@ -109,7 +109,7 @@ run_release(struct run *r)
  * inside the first one.
  */
 static void
-run_bounce_later(struct run *r, bool expired)
+run_bounce_later(struct run *r, enum bounce_why why)
 {
 	struct run_bounce *b;
 
@@ -121,7 +121,7 @@ run_bounce_later(struct run *r, bool expired)
 	}
 	r->bounces = b;
 	b[r->nbounces].env = r->env;
-	b[r->nbounces].expired = expired;
+	b[r->nbounces].why = why;
 	r->nbounces++;
 	/* the envelope's strings now belong to the list */
 	r->env.buf = NULL;
@@ -132,6 +132,7 @@ run_bounce_later(struct run *r, bool expired)
 static void
 run_bounces(struct run *r)
 {
+	char to[ADDR_MAX + 1];
 	struct run_bounce *b;
 	struct err e;
 	size_t i;
@@ -139,10 +140,14 @@ run_bounces(struct run *r)
 	for (i = 0; i < r->nbounces; i++) {
 		b = &r->bounces[i];
 		err_init(&e);
-		if (queue_bounce(r->cfg, r->a, &r->q, &b->env, b->expired,
+		to[0] = '\0';
+		if (queue_bounce(r->cfg, r->a, &r->q, &b->env, b->why, to,
 		    &e) == -1)
 			fprintf(stderr, "outpost: %s: the notice to <%s> was "
-			    "not sent: %s\n", b->env.id, b->env.sender, e.msg);
+			    "not sent: %s\n", b->env.id, to, e.msg);
+		else
+			fprintf(stderr, "outpost: %s: notice sent to <%s>\n",
+			    b->env.id, to);
 		queue_env_free(&b->env);
 	}
 	free(r->bounces);
@@ -169,10 +174,13 @@ run_failed(struct run *r, const struct err *e, bool in_txn)
 	expired = r->now - qe->created >= QUEUE_LIFETIME;
 	err_init(&ue);
 	if (refused || expired) {
-		fprintf(stderr, "outpost: %s: %s; returned to <%s>\n", qe->id,
-		    refused ? "refused" : "expired", qe->sender);
-		if (queue_bury(&r->q, qe->id, &ue) == 0)
-			run_bounce_later(r, expired);
+		fprintf(stderr, "outpost: %s: %s: moved to dead/\n", qe->id,
+		    refused ? "refused" : "expired");
+		/* the reason stays in the entry for mailq */
+		if (queue_update(&r->q, qe, &ue) == 0 &&
+		    queue_bury(&r->q, qe->id, &ue) == 0)
+			run_bounce_later(r, refused ? BOUNCE_REFUSED :
+			    BOUNCE_EXPIRED);
 		else
 			fprintf(stderr, "outpost: %s: %s\n", qe->id, ue.msg);
 		r->stats->bounced++;
@@ -228,8 +236,9 @@ run_verdict(struct run *r, const struct err *verdict, bool in_txn)
 
 /*
  * An entry whose sender its submitter may not use (allow_from_override,
- * checked again here: the helper takes envelopes from anyone) goes to
- * dead/ without a notice - the sender is the forged part.
+ * checked again here: the helper takes envelopes from anyone; outpost
+ * itself replaces such a sender before queueing) goes to dead/ with its
+ * reason, and the notice goes to root, not to the forged sender.
  */
 static bool
 run_refused_sender(struct run *r)
@@ -241,9 +250,13 @@ run_refused_sender(struct run *r)
 		return false;
 	fprintf(stderr, "outpost: %s: %s: moved to dead/\n", r->env.id,
 	    e.msg);
+	snprintf(r->env.last_error, sizeof(r->env.last_error), "%s", e.msg);
 	err_init(&be);
-	if (queue_bury(&r->q, r->env.id, &be) == -1)
+	if (queue_update(&r->q, &r->env, &be) == -1 ||
+	    queue_bury(&r->q, r->env.id, &be) == -1)
 		fprintf(stderr, "outpost: %s: %s\n", r->env.id, be.msg);
+	else
+		run_bounce_later(r, BOUNCE_SENDER);
 	r->stats->bounced++;
 	run_release(r);
 	return true;
