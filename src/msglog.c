@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "msglog.h"
+#include "priv.h"
 
 static const struct {
 	const char	*name;
@@ -171,7 +172,7 @@ msglog_file(const char *path, const char *line)
 	struct tm tm;
 	time_t now = time(NULL);
 	size_t n;
-	int fd;
+	int fd, early;
 
 	if (localtime_r(&now, &tm) == NULL ||
 	    strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S%z", &tm) == 0)
@@ -180,12 +181,14 @@ msglog_file(const char *path, const char *line)
 	    (long)getpid(), line);
 	if (n >= sizeof(buf))
 		n = sizeof(buf) - 1;
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
-	    O_CLOEXEC | O_NOCTTY, 0600);
+	/* the system relay opened it with the group (priv.h) */
+	if ((fd = early = priv_logfd(path)) == -1)
+		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
+		    O_CLOEXEC | O_NOCTTY, 0600);
 	if (fd == -1 || write(fd, buf, n) != (ssize_t)n)
 		fprintf(stderr, "outpost: logfile %s: %s (the message "
 		    "itself is not affected)\n", path, strerror(errno));
-	if (fd != -1)
+	if (fd != -1 && fd != early)
 		close(fd);
 }
 

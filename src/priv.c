@@ -14,7 +14,10 @@
 #include "config.h"
 #endif
 
+#include <sys/stat.h>
+
 #include <ctype.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -32,6 +35,7 @@
 
 #define PRIV_NAME_MAX	64	/* one name in allow_from_override */
 #define PRIV_GROUPS_MAX	256	/* supplementary groups looked at */
+#define PRIV_LOGS_MAX	8	/* distinct logfiles opened early */
 
 static struct {
 	bool	 setgid;	/* started with egid != rgid */
@@ -40,6 +44,12 @@ static struct {
 	bool	 list;		/* mailq keeps the group to read entries */
 	bool	 syscfg;	/* the system configuration is loaded */
 	bool	 secrets;	/* its secrets were read (-bs: once) */
+	/* logfiles opened with the group: every caller can append */
+	struct {
+		char	*path;
+		int	 fd;
+	}	 logs[PRIV_LOGS_MAX];
+	size_t	 nlogs;
 } priv;
 
 static bool
@@ -115,12 +125,29 @@ priv_user_config(char *path, size_t cap)
 	return n > 0 && (size_t)n < cap && access(path, F_OK) == 0;
 }
 
+/*
+ * Is the caller the system queue's user (the runner's unit runs as it)?
+ * Its home is no place for a configuration: whoever could write there
+ * would run passwordeval with group outpost.
+ */
+static bool
+priv_queue_user(void)
+{
+	struct stat st;
+
+	return getuid() != 0 && priv_system_build() &&
+	    stat(priv_path(PRIV_PATH_QUEUE), &st) == 0 &&
+	    st.st_uid == getuid();
+}
+
 int
 priv_init(struct opts *o, struct err *e)
 {
 	char user[PATH_MAX];
 	gid_t eg = getegid();
 
+	if (o != NULL && o->config == NULL && priv_queue_user())
+		o->config = priv_path(PRIV_PATH_CONFIG);
 	if (eg == getgid())
 		return 0;
 	priv.setgid = priv.held = true;
@@ -217,6 +244,54 @@ priv_sys_accounts(struct config *cfg, const struct account *use,
 	return 0;
 }
 
+/*
+ * The logfile of each account in use, opened for appending while the
+ * group is held, so that a file root:outpost 0660 takes a line from
+ * every caller.  Never created here: a file made now would belong to the
+ * caller.  Without the group (or when this fails) msglog opens it as
+ * the caller.
+ */
+static void
+priv_open_logs(const struct config *cfg, const struct account *use)
+{
+	const struct account *x;
+	size_t i, k;
+	int fd;
+
+	for (i = 0; i < cfg->naccounts; i++) {
+		x = &cfg->accounts[i];
+		if (x->logfile == NULL || !priv_needed(use, x) ||
+		    priv.nlogs == PRIV_LOGS_MAX)
+			continue;
+		for (k = 0; k < priv.nlogs; k++)
+			if (strcmp(priv.logs[k].path, x->logfile) == 0)
+				break;
+		if (k < priv.nlogs)
+			continue;
+		fd = open(x->logfile, O_WRONLY | O_APPEND | O_NOFOLLOW |
+		    O_CLOEXEC | O_NOCTTY);
+		if (fd == -1)
+			continue;
+		if ((priv.logs[priv.nlogs].path = strdup(x->logfile)) ==
+		    NULL) {
+			close(fd);
+			continue;
+		}
+		priv.logs[priv.nlogs++].fd = fd;
+	}
+}
+
+int
+priv_logfd(const char *path)
+{
+	size_t k;
+
+	for (k = 0; k < priv.nlogs; k++)
+		if (strcmp(priv.logs[k].path, path) == 0)
+			return priv.logs[k].fd;
+	return -1;
+}
+
 int
 priv_ready(struct config *cfg, const struct account *a,
     const char *override, struct err *e)
@@ -227,6 +302,8 @@ priv_ready(struct config *cfg, const struct account *a,
 		    e) == -1)
 			return -1;
 		priv.secrets = !priv.list;
+		if (priv.held && !priv.list)
+			priv_open_logs(cfg, a);
 	}
 	if (!priv.list && priv_drop(e) == -1)
 		return -1;

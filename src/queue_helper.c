@@ -1,13 +1,15 @@
 /*
  * queue_helper.c - outpost-queue: commit one message into the system
- * queue (issue 9).  Installed setuid to the queue's user (outpost), like
- * nullmailer-queue or Postfix's postdrop, so that entries are never owned
- * by the user who submitted them (an owner could rewrite its envelope).
+ * queue.  Installed setuid and setgid to the queue's user and group
+ * (outpost), like nullmailer-queue or Postfix's postdrop, so that
+ * entries are never owned by the user who submitted them (an owner
+ * could rewrite its envelope); the group reads the per-uid limits
+ * (queue_quota.h) from the compiled-in system file.
  *
  * stdin: the spooled message (a regular file, read from offset 0); fd 3:
  * the envelope in the queue format.  stdout: the new queue id.  It reads
- * no configuration, no environment (test builds: the test sysroot only)
- * and never touches the network.  What the caller says is checked, not
+ * no environment (test builds: the test sysroot only), nothing of the
+ * configuration but the queue limits, and never touches the network.  What the caller says is checked, not
  * trusted: the addresses go through addr_check() unchanged, the account
  * name is plain, and the uid, the size and the times are its own.  The
  * runner checks the sender against allow_from_override with that uid.
@@ -29,6 +31,7 @@
 #include "addr.h"
 #include "priv.h"
 #include "queue.h"
+#include "queue_quota.h"
 
 #define HELPER_NAME_MAX	64	/* an account name */
 
@@ -84,9 +87,31 @@ helper_check(struct qenv *qe, struct err *e)
 	return 0;
 }
 
+/*
+ * The per-uid limits: the system file is read (group outpost: this
+ * program is setgid too) for its two queue keys only; a file that cannot
+ * be read leaves the defaults, so that a broken configuration never
+ * stops the queueing of what it could not deliver.
+ */
+static void
+helper_limits(struct queue_limits *lim)
+{
+	struct config cfg;
+	struct err e;
+
+	err_init(&e);
+	if (cfg_load(priv_path(PRIV_PATH_CONFIG), &cfg, &e) == -1) {
+		quota_limits(NULL, lim);
+		return;
+	}
+	quota_limits(&cfg, lim);
+	cfg_free(&cfg);
+}
+
 static int
 helper_commit(char *buf, struct err *e)
 {
+	struct queue_limits lim;
 	struct queue q;
 	struct qenv qe;
 	struct stat st;
@@ -109,9 +134,12 @@ helper_commit(char *buf, struct err *e)
 	qe.created = queue_now();
 	qe.attempts = 1;
 	qe.next_try = qe.created + queue_backoff(1);
+	helper_limits(&lim);
 	rc = queue_open(priv_path(PRIV_PATH_QUEUE), false, &q, e);
 	if (rc == 0) {
-		rc = queue_commit(&q, 0, &qe, e);
+		rc = quota_check(&q, qe.uid, qe.size, &lim, e);
+		if (rc == 0)
+			rc = queue_commit(&q, 0, &qe, e);
 		queue_close(&q);
 	}
 	if (rc == 0)
