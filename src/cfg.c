@@ -115,6 +115,7 @@ static const struct cfg_keydef {
 	    "a number" },
 	{ "queue_max_bytes", KIND_WORD, OFF(queue_max_bytes), 0,
 	    "a size (K, M, G)" },
+	{ "hold", KIND_BOOL, OFF(hold), 0, "on or off" },
 };
 
 int

@@ -80,6 +80,7 @@ struct account {
 	char		*local_domains;	/* more names of this host */
 	char		*queue_max_entries;	/* per uid, system queue */
 	char		*queue_max_bytes;
+	bool		 hold;		/* queue everything, try nothing */
 };
 
 struct config {

@@ -9,10 +9,11 @@
  * stdin: the spooled message (a regular file, read from offset 0); fd 3:
  * the envelope in the queue format.  stdout: the new queue id.  It reads
  * no environment (test builds: the test sysroot only), nothing of the
- * configuration but the queue limits, and never touches the network.  What the caller says is checked, not
- * trusted: the addresses go through addr_check() unchanged, the account
- * name is plain, and the uid, the size and the times are its own.  The
- * runner checks the sender against allow_from_override with that uid.
+ * configuration but the queue limits, and never touches the network.
+ * What the caller says is checked, not trusted: the addresses go
+ * through addr_check() unchanged, the account name is plain, and the
+ * uid, the size and the times are its own.  The runner checks the
+ * sender against allow_from_override with that uid.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

@@ -343,7 +343,8 @@ run_account(struct run *r)
 
 	r->pos = 0;
 	memset(&first, 0, sizeof(first));
-	if (run_take(r, &first) == 0)
+	/* on hold: its entries wait untouched (no try, no expiry) */
+	if (r->a->hold || run_take(r, &first) == 0)
 		return;
 	err_init(&e);
 	if (cred_get(r->a, &pw, &e) == -1) {

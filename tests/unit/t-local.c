@@ -19,8 +19,8 @@ run_addr(void)
 	char name[64], a[512];
 	size_t n;
 
-	ok(local_addr(NULL, "root", name, sizeof(name)) && strcmp(name, "root") ==
-	    0, "bare name is local");
+	ok(local_addr(NULL, "root", name, sizeof(name)) &&
+	    strcmp(name, "root") == 0, "bare name is local");
 	ok(local_addr(NULL, "root@localhost", name, sizeof(name)) &&
 	    strcmp(name, "root") == 0, "@localhost is local");
 	ok(local_addr(NULL, "Root@LOCALHOST", name, sizeof(name)),
