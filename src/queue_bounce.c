@@ -70,8 +70,15 @@ queue_bounce_text(const struct account *a, const struct qenv *qe,
     enum bounce_why why, const char *rcpt, const char *hdr, size_t hlen,
     time_t now, char *out, size_t cap)
 {
-	char date[64], made[64], host[HOSTNAME_MAX + 1];
+	char date[64], made[64], host[HOSTNAME_MAX + 1], from[ADDR_MAX + 1];
+	struct err fe;
 	size_t n = 0, i;
+
+	/* the account's from as it was for the submitter (%U, maildomain) */
+	err_init(&fe);
+	if (local_from_uid(a, qe->uid, from, sizeof(from), &fe) == -1 ||
+	    from[0] == '\0')
+		snprintf(from, sizeof(from), "%s", rcpt);
 
 	if (!hostname_fqdn(host, sizeof(host)))
 		snprintf(host, sizeof(host), "localhost.invalid");
@@ -88,7 +95,7 @@ queue_bounce_text(const struct account *a, const struct qenv *qe,
 	    "been\r\ngiven up: %s.\r\n\r\n"
 	    "Queue ID:   %s\r\nSubmitted:  %s\r\nTries:      %u\r\n"
 	    "Last error: %s\r\nSender:     <%s>\r\nSubmitter:  uid %lu\r\n",
-	    a->from != NULL ? a->from : rcpt, rcpt, date, qe->id, host, host,
+	    from, rcpt, date, qe->id, host, host,
 	    bounce_whys[why], qe->id, made, qe->attempts, qe->last_error,
 	    qe->sender, (unsigned long)qe->uid);
 	for (i = 0; i < qe->nrcpts; i++)
