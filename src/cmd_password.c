@@ -191,6 +191,25 @@ pw_check_source(const struct account *a, struct err *e)
 	return rc;
 }
 
+/*
+ * check for an account with a source of its own: that source decides
+ * (the system relay's root has no keyring at all); the keyring item is
+ * looked up too, and what is wrong with it is only a note.
+ */
+static int
+pw_check_both(const struct account *a, const struct keyring_key *k,
+    struct err *e)
+{
+	struct err ke;
+
+	if (pw_check_source(a, e) == -1)
+		return -1;
+	err_init(&ke);
+	if (pw_check(k, &ke) == -1)
+		fprintf(stderr, "outpost: note: keyring: %s\n", ke.msg);
+	return 0;
+}
+
 static int
 pw_clear(const struct keyring_key *k, struct err *e)
 {
@@ -285,7 +304,7 @@ cmd_password(int argc, char **argv, struct err *e)
 		if (strcmp(verb, "set") == 0)
 			rc = pw_set(a, &k, e);
 		else if (strcmp(verb, "check") == 0 && pw_source(a) != NULL)
-			rc = pw_check_source(a, e);
+			rc = pw_check_both(a, &k, e);
 		else if (strcmp(verb, "check") == 0)
 			rc = pw_check(&k, e);
 		else

@@ -256,12 +256,15 @@ deliver(const struct deliver_req *r, struct err *e)
 	if (r->used != NULL)
 		memset(r->used, 0, sizeof(*r->used));
 	/* a relay installed but not configured yet keeps everything */
-	if (r->a->hold)
-		return err_set(e, EX_TEMPFAIL, "account %s is on hold (hold = "
-		    "on in %s): the message waits in the queue until the "
-		    "relay is configured (Debian: dpkg-reconfigure "
-		    "outpost-mta)", r->a->name, r->cfg->path != NULL ?
-		    r->cfg->path : "the configuration");
+	if (r->a->hold) {
+		err_set(e, EX_TEMPFAIL, "account %s is on hold (hold = on in "
+		    "%s): the message waits in the queue until the relay is "
+		    "configured (Debian: dpkg-reconfigure outpost-mta)",
+		    r->a->name, r->cfg->path != NULL ? r->cfg->path :
+		    "the configuration");
+		e->flags |= ERR_HOLD;
+		return -1;
+	}
 	if (deliver_account(r, e) == 0)
 		return 0;
 	/*

@@ -275,6 +275,7 @@ job_message(struct job *j, struct err *e)
 static int
 job_queue(struct job *j, struct err *e)
 {
+	char esc[ESC_MAX(ERR_MSG_MAX)];
 	struct qenv qe;
 	struct err qerr;
 
@@ -285,7 +286,9 @@ job_queue(struct job *j, struct err *e)
 	qe.nrcpts = j->nrcpts;
 	qe.created = queue_now();
 	qe.attempts = 1;
-	qe.next_try = qe.created + queue_backoff(1);
+	/* never tried (hold): due at the first run once hold is gone */
+	qe.next_try = (e->flags & ERR_HOLD) != 0 ? 0 :
+	    qe.created + queue_backoff(1);
 	snprintf(qe.last_error, sizeof(qe.last_error), "%s", e->msg);
 	qe.dup_risk = (e->flags & ERR_DUP_RISK) != 0;
 	qe.smtputf8 = j->utf8;
@@ -300,7 +303,8 @@ job_queue(struct job *j, struct err *e)
 	}
 	snprintf(j->queued_id, sizeof(j->queued_id), "%s", qe.id);
 	j->qerr = *e;
-	fprintf(stderr, "outpost: queued as %s: %s%s\n", qe.id, e->msg,
+	fprintf(stderr, "outpost: queued as %s: %s%s\n", qe.id,
+	    esc_str(e->msg, esc, sizeof(esc)),
 	    qe.dup_risk ? " (possible duplicate: the server may already "
 	    "have it)" : "");
 	err_init(e);
@@ -440,6 +444,7 @@ static void job_free(struct job *);
 static void
 job_bs_submit(void *arg, const struct bs_msg *m, char *reply, size_t cap)
 {
+	char esc[ESC_MAX(ERR_MSG_MAX)];
 	const struct job *parent = arg;
 	struct job j;
 	struct err e;
@@ -463,7 +468,8 @@ job_bs_submit(void *arg, const struct bs_msg *m, char *reply, size_t cap)
 	job_send(&j, &e);
 	bs_reply_for(&e, j.queued_id, reply, cap);
 	if (err_is_set(&e))
-		fprintf(stderr, "outpost: -bs: %s\n", e.msg);
+		fprintf(stderr, "outpost: -bs: %s\n", esc_str(e.msg, esc,
+		    sizeof(esc)));
 	job_free(&j);
 }
 

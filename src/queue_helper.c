@@ -134,7 +134,9 @@ helper_commit(char *buf, struct err *e)
 	qe.size = (size_t)st.st_size;
 	qe.created = queue_now();
 	qe.attempts = 1;
-	qe.next_try = qe.created + queue_backoff(1);
+	/* 0: never tried (hold = on), due at once; else the first backoff */
+	qe.next_try = qe.next_try == 0 ? qe.created :
+	    qe.created + queue_backoff(1);
 	helper_limits(&lim);
 	rc = queue_open(priv_path(PRIV_PATH_QUEUE), false, &q, e);
 	if (rc == 0) {

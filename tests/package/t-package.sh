@@ -35,7 +35,7 @@ check() {	# check DESCRIPTION COMMAND...
 	if "$@"; then ok "$d"; else notok "$d"; return 1; fi
 }
 
-W=$(mktemp -d /tmp/outpost-pkg.XXXXXX) || exit 99
+W=$(mktemp -d "${TMPDIR:-/tmp}/outpost-pkg.XXXXXX") || exit 99
 C=$W/root
 PIDS=
 cleanup() {
@@ -155,7 +155,8 @@ check "dpkg-reconfigure with preseeded answers" sh -c \
     ! grep -q '^hold' $C/etc/outpost.conf" || log
 check "  ... the password in the secret file, root:outpost 0640" sh -c \
     "test \"\$(cat $C/etc/outpost.secret)\" = 's3cr3t-P@ss word' &&
-    test \"\$(stat -c '%U:%G %a' $C/etc/outpost.secret)\" = 'root:outpost 640'"
+    test \"\$(chroot $C stat -c '%U:%G %a' /etc/outpost.secret)\" = \
+    'root:outpost 640'"
 check "  ... and not in the debconf database" sh -c \
     "! grep -rq 's3cr3t' $C/var/cache/debconf/"
 check "  ... root's address and the catch-all in /etc/aliases" sh -c \
