@@ -89,24 +89,37 @@ helper_check(struct qenv *qe, struct err *e)
 }
 
 /*
- * The per-uid limits: the system file is read (group outpost: this
- * program is setgid too) for its two queue keys only; a file that cannot
- * be read leaves the defaults, so that a broken configuration never
- * stops the queueing of what it could not deliver.
+ * What the system file says about this entry (group outpost: this
+ * program is setgid too): the per-uid limits, and whether the caller may
+ * use the envelope's sender on its account (outpost replaced any other
+ * before it called; only a hand-made envelope has one).  A file that
+ * cannot be read leaves the default limits and the sender to the runner,
+ * so that a broken configuration never stops the queueing of what it
+ * could not deliver.
  */
-static void
-helper_limits(struct queue_limits *lim)
+static int
+helper_config(const struct qenv *qe, struct queue_limits *lim,
+    struct err *e)
 {
+	const struct account *a;
 	struct config cfg;
-	struct err e;
+	struct err ce;
+	int rc = 0;
 
-	err_init(&e);
-	if (cfg_load(priv_path(PRIV_PATH_CONFIG), &cfg, &e) == -1) {
+	err_init(&ce);
+	if (cfg_load(priv_path(PRIV_PATH_CONFIG), &cfg, &ce) == -1) {
 		quota_limits(NULL, lim);
-		return;
+		return 0;
 	}
 	quota_limits(&cfg, lim);
+	priv_loaded(&cfg);
+	a = cfg_pick(&cfg, qe->account, NULL, &ce);
+	if (a == NULL && cfg.naccounts > 0)
+		a = &cfg.accounts[0];	/* the runner sends it so */
+	if (a != NULL && priv_sender_ok(a, getuid(), qe->sender, e) == -1)
+		rc = -1;
 	cfg_free(&cfg);
+	return rc;
 }
 
 static int
@@ -137,8 +150,9 @@ helper_commit(char *buf, struct err *e)
 	/* 0: never tried (hold = on), due at once; else the first backoff */
 	qe.next_try = qe.next_try == 0 ? qe.created :
 	    qe.created + queue_backoff(1);
-	helper_limits(&lim);
-	rc = queue_open(priv_path(PRIV_PATH_QUEUE), false, &q, e);
+	rc = helper_config(&qe, &lim, e);
+	if (rc == 0)
+		rc = queue_open(priv_path(PRIV_PATH_QUEUE), false, &q, e);
 	if (rc == 0) {
 		rc = quota_check(&q, qe.uid, qe.size, &lim, e);
 		if (rc == 0)

@@ -25,6 +25,7 @@
 #include "cred.h"
 #include "deliver.h"
 #include "hostname.h"
+#include "local.h"
 #include "log.h"
 #include "priv.h"
 #include "queue_bounce.h"
@@ -57,6 +58,7 @@ struct run {
 	int			 msgfd;
 	struct deliver_used	 used;		/* for the log line */
 	int64_t			 t0;		/* this entry's start */
+	char			 sender[ADDR_MAX + 1];	/* a replaced one */
 };
 
 int
@@ -236,18 +238,35 @@ run_verdict(struct run *r, const struct err *verdict, bool in_txn)
 
 /*
  * An entry whose sender its submitter may not use (allow_from_override,
- * checked again here: the helper takes envelopes from anyone; outpost
- * itself replaces such a sender before queueing) goes to dead/ with its
- * reason, and the notice goes to root, not to the forged sender.
+ * checked again here with the uid outpost-queue recorded).  outpost and
+ * outpost-queue let no such entry in, so the configuration changed since
+ * (a from that was %U@%M while the relay was on hold, a narrower
+ * allow_from_override): the sender is replaced by the account's from for
+ * that uid, as outpost would now, and the message goes out.  Only when
+ * there is no such from does it go to dead/, with its reason and a
+ * notice to root's address.  false: the entry may go out (r->env.sender
+ * may now point to r->sender).
  */
 static bool
 run_refused_sender(struct run *r)
 {
+	char from[ADDR_MAX + 1];
 	struct err e, be;
+	bool utf8;
 
 	err_init(&e);
 	if (priv_sender_ok(r->a, r->env.uid, r->env.sender, &e) == 0)
 		return false;
+	err_init(&be);
+	if (local_from_uid(r->a, r->env.uid, from, sizeof(from), &be) == 0 &&
+	    from[0] != '\0' &&
+	    addr_check(from, false, r->sender, &utf8, EX_CONFIG, &be) == 0) {
+		fprintf(stderr, "outpost: %s: sender <%s> not allowed for uid "
+		    "%lu any more: sent as <%s>\n", r->env.id, r->env.sender,
+		    (unsigned long)r->env.uid, r->sender);
+		r->env.sender = r->sender;
+		return false;
+	}
 	fprintf(stderr, "outpost: %s: %s: moved to dead/\n", r->env.id,
 	    e.msg);
 	snprintf(r->env.last_error, sizeof(r->env.last_error), "%s", e.msg);

@@ -362,6 +362,7 @@ config "$OKPORT"
 
 # -- the system queue ---------------------------------------------------
 server busy 'listener starttls' 'reply MAIL 451 4.3.2 try again later'
+BUSYPORT=$PORT
 config "$PORT"
 send "$W"
 check "temporary failure as www-data: queued (exit 0)" sh -c \
@@ -387,9 +388,19 @@ usermod -a -G "$N" "$U"
 run "$U" -bp
 check "mailq as a member of group outpost lists every entry" has "$ID"
 
-# a forged envelope, straight to the helper: the runner buries it
+# envelopes made by hand, straight to the helper
 printf 'Subject: forged\n\nx\n' >"$R/pub/forged.msg"
-printf 'outpost-queue 1\nid: %032d\naccount: relay\nsender: forged@example.net\nrcpt: bob@example.org\ncreated: 1\nnext-try: 1\nattempts: 1\nsize: 1\nuid: 0\nlast-error: x\npossible-duplicate: no\nsmtputf8: no\neightbit: no\n' 0 >"$R/pub/forged.env"
+envelope() {	# envelope SENDER: one as outpost writes it, uid 0 claimed
+	printf 'outpost-queue 1\nid: %032d\naccount: relay\nsender: %s\nrcpt: bob@example.org\ncreated: 1\nnext-try: 1\nattempts: 1\nsize: 1\nuid: 0\nlast-error: x\npossible-duplicate: no\nsmtputf8: no\neightbit: no\n' 0 "$1" >"$R/pub/forged.env"
+}
+envelope forged@example.net
+as "$W" "$R/outpost-queue" <"$R/pub/forged.msg" 3<"$R/pub/forged.env" \
+    >"$R/out" 2>&1
+RC=$?
+check "the helper refuses a sender its caller may not use (77)" sh -c \
+    "test $RC = 77 && grep -q 'forged@example.net refused for uid $WUID' \
+    $R/out" || sed 's/^/# /' "$R/out"
+envelope relay@example.com
 as "$W" "$R/outpost-queue" <"$R/pub/forged.msg" 3<"$R/pub/forged.env" \
     >"$R/out" 2>&1
 RC=$?
@@ -397,8 +408,13 @@ FID=$(head -n 1 "$R/out")
 check "the helper records the real uid, not the envelope's" sh -c \
     "test $RC = 0 && grep -qx 'uid: $WUID' $R/spool/q/$FID.env"
 
+# a sender allowed when queued, not any more when the runner comes
+config "$PORT" "allow_from_override = $U"
+send "$U" -f boss@example.com
+CID=$(sed -n 's/.*queued as \([0-9a-f]*\).*/\1/p' "$R/out")
 config "$OKPORT" "aliases = $R/aliases"
 before=$(delivered ok)
+bosses=$(grep -c '"mail_from": "boss@' "$R/srv-ok/events.jsonl")
 runner() {	# the queue runner as its unit runs it: $N, nothing inherited
 	setpriv --reuid="$N" --regid="$N" --init-groups env -i \
 	    PATH=/usr/bin:/bin OUTPOST_TEST_SYSROOT="$R" "$@" \
@@ -406,21 +422,33 @@ runner() {	# the queue runner as its unit runs it: $N, nothing inherited
 	RC=$?
 }
 runner
-check "the runner (the queue's user) delivers the queued message" sh -c \
-    "test $RC = 0 && test $(delivered ok) -ge $((before + 1)) &&
-    test ! -e $R/spool/q/$ID.env" || sed 's/^/# /' "$R/out"
-check "  ... and moves the forged sender to dead/, undelivered" sh -c \
-    "test -e $R/spool/dead/$FID.env && ! grep -q '\"forged@' \
-    $R/srv-ok/events.jsonl"
-check "  ... with a notice to root's address (not to the forged sender)" \
-    sh -c "grep '\"delivered\"' $R/srv-ok/events.jsonl | grep -q \
+check "the runner (the queue's user) delivers the queued messages" sh -c \
+    "test $RC = 0 && test $(delivered ok) = $((before + 3)) &&
+    test -z \"\$(ls $R/spool/q/)\"" || sed 's/^/# /' "$R/out"
+check "  ... a sender no longer allowed goes out as the account's from" \
+    sh -c "test -n '$CID' && test $bosses = \
+    \$(grep -c '\"mail_from\": \"boss@' $R/srv-ok/events.jsonl) &&
+    grep -q '$CID: sender <boss@example.com> not allowed' $R/out" ||
+    sed 's/^/# /' "$R/out"
+
+# refused for good: dead/, the reason, a notice (null sender: to root)
+config "$PORT"
+send "$W" -f '<>'
+DID=$(sed -n 's/.*queued as \([0-9a-f]*\).*/\1/p' "$R/out")
+server refuse 'listener starttls' 'reply MAIL#1 550 5.7.1 not from you'
+config "$PORT" "aliases = $R/aliases"
+runner
+check "a refused entry goes to dead/" test -e "$R/spool/dead/$DID.env"
+check "  ... with a notice to root's address (the null sender gets none)" \
+    sh -c "grep '\"delivered\"' $R/srv-refuse/events.jsonl | grep -q \
     '\"mail_from\": \"\", \"rcpts\": \[\"admin@example.org\"\]' &&
     grep -q 'notice sent to <admin@example.org>' $R/out" ||
     sed 's/^/# /' "$R/out"
 OUTPOST_TEST_SYSROOT="$R" "$R/bin/outpost" -bp >"$R/out" 2>&1
 check "mailq shows the dead entry and why it was given up" sh -c \
-    "grep -q '$FID' $R/out && grep -q 'given up: envelope sender forged@' \
+    "grep -q '$DID' $R/out && grep -q 'given up: MAIL FROM: 550 5.7.1' \
     $R/out" || sed 's/^/# /' "$R/out"
+config "$OKPORT"
 
 # a crafted recipient reaches root's terminal only escaped
 printf 'outpost-queue 1\nid: %032d\naccount: relay\nsender: relay@example.com\nrcpt: evil\342\200\256gpj@example.org\ncreated: 1\nnext-try: 1\nattempts: 1\nsize: 1\nuid: 0\nlast-error: x\npossible-duplicate: no\nsmtputf8: yes\neightbit: no\n' 0 >"$R/pub/bidi.env"
@@ -437,12 +465,12 @@ OUTPOST_TEST_SYSROOT="$R" "$R/bin/outpost" --drop "$BID" >/dev/null 2>&1
 # dead entries go after 30 days
 runner OUTPOST_TEST_NOW=$(($(date +%s) + 31 * 86400))
 check "dead entries expire after 30 days" sh -c \
-    "test $RC = 0 && test ! -e $R/spool/dead/$FID.env &&
-    test ! -e $R/spool/dead/$FID.msg"
+    "test $RC = 0 && test ! -e $R/spool/dead/$DID.env &&
+    test ! -e $R/spool/dead/$DID.msg"
 
 # from = %U@...: the runner compares the expanded address
 FROM=%U@example.com
-config "$PORT"	# the busy server
+config "$BUSYPORT"	# the busy server
 send "$W"
 check "from = %U@example.com as www-data, 451: queued" sh -c \
     "test $RC = 0 && grep -q 'queued as' $R/out"
@@ -469,7 +497,7 @@ check "the runner reads only the system file (a planted config is ignored)" \
     sed 's/^/# /' "$R/out"
 
 # per-uid limits on the system queue
-config "$PORT" "queue_max_entries = 2"
+config "$BUSYPORT" "queue_max_entries = 2"
 send "$W"; r1=$RC
 send "$W"; r2=$RC
 send "$W"
@@ -478,7 +506,7 @@ check "queue_max_entries = 2: two queued, the third refused (75)" sh -c \
     grep -q 'queue_max_entries = 2' $R/out" || sed 's/^/# /' "$R/out"
 send "$U"
 check "  ... per uid: another user still queues" status 0
-config "$PORT" "queue_max_bytes = 1K"
+config "$BUSYPORT" "queue_max_bytes = 1K"
 printf 'Subject: big\n\n%02000d\n' 0 | as "$U" "$R/bin/outpost" \
     bob@example.org >"$R/out" 2>&1
 RC=$?
