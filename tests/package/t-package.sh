@@ -73,8 +73,8 @@ git -C "$top_srcdir" ls-files -z --cached --others --exclude-standard |
 inroot sh -c 'cd /build/outpost && dpkg-buildpackage -us -uc -b' \
     >"$W/build.log" 2>&1
 check "the .debs build in a clean Debian 12 chroot" \
-    sh -c "ls $C/build/outpost_*.deb $C/build/outpost-mta_*.deb" \
-    >/dev/null 2>&1 || { tail -30 "$W/build.log" | sed 's/^/# /'; exit 1; }
+    sh -c "ls $C/build/outpost_*.deb $C/build/outpost-mta_*.deb \
+    >/dev/null 2>&1" || { tail -30 "$W/build.log" | sed 's/^/# /'; exit 1; }
 
 # -- the test smarthost on loopback, its CA trusted in the chroot ---------
 sh "$top_srcdir/tests/integration/gen-pki.sh" "$W/pki" >/dev/null 2>&1 ||
