@@ -488,3 +488,47 @@ addr_check(const char *in, bool allow_empty, char *out, bool *utf8, int ex,
 	out[len] = '\0';
 	return 0;
 }
+
+int
+addr_split(const char *arg, addr_each_fn cb, void *cbarg, int ex,
+    struct err *e)
+{
+	char buf[ADDR_SPLIT_MAX + 1];
+	const char *p = arg, *start;
+	bool quoted = false;
+	int angle = 0;
+	size_t n;
+
+	for (;;) {
+		start = p;
+		for (; *p != '\0'; p++) {
+			if (quoted && *p == '\\' && p[1] != '\0')
+				p++;
+			else if (*p == '"')
+				quoted = !quoted;
+			else if (!quoted && *p == '<')
+				angle++;
+			else if (!quoted && *p == '>' && angle > 0)
+				angle--;
+			else if (!quoted && angle == 0 && *p == ',')
+				break;
+		}
+		while (start < p && (*start == ' ' || *start == '\t'))
+			start++;
+		n = (size_t)(p - start);
+		while (n > 0 && (start[n - 1] == ' ' || start[n - 1] == '\t'))
+			n--;
+		if (n > ADDR_SPLIT_MAX)
+			return err_set(e, ex, "invalid address: longer than "
+			    "%d octets", ADDR_MAX);
+		if (n > 0) {
+			memcpy(buf, start, n);
+			buf[n] = '\0';
+			if (cb(cbarg, buf, e) == -1)
+				return -1;
+		}
+		if (*p == '\0')
+			return 0;
+		p++;
+	}
+}

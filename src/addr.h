@@ -31,4 +31,16 @@ int	addr_parse_list(const char *s, size_t len, addr_cb cb, void *arg,
 int	addr_check(const char *in, bool allow_empty, char *out, bool *utf8,
 	    int ex, struct err *e);
 
+typedef int (*addr_each_fn)(void *arg, const char *addr, struct err *e);
+/*
+ * A recipient argument as MTAs read it: cron gives MAILTO=a@x,root as
+ * one argument "a@x,root".  Each comma-separated element, blanks around
+ * it trimmed, goes to cb (empty elements are skipped); a comma inside
+ * "..." or <...> does not split.  An element longer than ADDR_SPLIT_MAX
+ * is -1 with e (ex); cb's -1 is passed on.
+ */
+#define ADDR_SPLIT_MAX		(2 * ADDR_MAX)
+int	addr_split(const char *arg, addr_each_fn cb, void *cbarg, int ex,
+	    struct err *e);
+
 #endif

@@ -323,6 +323,12 @@ aliases_expand(const struct aliases *al, const char *name, aliases_cb cb,
 	return expand_name(&x, name, e);
 }
 
+bool
+aliases_has(const struct aliases *al, const char *name)
+{
+	return aliases_find(al, name) != NULL;
+}
+
 void
 aliases_free(struct aliases *al)
 {

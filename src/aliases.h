@@ -16,6 +16,7 @@
 #ifndef OUTPOST_ALIASES_H
 #define OUTPOST_ALIASES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -56,6 +57,8 @@ int	aliases_load(const char *path, struct aliases *, struct err *);
  */
 int	aliases_expand(const struct aliases *, const char *name,
 	    aliases_cb cb, void *arg, struct err *);
+/* Has name an entry of its own ("default" not counted)? */
+bool	aliases_has(const struct aliases *, const char *name);
 void	aliases_free(struct aliases *);
 
 #endif

@@ -114,6 +114,13 @@ static const struct cfg_keydef {
 	    "a tenant: organizations, consumers, a domain or an ID" },
 	{ "oauth2_keepalive", KIND_DAYS, OFF(oauth2_keepalive), 0,
 	    "days, 1-365" },
+	/* checked where they are used (local.c, queue_quota.c) */
+	{ "local_domains", KIND_STR, OFF(local_domains), 0, "domain names" },
+	{ "queue_max_entries", KIND_WORD, OFF(queue_max_entries), 0,
+	    "a number" },
+	{ "queue_max_bytes", KIND_WORD, OFF(queue_max_bytes), 0,
+	    "a size (K, M, G)" },
+	{ "hold", KIND_BOOL, OFF(hold), 0, "on or off" },
 };
 
 int

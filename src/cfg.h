@@ -87,6 +87,10 @@ struct account {
 	char		*logfile;
 	char		*syslog;	/* on, off, or a facility */
 	char		*allow_from_override;	/* on, off or a list */
+	char		*local_domains;	/* more names of this host */
+	char		*queue_max_entries;	/* per uid, system queue */
+	char		*queue_max_bytes;
+	bool		 hold;		/* queue everything, try nothing */
 };
 
 struct config {

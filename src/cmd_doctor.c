@@ -31,6 +31,7 @@
 #include "cred.h"
 #include "deadline.h"
 #include "doctor.h"
+#include "doctor_sys.h"
 #include "hint.h"
 
 #define DOCTOR_USAGE "usage: outpost doctor [-a account | host] " \
@@ -225,7 +226,8 @@ doctor_password(struct doctor_run *r, struct secret **pw, struct err *e)
 		return 0;
 	}
 	src = a->password != NULL ? "the config file" : a->passwordeval !=
-	    NULL ? "passwordeval" : a->keyring && a->user != NULL ?
+	    NULL ? "passwordeval" : a->password_file != NULL ?
+	    a->password_file : a->keyring && a->user != NULL ?
 	    "the keyring" : NULL;
 	if (!r->want_auth && (src == NULL || strcmp(src, "the keyring") != 0)) {
 		check_add(r, "password", -1, 0, "from %s (read with --auth)",
@@ -372,12 +374,18 @@ static int
 doctor_account(struct doctor_run *r, const struct doctor_opts *o,
     struct config *cfg, struct err *e)
 {
+	struct doctor_sys_line sl[3];
+	size_t i, n;
+
 	if (cfg_load(o->config, cfg, e) == -1)
 		return -1;
 	if ((r->a = cfg_pick(cfg, o->account, NULL, e)) == NULL)
 		return -1;
 	r->host = r->a->host;
 	check_add(r, "config", 1, 0, "%s: readable", cfg->path);
+	n = doctor_sys_root(cfg->path, sl, 3);
+	for (i = 0; i < n; i++)
+		check_add(r, sl[i].name, sl[i].state, 0, "%s", sl[i].detail);
 	doctor_logfile(r);
 	return 0;
 }
@@ -447,6 +455,10 @@ cmd_doctor(int argc, char **argv, struct err *e)
 		return err_sys(e, EX_OSERR, "out of memory");
 	r->host = o.host;
 	r->want_auth = o.auth;
+	if (o.host == NULL && doctor_sys_caller(stdout, o.config)) {
+		free(r);
+		return 0;
+	}
 	if (o.host == NULL && (doctor_account(r, &o, &cfg, e) == -1 ||
 	    doctor_password(r, &pw, e) == -1))
 		rc = -1;

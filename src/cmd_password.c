@@ -27,6 +27,7 @@
 #include "cfg.h"
 #include "cmd.h"
 #include "cmd_password.h"
+#include "priv.h"
 #include "cred.h"
 
 #define PW_LABEL_MAX	512	/* "outpost: user at host" */
@@ -155,6 +156,60 @@ pw_check(const struct keyring_key *k, struct err *e)
 	return rc == 1 ? 0 : -1;
 }
 
+/* Where deliveries take a's password from, when not the keyring. */
+static const char *
+pw_source(const struct account *a)
+{
+	if (a->password != NULL)
+		return "password in the configuration";
+	if (a->passwordeval != NULL)
+		return "passwordeval";
+	if (a->password_file != NULL)
+		return a->password_file;
+	return NULL;
+}
+
+/*
+ * check for an account that does not use the keyring: get the password
+ * the way a delivery does (root reads the system relay's 0640 secret
+ * file), never print it.
+ */
+static int
+pw_check_source(const struct account *a, struct err *e)
+{
+	struct secret *s = NULL;
+	int rc;
+
+	rc = cred_get(a, &s, e);
+	if (rc == 0 && (s == NULL || s->len == 0))
+		rc = err_set(e, EX_CONFIG, "account %s: %s gives no password",
+		    a->name, pw_source(a));
+	if (rc == 0)
+		printf("found: account %s, password from %s\n", a->name,
+		    pw_source(a));
+	secret_free(s);
+	return rc;
+}
+
+/*
+ * check for an account with a source of its own: that source decides
+ * (the system relay's root has no keyring at all); the keyring item is
+ * looked up too, and what is wrong with it is only a note.
+ */
+static int
+pw_check_both(const struct account *a, const struct keyring_key *k,
+    struct err *e)
+{
+	struct err ke;
+
+	if (pw_check_source(a, e) == -1)
+		return -1;
+	err_init(&ke);
+	if (pw_check(k, &ke) == -1)
+		fprintf(stderr, "outpost: note: keyring: %s\n", ke.msg);
+	return 0;
+}
+
 static int
 pw_clear(const struct keyring_key *k, struct err *e)
 {
@@ -193,11 +248,20 @@ pw_usage(struct err *e)
 
 /* The account the verb works on; its user is the item's user. */
 static int
-pw_account(const char *cfgpath, const char *name, struct config *cfg,
-    const struct account **a, struct err *e)
+pw_account(const char *cfgpath, const char *name, const char *verb,
+    struct config *cfg, const struct account **a, struct err *e)
 {
-	if (cfg_load(cfgpath, cfg, e) == -1)
-		return -1;
+	const char *sys = priv_path(PRIV_PATH_CONFIG);
+
+	if (cfg_load(cfgpath, cfg, e) == -1) {
+		if (cfgpath != NULL || getuid() == 0 || !priv_system_build() ||
+		    access(sys, F_OK) == -1 || access(sys, R_OK) == 0)
+			return -1;
+		err_init(e);
+		return err_set(e, EX_NOPERM, "%s is the system relay's "
+		    "configuration and only root can read it: run sudo "
+		    "outpost password %s", sys, verb);
+	}
 	if ((*a = cfg_pick(cfg, name, NULL, e)) == NULL)
 		return -1;
 	if ((*a)->user == NULL || (*a)->user[0] == '\0')
@@ -210,7 +274,7 @@ int
 cmd_password(int argc, char **argv, struct err *e)
 {
 	const char *name = NULL, *cfgpath = NULL, *verb;
-	const struct account *a;
+	const struct account *a = NULL;
 	struct keyring_key k;
 	struct config cfg;
 	int c, rc;
@@ -232,13 +296,15 @@ cmd_password(int argc, char **argv, struct err *e)
 	    strcmp(verb, "check") != 0 && strcmp(verb, "clear") != 0))
 		return pw_usage(e);
 	memset(&cfg, 0, sizeof(cfg));
-	rc = pw_account(cfgpath, name, &cfg, &a, e);
+	rc = pw_account(cfgpath, name, verb, &cfg, &a, e);
 	if (rc == 0) {
 		k.host = a->host;
 		k.service = "smtp";
 		k.user = a->user;
 		if (strcmp(verb, "set") == 0)
 			rc = pw_set(a, &k, e);
+		else if (strcmp(verb, "check") == 0 && pw_source(a) != NULL)
+			rc = pw_check_both(a, &k, e);
 		else if (strcmp(verb, "check") == 0)
 			rc = pw_check(&k, e);
 		else

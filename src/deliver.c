@@ -199,5 +199,14 @@ deliver(const struct deliver_req *r, struct err *e)
 {
 	if (r->used != NULL)
 		memset(r->used, 0, sizeof(*r->used));
+	/* a relay installed but not configured yet keeps everything */
+	if (r->a->hold) {
+		err_set(e, EX_TEMPFAIL, "account %s is on hold (hold = on in "
+		    "the configuration): the message waits in the queue until "
+		    "the relay is configured (Debian: dpkg-reconfigure "
+		    "outpost-mta)", r->a->name);
+		e->flags |= ERR_HOLD;
+		return -1;
+	}
 	return deliver_account(r, e);
 }

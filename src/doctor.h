@@ -30,7 +30,7 @@
 #define DOCTOR_MAX_PROBES	(DOCTOR_MAX_ADDRS * DOCTOR_MAX_PORTS)
 #define DOCTOR_ADDR_MAX		64	/* a numeric address */
 #define DOCTOR_TEXT_MAX		160	/* server text kept */
-#define DOCTOR_MAX_CHECKS	8
+#define DOCTOR_MAX_CHECKS	12
 #define DOCTOR_MAX_LINES	4	/* config lines of the advice */
 #define DOCTOR_LINE_MAX		160
 

@@ -17,6 +17,7 @@
 
 #include "err.h"
 #include "hint.h"
+#include "log.h"
 #include "reply.h"
 
 #define ERR_REPLY_TEXT_HINTED	100	/* reply text bytes beside a hint */
@@ -71,17 +72,20 @@ int
 err_reply(struct err *e, enum err_cmd cmd, const char *what,
     const struct reply *r)
 {
-	const char *hint;
+	const char *hint, *text = reply_first_text(r);
 	int ex;
 
 	if (e->ex != 0)
 		return -1;
 	ex = err_reply_code(cmd, r->code, r->enh);
-	hint = hint_for(r->code, r->enh, reply_first_text(r));
+	/* a server that echoes the AUTH line must not show it to anyone */
+	if (log_secret_in(text, strlen(text)))
+		text = LOG_WITHHELD;
+	hint = hint_for(r->code, r->enh, text);
 	/* with a hint the reply text is cut so that the hint fits */
 	err_set(e, ex, "%s: %d%s%s %.*s%s%s", what, r->code,
 	    r->enh[0] != '\0' ? " " : "", r->enh, hint != NULL ?
-	    ERR_REPLY_TEXT_HINTED : ERR_MSG_MAX, reply_first_text(r),
+	    ERR_REPLY_TEXT_HINTED : ERR_MSG_MAX, text,
 	    hint != NULL ? " - hint: " : "", hint != NULL ? hint : "");
 	e->reply = r->code;
 	snprintf(e->enh, sizeof(e->enh), "%s", r->enh);

@@ -29,13 +29,16 @@
 #include "priv.h"
 #include "queue.h"
 #include "queue_run.h"
+#include "sender.h"
 #include "sig.h"
 #include "spool.h"
 #include "submit.h"
 
 struct job {
 	const struct opts	*o;
-	struct config		 cfg;
+	struct config		 cfg;		/* loaded by this job */
+	struct config		*shared;	/* -bs: the session's */
+	struct config		*c;		/* the one in use */
 	const struct account	*a;
 	char			 sender[ADDR_MAX + 1];
 	bool			 from_arg;	/* sender came from -f */
@@ -55,25 +58,7 @@ struct job {
 	struct job_result	*res;
 };
 
-/*
- * -f as it will be on the wire, before the account is picked by it.  A
- * local name (cron's "-f root", root@thishost) is ignored: the account's
- * from wins.
- */
-static int
-job_from_arg(struct job *j, struct err *e)
-{
-	const char *f = j->o->from;
-	char name[ADDR_MAX + 1];
-
-	if (f == NULL || (strcmp(f, "<>") != 0 && f[0] != '\0' &&
-	    local_addr(f, name, sizeof(name))))
-		return 0;
-	j->from_arg = true;
-	return addr_check(f, true, j->sender, &j->utf8, EX_USAGE, e);
-}
-
-/* Envelope sender: -f (see job_from_arg), else the account's. */
+/* Envelope sender: -f (see sender_pick), else the account's. */
 static int
 job_sender(struct job *j, struct err *e)
 {
@@ -141,6 +126,13 @@ rcpt_add(struct job *j, const char *addr, int ex, struct err *e)
 	return rcpt_alias(j, buf, e);
 }
 
+/* addr_each_fn: one element of a recipient argument ("a@x,root"). */
+static int
+rcpt_arg(void *arg, const char *addr, struct err *e)
+{
+	return rcpt_add(arg, addr, EX_USAGE, e);
+}
+
 static int
 job_message(struct job *j, struct err *e)
 {
@@ -192,7 +184,9 @@ job_queue(struct job *j, struct submit_verdict *v)
 	qe.env.size = j->mi.size;
 	qe.created = queue_now();
 	qe.attempts = 1;
-	qe.next_try = qe.created + queue_backoff(1);
+	/* never tried (hold): due at the first run once hold is gone */
+	qe.next_try = (v->e.flags & ERR_HOLD) != 0 ? 0 :
+	    qe.created + queue_backoff(1);
 	snprintf(qe.last_error, sizeof(qe.last_error), "%s", v->e.msg);
 	qe.dup_risk = (v->e.flags & ERR_DUP_RISK) != 0;
 	qe.uid = getuid();
@@ -255,28 +249,27 @@ job_run(struct job *j, struct err *e)
 	struct submit_req rq;
 	size_t i;
 
-	if (cfg_load(j->o->config, &j->cfg, e) == -1)
+	if (j->shared == NULL && cfg_load(j->o->config, &j->cfg, e) == -1)
 		return -1;
-	if (job_from_arg(j, e) == -1)
-		return -1;
-	j->a = cfg_pick(&j->cfg, j->o->account, j->sender[0] != '\0' ?
-	    j->sender : NULL, e);
+	j->a = sender_pick(j->c, j->o->account, j->o->from, j->sender,
+	    &j->from_arg, &j->utf8, e);
 	if (j->a == NULL || job_sender(j, e) == -1 ||
-	    priv_ready(&j->cfg, j->a, j->from_arg ? j->sender : NULL, e) ==
+	    priv_ready(j->c, j->a, j->from_arg ? j->sender : NULL, e) ==
 	    -1 || job_domain(j, e) == -1 || msglog_check(j->a, e) == -1)
 		return -1;
 	j->rcpts = calloc(MSG_MAX_RCPTS, sizeof(*j->rcpts));
 	if (j->rcpts == NULL)
 		return err_sys(e, EX_OSERR, "out of memory");
 	for (i = 0; i < j->o->nrcpts; i++)
-		if (rcpt_add(j, j->o->rcpts[i], EX_USAGE, e) == -1)
+		if (addr_split(j->o->rcpts[i], rcpt_arg, j, EX_USAGE, e) == -1)
 			return -1;
 	if (job_message(j, e) == -1)
 		return -1;
 	memset(&rq, 0, sizeof(rq));
-	rq.cfg = &j->cfg;
+	rq.cfg = j->c;
 	rq.a = j->a;
-	rq.forget = &j->cfg;
+	/* -bs shares one config over the session: it must keep them */
+	rq.forget = j->shared == NULL ? &j->cfg : NULL;
 	rq.ops = &ops;
 	rq.arg = j;
 	submit_run(&rq);
@@ -302,8 +295,8 @@ job_free(struct job *j)
 }
 
 int
-job_send(const struct opts *o, int in_fd, struct job_result *r,
-    struct err *e)
+job_send(const struct opts *o, struct config *shared, int in_fd,
+    struct job_result *r, struct err *e)
 {
 	struct job j;
 	int rc;
@@ -311,6 +304,8 @@ job_send(const struct opts *o, int in_fd, struct job_result *r,
 	memset(&j, 0, sizeof(j));
 	memset(r, 0, sizeof(*r));
 	j.o = o;
+	j.shared = shared;
+	j.c = shared != NULL ? shared : &j.cfg;
 	j.spool = -1;
 	j.in_fd = in_fd;
 	j.res = r;
@@ -321,11 +316,22 @@ job_send(const struct opts *o, int in_fd, struct job_result *r,
 	return rc;
 }
 
-/* bs_submit_fn: each -bs message is a job of its own (config re-read). */
+/* The -bs session: the options and, in the system mode, the config. */
+struct job_bs {
+	const struct opts	*o;
+	struct config		 cfg;
+	bool			 loaded;
+};
+
+/*
+ * bs_submit_fn: each -bs message is a job of its own (the config re-read,
+ * but for the system file, read once while privileged).
+ */
 static void
 job_bs_submit(void *arg, const struct bs_msg *m, char *reply, size_t cap)
 {
-	const struct opts *parent = arg;
+	struct job_bs *bs = arg;
+	const struct opts *parent = bs->o;
 	struct job_result r;
 	struct opts o;
 	struct err e;
@@ -338,7 +344,7 @@ job_bs_submit(void *arg, const struct bs_msg *m, char *reply, size_t cap)
 	o.rcpts = (char **)m->env.rcpts;
 	o.nrcpts = m->env.nrcpts;
 	err_init(&e);
-	job_send(&o, m->body_fd, &r, &e);
+	job_send(&o, bs->loaded ? &bs->cfg : NULL, m->body_fd, &r, &e);
 	bs_reply_for(&e, r.queued, reply, cap);
 	if (err_is_set(&e))
 		log_warn("-bs: %s", e.msg);
@@ -348,11 +354,26 @@ int
 job_bs(const struct opts *o, struct err *e)
 {
 	char name[HOSTNAME_MAX + 1];
+	struct job_bs bs;
+	int rc;
 
+	memset(&bs, 0, sizeof(bs));
+	bs.o = o;
+	/* the system file can only be read while the group is held */
+	if (priv_held()) {
+		if (cfg_load(o->config, &bs.cfg, e) == -1 ||
+		    priv_ready(&bs.cfg, NULL, NULL, e) == -1) {
+			cfg_free(&bs.cfg);
+			return -1;
+		}
+		bs.loaded = true;
+	}
 	if (!hostname_fqdn(name, sizeof(name)))
 		snprintf(name, sizeof(name), "localhost");
-	return bs_serve(STDIN_FILENO, STDOUT_FILENO, name, job_bs_submit,
-	    (void *)o, e);
+	rc = bs_serve(STDIN_FILENO, STDOUT_FILENO, name, job_bs_submit, &bs,
+	    e);
+	cfg_free(&bs.cfg);
+	return rc;
 }
 
 int

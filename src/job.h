@@ -12,6 +12,7 @@
 #ifndef OUTPOST_JOB_H
 #define OUTPOST_JOB_H
 
+#include "cfg.h"
 #include "cli.h"
 #include "err.h"
 #include "queue.h"
@@ -23,10 +24,11 @@ struct job_result {
 
 /*
  * One message read from in_fd: 0 delivered or queued (r says which), or
- * -1 with e (the exit code).
+ * -1 with e (the exit code).  shared: a config already loaded (-bs in
+ * the system mode), used as is and kept; NULL: load the caller's.
  */
-int	job_send(const struct opts *, int in_fd, struct job_result *r,
-	    struct err *);
+int	job_send(const struct opts *, struct config *shared, int in_fd,
+	    struct job_result *r, struct err *);
 /* -bs on stdin/stdout: each message a job_send() of its own. */
 int	job_bs(const struct opts *, struct err *);
 /* -bp, -q, --drop over the queue of every account in the config. */

@@ -20,6 +20,7 @@
 #include "addr.h"
 #include "hostname.h"
 #include "local.h"
+#include "priv.h"
 
 #define LOCAL_MAILNAME	"/etc/mailname"
 #define LOCAL_USER_MAX	256
@@ -33,80 +34,27 @@ local_hostname(char *out, size_t cap)
 }
 
 bool
-local_host_is(const char *d, size_t len)
+local_name_in(const char *d, size_t len, const char *list)
 {
-	char host[HOSTNAME_MAX + 1];
+	const char *p = list;
 	size_t n;
 
-	if (len == 9 && strncasecmp(d, "localhost", 9) == 0)
-		return true;
-	local_hostname(host, sizeof(host));
-	if (host[0] == '\0')
+	if (p == NULL || len == 0)
 		return false;
-	if (len == strlen(host) && strncasecmp(d, host, len) == 0)
-		return true;
-	n = strcspn(host, ".");
-	return len == n && strncasecmp(d, host, n) == 0;
-}
-
-bool
-local_addr(const char *addr, char *name, size_t cap)
-{
-	const char *at = strrchr(addr, '@');
-	size_t n;
-
-	if (at != NULL && !local_host_is(at + 1, strlen(at + 1)))
-		return false;
-	n = at != NULL ? (size_t)(at - addr) : strlen(addr);
-	if (n == 0 || n >= cap)
-		return false;
-	memcpy(name, addr, n);
-	name[n] = '\0';
-	return true;
-}
-
-int
-local_rcpt(const struct account *a, struct aliases *al, const char *addr,
-    aliases_cb cb, void *arg, struct err *e)
-{
-	char name[ADDR_MAX + 1];
-	bool bare = strchr(addr, '@') == NULL;
-
-	if (!local_addr(addr, name, sizeof(name)))
-		return 0;
-	if (a->aliases == NULL) {
-		if (!bare)
-			return 0;
-		return err_set(e, EX_NOUSER, "recipient %s has no domain and "
-		    "outpost has no local mailboxes: set aliases = "
-		    "/etc/aliases in the configuration and add a line "
-		    "\"%s: you@example.com\" there", addr, addr);
+	for (;;) {
+		p += strspn(p, ", \t");
+		if (*p == '\0')
+			return false;
+		n = strcspn(p, ", \t");
+		if (n == len && strncasecmp(p, d, len) == 0)
+			return true;
+		p += n;
 	}
-	if (al->path == NULL && aliases_load(a->aliases, al, e) == -1)
-		return -1;
-	if (aliases_expand(al, name, cb, arg, e) == 0)
-		return 1;
-	if (bare || e->ex != EX_NOUSER)
-		return -1;
-	err_init(e);
-	return 0;
 }
 
-static const char *
-local_user(char *buf, size_t cap)
-{
-	struct passwd *pw;
-
-	if ((pw = getpwuid(getuid())) != NULL && pw->pw_name != NULL) {
-		snprintf(buf, cap, "%s", pw->pw_name);
-		return buf;
-	}
-	snprintf(buf, cap, "%lu", (unsigned long)getuid());
-	return buf;
-}
-
-static const char *
-local_mailname(char *buf, size_t cap)
+/* The first line of /etc/mailname into buf, "" when none is usable. */
+static void
+local_mailname_raw(char *buf, size_t cap)
 {
 	FILE *f;
 
@@ -118,17 +66,112 @@ local_mailname(char *buf, size_t cap)
 		fclose(f);
 	}
 	if (!hostname_usable(buf))
+		buf[0] = '\0';
+}
+
+enum local_kind
+local_host_is(const struct account *a, const char *d, size_t len)
+{
+	char host[HOSTNAME_MAX + 1], names[3 * (HOSTNAME_MAX + 2)];
+	size_t n;
+
+	if (len == 9 && strncasecmp(d, "localhost", 9) == 0)
+		return LOCAL_HOST;
+	if (a != NULL && local_name_in(d, len, a->local_domains))
+		return LOCAL_HOST;
+	local_hostname(host, sizeof(host));
+	n = strcspn(host, ".");
+	snprintf(names, sizeof(names), "%s %.*s", host, (int)n, host);
+	if (host[0] != '\0' && local_name_in(d, len, names))
+		return LOCAL_HOST;
+	/* the resolver only without the group (outpost(8) SECURITY) */
+	if (!priv_held() && hostname_fqdn(host, sizeof(host)) &&
+	    local_name_in(d, len, host))
+		return LOCAL_HOST;
+	local_mailname_raw(host, sizeof(host));
+	return local_name_in(d, len, host) ? LOCAL_WEAK : LOCAL_NOT;
+}
+
+enum local_kind
+local_addr(const struct account *a, const char *addr, char *name,
+    size_t cap)
+{
+	const char *at = strrchr(addr, '@');
+	enum local_kind k = LOCAL_HOST;
+	size_t n;
+
+	n = at != NULL ? (size_t)(at - addr) : strlen(addr);
+	if (n == 0 || n >= cap)
+		return LOCAL_NOT;
+	if (at != NULL && (k = local_host_is(a, at + 1, strlen(at + 1))) ==
+	    LOCAL_NOT)
+		return LOCAL_NOT;
+	memcpy(name, addr, n);
+	name[n] = '\0';
+	return k;
+}
+
+int
+local_rcpt(const struct account *a, struct aliases *al, const char *addr,
+    aliases_cb cb, void *arg, struct err *e)
+{
+	char name[ADDR_MAX + 1];
+	bool bare = strchr(addr, '@') == NULL;
+	enum local_kind k;
+
+	if ((k = local_addr(a, addr, name, sizeof(name))) == LOCAL_NOT)
+		return 0;
+	if (a->aliases == NULL) {
+		if (!bare)
+			return 0;
+		return err_set(e, EX_NOUSER, "recipient %s has no domain and "
+		    "outpost has no local mailboxes: set aliases = "
+		    "/etc/aliases in the configuration and add a line "
+		    "\"%s: you@example.com\" (or \"default: "
+		    "you@example.com\") there", addr, addr);
+	}
+	if (al->path == NULL && aliases_load(a->aliases, al, e) == -1)
+		return -1;
+	/* the mailname domain is real: only an entry of its own */
+	if (k == LOCAL_WEAK && !aliases_has(al, name))
+		return 0;
+	if (aliases_expand(al, name, cb, arg, e) == 0)
+		return 1;
+	if (bare || e->ex != EX_NOUSER)
+		return -1;
+	err_init(e);
+	return 0;
+}
+
+static const char *
+local_user(uid_t uid, char *buf, size_t cap)
+{
+	struct passwd *pw;
+
+	if ((pw = getpwuid(uid)) != NULL && pw->pw_name != NULL) {
+		snprintf(buf, cap, "%s", pw->pw_name);
+		return buf;
+	}
+	snprintf(buf, cap, "%lu", (unsigned long)uid);
+	return buf;
+}
+
+static const char *
+local_mailname(char *buf, size_t cap)
+{
+	local_mailname_raw(buf, cap);
+	if (buf[0] == '\0')
 		local_hostname(buf, cap);
 	return buf;
 }
 
 /* The value of %c, or NULL for an unknown placeholder. */
 static const char *
-local_ph(char c, char *buf, size_t cap)
+local_ph(char c, uid_t uid, char *buf, size_t cap)
 {
 	switch (c) {
 	case 'U':
-		return local_user(buf, cap);
+		return local_user(uid, buf, cap);
 	case 'H':
 		local_hostname(buf, cap);
 		return buf;
@@ -144,6 +187,13 @@ local_ph(char c, char *buf, size_t cap)
 int
 local_from(const struct account *a, char *out, size_t cap, struct err *e)
 {
+	return local_from_uid(a, getuid(), out, cap, e);
+}
+
+int
+local_from_uid(const struct account *a, uid_t uid, char *out, size_t cap,
+    struct err *e)
+{
 	char buf[HOSTNAME_MAX + LOCAL_USER_MAX + 1];
 	const char *f = a->from != NULL ? a->from : "%U", *v;
 	size_t o = 0, n;
@@ -152,7 +202,7 @@ local_from(const struct account *a, char *out, size_t cap, struct err *e)
 	if (a->from == NULL && a->maildomain == NULL)
 		return 0;
 	for (; *f != '\0'; f++) {
-		v = *f == '%' ? local_ph(f[1], buf, sizeof(buf)) : NULL;
+		v = *f == '%' ? local_ph(f[1], uid, buf, sizeof(buf)) : NULL;
 		if (*f == '%' && v == NULL)
 			return err_set(e, EX_CONFIG, "account %s: from = %s: "
 			    "unknown placeholder (%%U, %%H, %%M or %%%%)",
@@ -222,7 +272,7 @@ local_hdr(void *arg, bool from, const char *addr, char *out, size_t cap)
 	char name[ADDR_MAX + 1];
 	struct err e;
 
-	if (!local_addr(addr, name, sizeof(name)))
+	if (local_addr(h->a, addr, name, sizeof(name)) == LOCAL_NOT)
 		return 0;
 	if (from) {
 		if (h->from == NULL || h->from[0] == '\0' ||
@@ -258,6 +308,8 @@ local_msg_opts(const struct account *a, struct aliases *al,
 	h->a = a;
 	h->al = al;
 	h->from = from;
+	if (priv_restricted(a))
+		mo->sender_hdr = from;
 	if (a->rewrite_local) {
 		mo->local = local_hdr;
 		mo->local_arg = h;

@@ -20,6 +20,20 @@ int	log_verbose(void);
 void	log_proto_send(bool in_sasl, const char *line, size_t len);
 /* A server line received (without CRLF); sets *in_sasl after a 334. */
 void	log_proto_recv(bool *in_sasl, const char *line, size_t len);
+/*
+ * Server text that echoes a credential is withheld everywhere it would
+ * be shown (-v transcript, error lines, the queue's last error): before
+ * AUTH the session registers the password and what it sends (with its
+ * base64 form when b64).  The copies live in locked memory and are wiped
+ * by log_secret_reset() and at exit.
+ */
+#define LOG_SECRETS_MAX		4	/* registered at once */
+#define LOG_SECRET_MAX		4096	/* bytes of one (a prefix matches) */
+#define LOG_WITHHELD	"<server text withheld: it contained the credentials>"
+void	log_secret_reset(void);
+void	log_secret_add(const char *s, size_t len, bool b64);
+/* Does text (len bytes) hold a registered secret? */
+bool	log_secret_in(const char *text, size_t len);
 /* Free-form -v note, e.g. "connected to ...". */
 void	log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*

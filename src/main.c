@@ -23,6 +23,7 @@
 #include "cmd_import.h"
 #include "cmd_password.h"
 #include "err.h"
+#include "esc.h"
 #include "job.h"
 #include "log.h"
 #include "priv.h"
@@ -123,6 +124,7 @@ subcmd_find(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+	char esc[ESC_MAX(ERR_MSG_MAX)];
 	const struct subcmd *sc;
 	struct job_result r;
 	struct opts o;
@@ -151,7 +153,7 @@ main(int argc, char **argv)
 			job_queue_mode(&o, &e);
 			break;
 		case CLI_MODE_SEND:
-			job_send(&o, STDIN_FILENO, &r, &e);
+			job_send(&o, NULL, STDIN_FILENO, &r, &e);
 			break;
 		case CLI_MODE_SMTP:
 			job_bs(&o, &e);
@@ -159,8 +161,9 @@ main(int argc, char **argv)
 		}
 	}
 	if (err_is_set(&e)) {
-		fprintf(stderr, "outpost: %s%s\n", e.msg,
-		    sc == NULL ? err_hint(&o, &r, &e) : "");
+		/* the text may quote callers and servers: escaped */
+		fprintf(stderr, "outpost: %s%s\n", esc_str(e.msg, esc,
+		    sizeof(esc)), sc == NULL ? err_hint(&o, &r, &e) : "");
 		return e.ex;
 	}
 	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;

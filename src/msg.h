@@ -36,6 +36,13 @@ struct msg_opts {
 	enum msg_from	 set_from;
 	hdr_local_fn	 local;		/* local names in From/To/Cc, or NULL */
 	void		*local_arg;
+	/*
+	 * A restricted caller (priv.h): the address it sends as.  A
+	 * Sender: it wrote is dropped, and Sender: <this> is added when
+	 * From: names anyone else (RFC 5322 3.6.2: the agent responsible
+	 * for the transmission).  NULL: headers as the caller wrote them.
+	 */
+	const char	*sender_hdr;
 };
 
 struct msg_info {

@@ -61,6 +61,8 @@
 #define MSG_HF_DATE	0x08
 #define MSG_HF_MSGID	0x10
 #define MSG_HF_FROM	0x20
+#define MSG_HF_SENDER	0x40	/* dropped for a restricted caller */
+#define MSG_HF_FOREIGN	0x80	/* (seen) From: names another address */
 
 static const struct msg_field {
 	const char	*name;
@@ -75,6 +77,7 @@ static const struct msg_field {
 	{ "Resent-Cc",		MSG_HF_RCPT | MSG_HF_RESENT },
 	{ "Resent-To",		MSG_HF_RCPT | MSG_HF_RESENT },
 	{ "Return-Path",	MSG_HF_STRIP },	/* RFC 5321 4.4 */
+	{ "Sender",		MSG_HF_SENDER },
 	{ "To",			MSG_HF_RCPT },
 };
 
@@ -276,6 +279,36 @@ msg_put_local(struct msg_ctx *c, const struct hdr_field *f, unsigned fl,
 	return 0;
 }
 
+struct msg_foreign {
+	const char	*own;
+	bool		 foreign;
+};
+
+/* addr_cb: is this From: address another than the caller's own? */
+static int
+msg_foreign_cb(void *arg, const char *addr, size_t len)
+{
+	struct msg_foreign *x = arg;
+
+	if (strlen(x->own) != len || strncasecmp(x->own, addr, len) != 0)
+		x->foreign = true;
+	return 0;
+}
+
+/* Does From: f name anyone but own (an unparsable one does)? */
+static bool
+msg_from_foreign(const struct hdr_field *f, const char *own)
+{
+	struct msg_foreign x = { own, false };
+	struct err e;
+
+	err_init(&e);
+	if (addr_parse_list(f->value, f->valuelen, msg_foreign_cb, &x,
+	    &e) == -1)
+		return true;
+	return x.foreign;
+}
+
 /*
  * Copy the kept fields, note which of Date/Message-ID/From exist (the
  * MSG_HF_* bits in *seen) and, with -t, collect the recipients.
@@ -309,11 +342,16 @@ msg_header_copy(struct msg_ctx *c, unsigned *seen)
 			*seen &= ~(unsigned)MSG_HF_FROM;
 			continue;
 		}
-		if ((fl & MSG_HF_STRIP) != 0)
+		if ((fl & MSG_HF_STRIP) != 0 || ((fl & MSG_HF_SENDER) != 0 &&
+		    c->own[0] != '\0'))
 			continue;
 		if (msg_put_local(c, &f, fl, &done) == -1 ||
 		    (!done && msg_put_field(c, &f) == -1))
 			return -1;
+		/* a local From: was just rewritten to the own address */
+		if ((fl & MSG_HF_FROM) != 0 && !done && c->own[0] != '\0' &&
+		    msg_from_foreign(&f, c->own))
+			*seen |= MSG_HF_FOREIGN;
 	}
 	return 0;
 }
@@ -500,6 +538,11 @@ msg_header_add(struct msg_ctx *c, unsigned seen)
 			return -1;
 		c->info->added_from = true;
 	}
+	if ((seen & MSG_HF_FOREIGN) != 0) {
+		snprintf(line, sizeof(line), "Sender: <%s>\r\n", c->own);
+		if (msg_put(c, line, strlen(line)) == -1)
+			return -1;
+	}
 	return msg_put(c, "\r\n", 2);
 }
 
@@ -507,6 +550,13 @@ int
 msg_header_write(struct msg_ctx *c)
 {
 	unsigned seen = 0;
+	bool utf8;
+
+	c->own[0] = '\0';
+	if (c->opts->sender_hdr != NULL && c->opts->sender_hdr[0] != '\0' &&
+	    addr_check(c->opts->sender_hdr, false, c->own, &utf8, EX_CONFIG,
+	    c->e) == -1)
+		return -1;
 
 	if (msg_header_copy(c, &seen) == -1)
 		return -1;

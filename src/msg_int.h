@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "addr.h"
 #include "err.h"
 #include "msg.h"
 
@@ -36,6 +37,7 @@ struct msg_ctx {
 	size_t		 out_total;	/* bytes written */
 	bool		 eightbit;
 	char		*hbuf;		/* MSG_MAX_HEADER_BYTES */
+	char		 own[ADDR_MAX + 1];	/* opts->sender_hdr, checked */
 	size_t		 hlen;
 	size_t		 rcap;		/* slots in info->rcpts */
 	size_t		 llen;		/* bytes in line */

@@ -22,6 +22,7 @@
 
 #include "log.h"
 #include "msglog.h"
+#include "priv.h"
 #include "sasl.h"
 
 static const struct {
@@ -168,7 +169,7 @@ msglog_file(const char *path, const char *line)
 	struct tm tm;
 	time_t now = time(NULL);
 	size_t n;
-	int fd;
+	int fd, early;
 
 	if (localtime_r(&now, &tm) == NULL ||
 	    strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S%z", &tm) == 0)
@@ -177,12 +178,14 @@ msglog_file(const char *path, const char *line)
 	    (long)getpid(), line);
 	if (n >= sizeof(buf))
 		n = sizeof(buf) - 1;
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
-	    O_CLOEXEC | O_NOCTTY, 0600);
+	/* the system relay opened it with the group (priv.h) */
+	if ((fd = early = priv_logfd(path)) == -1)
+		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
+		    O_CLOEXEC | O_NOCTTY, 0600);
 	if (fd == -1 || write(fd, buf, n) != (ssize_t)n)
 		log_warn("logfile %s: %s (the message "
 		    "itself is not affected)", path, strerror(errno));
-	if (fd != -1)
+	if (fd != -1 && fd != early)
 		close(fd);
 }
 

@@ -14,7 +14,10 @@
 #include "config.h"
 #endif
 
+#include <sys/stat.h>
+
 #include <ctype.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -24,13 +27,16 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "cred_file.h"
+#include "local.h"
 #include "log.h"
 #include "paths.h"
 #include "priv.h"
 
 #define PRIV_NAME_MAX	64	/* one name in allow_from_override */
 #define PRIV_GROUPS_MAX	256	/* supplementary groups looked at */
+#define PRIV_LOGS_MAX	8	/* distinct logfiles opened early */
 
 static struct {
 	bool	 setgid;	/* started with egid != rgid */
@@ -38,6 +44,13 @@ static struct {
 	bool	 all;		/* the caller sees every entry (mailq) */
 	bool	 list;		/* mailq keeps the group to read entries */
 	bool	 syscfg;	/* the system configuration is loaded */
+	bool	 secrets;	/* its secrets were read (-bs: once) */
+	/* logfiles opened with the group: every caller can append */
+	struct {
+		char	*path;
+		int	 fd;
+	}	 logs[PRIV_LOGS_MAX];
+	size_t	 nlogs;
 } priv;
 
 static bool
@@ -104,12 +117,29 @@ priv_user_config(char *path, size_t cap)
 	return paths_user_config(path, cap) == 0 && access(path, F_OK) == 0;
 }
 
+/*
+ * Is the caller the system queue's user (the runner's unit runs as it)?
+ * Its home is no place for a configuration: whoever could write there
+ * would run passwordeval with group outpost.
+ */
+static bool
+priv_queue_user(void)
+{
+	struct stat st;
+
+	return getuid() != 0 && priv_system_build() &&
+	    stat(priv_path(PRIV_PATH_QUEUE), &st) == 0 &&
+	    st.st_uid == getuid();
+}
+
 int
 priv_init(struct opts *o, struct err *e)
 {
 	char user[PATH_MAX];
 	gid_t eg = getegid();
 
+	if (o != NULL && o->config == NULL && priv_queue_user())
+		o->config = priv_path(PRIV_PATH_CONFIG);
 	if (eg == getgid())
 		return 0;
 	priv.setgid = priv.held = true;
@@ -122,7 +152,9 @@ priv_init(struct opts *o, struct err *e)
 		return err_set(e, EX_NOPERM, "-q and --drop on the system "
 		    "queue are for root and the queue's user (see outpost(8), "
 		    "SECURITY)");
-	if (o->mode != CLI_MODE_SEND && o->mode != CLI_MODE_QUEUE_LIST)
+	/* -bs reads the file once, before its first message (main.c) */
+	if (o->mode != CLI_MODE_SEND && o->mode != CLI_MODE_QUEUE_LIST &&
+	    o->mode != CLI_MODE_SMTP)
 		return priv_drop(e);
 	priv.list = o->mode == CLI_MODE_QUEUE_LIST;
 	if (o->config != NULL)
@@ -204,15 +236,66 @@ priv_sys_accounts(struct config *cfg, const struct account *use,
 	return 0;
 }
 
+/*
+ * The logfile of each account in use, opened for appending while the
+ * group is held, so that a file root:outpost 0660 takes a line from
+ * every caller.  Never created here: a file made now would belong to the
+ * caller.  Without the group (or when this fails) msglog opens it as
+ * the caller.
+ */
+static void
+priv_open_logs(const struct config *cfg, const struct account *use)
+{
+	const struct account *x;
+	size_t i, k;
+	int fd;
+
+	for (i = 0; i < cfg->naccounts; i++) {
+		x = &cfg->accounts[i];
+		if (x->logfile == NULL || !priv_needed(use, x) ||
+		    priv.nlogs == PRIV_LOGS_MAX)
+			continue;
+		for (k = 0; k < priv.nlogs; k++)
+			if (strcmp(priv.logs[k].path, x->logfile) == 0)
+				break;
+		if (k < priv.nlogs)
+			continue;
+		fd = open(x->logfile, O_WRONLY | O_APPEND | O_NOFOLLOW |
+		    O_CLOEXEC | O_NOCTTY);
+		if (fd == -1)
+			continue;
+		if ((priv.logs[priv.nlogs].path = strdup(x->logfile)) ==
+		    NULL) {
+			close(fd);
+			continue;
+		}
+		priv.logs[priv.nlogs++].fd = fd;
+	}
+}
+
+int
+priv_logfd(const char *path)
+{
+	size_t k;
+
+	for (k = 0; k < priv.nlogs; k++)
+		if (strcmp(priv.logs[k].path, path) == 0)
+			return priv.logs[k].fd;
+	return -1;
+}
+
 int
 priv_ready(struct config *cfg, const struct account *a,
     const char *override, struct err *e)
 {
-	if (cfg->path != NULL && priv_system_build() &&
-	    strcmp(cfg->path, priv_path(PRIV_PATH_CONFIG)) == 0) {
-		priv.syscfg = true;
-		if (priv_sys_accounts(cfg, a, !priv.list, e) == -1)
+	priv_loaded(cfg);
+	if (priv.syscfg) {
+		if (priv_sys_accounts(cfg, a, !priv.list && !priv.secrets,
+		    e) == -1)
 			return -1;
+		priv.secrets = !priv.list;
+		if (priv.held && !priv.list)
+			priv_open_logs(cfg, a);
 	}
 	if (!priv.list && priv_drop(e) == -1)
 		return -1;
@@ -250,27 +333,71 @@ priv_listed(const char *list, uid_t uid)
 	}
 }
 
+/* May uid give a sender of its own on account a? */
+static bool
+priv_may_override(const struct account *a, uid_t uid)
+{
+	const char *p = a->allow_from_override;
+
+	if (uid == 0)
+		return true;
+	if (p == NULL)
+		p = priv.syscfg ? "off" : "on";
+	if (strcmp(p, "on") == 0)
+		return true;
+	return strcmp(p, "off") != 0 && priv_listed(p, uid);
+}
+
+/*
+ * Is sender the account's own from as it is for uid: %U, %H, %M and
+ * maildomain expanded, <> and case of the domain as addr_check leaves
+ * them - the same expansion that made the envelope of uid's message.
+ */
+static bool
+priv_own_from(const struct account *a, uid_t uid, const char *sender)
+{
+	char exp[ADDR_MAX + 1], norm[ADDR_MAX + 1];
+	struct err e;
+	bool utf8;
+
+	err_init(&e);
+	if (local_from_uid(a, uid, exp, sizeof(exp), &e) == -1 ||
+	    exp[0] == '\0' ||
+	    addr_check(exp, false, norm, &utf8, EX_CONFIG, &e) == -1)
+		return false;
+	return strcasecmp(sender, norm) == 0;
+}
+
 int
 priv_sender_ok(const struct account *a, uid_t uid, const char *sender,
     struct err *e)
 {
-	const char *p = a->allow_from_override;
-
 	/* the null sender impersonates nobody */
-	if (sender == NULL || sender[0] == '\0' || uid == 0)
-		return 0;
-	if (a->from != NULL && strcasecmp(sender, a->from) == 0)
-		return 0;
-	if (p == NULL)
-		p = priv.syscfg ? "off" : "on";
-	if (strcmp(p, "on") == 0)
-		return 0;
-	if (strcmp(p, "off") != 0 && priv_listed(p, uid))
+	if (sender == NULL || sender[0] == '\0' ||
+	    priv_may_override(a, uid) || priv_own_from(a, uid, sender))
 		return 0;
 	return err_set(e, EX_NOPERM, "envelope sender %s refused for uid %lu: "
-	    "account %s sends as %s only (allow_from_override)", sender,
-	    (unsigned long)uid, a->name,
-	    a->from != NULL ? a->from : "its from");
+	    "account %s sends as its from only (allow_from_override)",
+	    sender, (unsigned long)uid, a->name);
+}
+
+bool
+priv_restricted(const struct account *a)
+{
+	return !priv_may_override(a, getuid());
+}
+
+bool
+priv_held(void)
+{
+	return priv.held;
+}
+
+void
+priv_loaded(const struct config *cfg)
+{
+	priv.syscfg = cfg->path != NULL && priv_system_build() &&
+	    strcmp(cfg->path, priv_path(PRIV_PATH_CONFIG)) == 0;
 }
 
 bool

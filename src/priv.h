@@ -17,6 +17,7 @@
 #define OUTPOST_PRIV_H
 
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "cfg.h"
@@ -39,6 +40,11 @@ enum priv_path {
 const char *priv_path(enum priv_path);
 /* Built with --enable-setgid, or a test build given a test sysroot. */
 bool	priv_system_build(void);
+/*
+ * A file root owns with the system file's group (root:outpost): one of
+ * the relay's secrets, which may be 0640 like the system file itself.
+ */
+bool	priv_sys_secret(const struct stat *st);
 /* Is path the system queue (group-readable entries, never created)? */
 bool	priv_queue_shared(const char *path);
 
@@ -67,6 +73,21 @@ int	priv_ready(struct config *, const struct account *a,
  */
 int	priv_sender_ok(const struct account *, uid_t, const char *sender,
 	    struct err *);
+/* The configuration cfg is loaded: is it the system file? */
+void	priv_loaded(const struct config *cfg);
+/* Is the setgid group still held (no DNS, no caller-named file)? */
+bool	priv_held(void);
+/*
+ * Is the caller restricted on account a: the system configuration, not
+ * root, and allow_from_override does not let it give its own sender?
+ * Then -f is replaced and the header gets Sender: (sender.h).
+ */
+bool	priv_restricted(const struct account *a);
+/*
+ * The logfile path opened for appending while the group was held
+ * (priv_ready), or -1: msglog opens it as the caller then.
+ */
+int	priv_logfd(const char *path);
 /* mailq: may the caller see an entry submitted by uid? */
 bool	priv_may_see(uid_t);
 /* In the passwordeval child: a fixed environment for the system file. */

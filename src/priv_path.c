@@ -81,3 +81,13 @@ priv_queue_shared(const char *path)
 	return priv_system_build() &&
 	    strcmp(path, priv_path(PRIV_PATH_QUEUE)) == 0;
 }
+
+bool
+priv_sys_secret(const struct stat *st)
+{
+	struct stat c;
+
+	return priv_system_build() && st->st_uid == 0 && st->st_gid != 0 &&
+	    stat(priv_path(PRIV_PATH_CONFIG), &c) == 0 && c.st_uid == 0 &&
+	    c.st_gid == st->st_gid;
+}

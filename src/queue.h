@@ -30,6 +30,7 @@
 #define QUEUE_RETRY_FIRST	60		/* s, doubling ... */
 #define QUEUE_RETRY_MAX		3600		/* ... up to an hour */
 #define QUEUE_ORPHAN_GRACE	3600		/* s before leftovers go */
+#define QUEUE_DEAD_KEEP		(30 * 24 * 3600) /* dead/ entries, then gone */
 
 struct qenv {
 	char		 id[QUEUE_ID_LEN + 1];
@@ -117,8 +118,17 @@ int	queue_peek(struct queue *, const char *id, struct qenv *,
 /* The ids in q/, oldest first; *ids is malloc'd. */
 int	queue_ids(struct queue *, char (**ids)[QUEUE_ID_LEN + 1],
 	    size_t *n, struct err *);
-/* Remove tmp/ files and q/ .msg without .env older than the grace. */
+/*
+ * Remove tmp/ files and q/ .msg without .env older than the grace, and
+ * dead/ entries buried more than QUEUE_DEAD_KEEP ago (the notice about
+ * each went out when it was buried; mailq showed it since).
+ */
 void	queue_sweep(struct queue *, time_t now);
+/*
+ * dead/ of q as a queue of its own, for queue_ids() and queue_peek()
+ * (read only: nothing else may be called on it, nor closed).
+ */
+void	queue_dead_view(const struct queue *q, struct queue *dead);
 /* Now, or the test clock (OUTPOST_TEST_NOW in test builds). */
 time_t	queue_now(void);
 /* Test builds: abort() at the named commit step (OUTPOST_TEST_CRASH). */

@@ -2,7 +2,8 @@
  * queue_bounce.c - the notice sent when a queued message is given up
  * (refused with a 5xx, or older than QUEUE_LIFETIME).
  *
- * A plain-text message from the null sender to the envelope sender,
+ * A plain-text message from the null sender to the envelope sender (or
+ * root's address: queue_bounce.h),
  * naming the recipients and the last error and quoting the header of the
  * original (at most BOUNCE_HEADER_MAX bytes, never the body).  From: is
  * the account's own address, since a smarthost refuses others.  A
@@ -27,8 +28,11 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "addr.h"
+#include "aliases.h"
 #include "fdio.h"
 #include "hostname.h"
+#include "local.h"
 #include "msg.h"
 #include "provider.h"
 #include "queue_bounce.h"
@@ -58,13 +62,27 @@ bounce_add(char *out, size_t cap, size_t *n, const char *fmt, ...)
 	return true;
 }
 
+static const char *const bounce_whys[] = {
+	[BOUNCE_REFUSED] = "the server refused it",
+	[BOUNCE_EXPIRED] = "it could not be delivered for 5 days",
+	[BOUNCE_SENDER] = "its envelope sender is not one its submitter may "
+	    "use (allow_from_override)"
+};
+
 size_t
 queue_bounce_text(const struct account *a, const struct qenv *qe,
-    bool expired, const char *hdr, size_t hlen, time_t now, char *out,
-    size_t cap)
+    enum bounce_why why, const char *rcpt, const char *hdr, size_t hlen,
+    time_t now, char *out, size_t cap)
 {
-	char date[64], made[64], host[HOSTNAME_MAX + 1];
+	char date[64], made[64], host[HOSTNAME_MAX + 1], from[ADDR_MAX + 1];
+	struct err fe;
 	size_t n = 0, i;
+
+	/* the account's from as it was for the submitter (%U, maildomain) */
+	err_init(&fe);
+	if (local_from_uid(a, qe->uid, from, sizeof(from), &fe) == -1 ||
+	    from[0] == '\0')
+		snprintf(from, sizeof(from), "%s", rcpt);
 
 	if (!hostname_fqdn(host, sizeof(host)))
 		snprintf(host, sizeof(host), "localhost.invalid");
@@ -80,11 +98,10 @@ queue_bounce_text(const struct account *a, const struct qenv *qe,
 	    "Your message could not be delivered to its recipients and has "
 	    "been\r\ngiven up: %s.\r\n\r\n"
 	    "Queue ID:   %s\r\nSubmitted:  %s\r\nTries:      %u\r\n"
-	    "Last error: %s\r\n", a->from != NULL ? a->from : qe->env.sender,
-	    qe->env.sender, date, qe->id, host, host, expired ?
-	    "it could not be delivered for 5 days" : "the server refused it",
-	    qe->id, made,
-	    qe->attempts, qe->last_error);
+	    "Last error: %s\r\nSender:     <%s>\r\nSubmitter:  uid %lu\r\n",
+	    from, rcpt, date, qe->id, host, host,
+	    bounce_whys[why], qe->id, made, qe->attempts, qe->last_error,
+	    qe->env.sender, (unsigned long)qe->uid);
 	for (i = 0; i < qe->env.nrcpts; i++)
 		bounce_add(out, cap, &n, "Recipient:  <%s>\r\n",
 		    qe->env.rcpts[i]);
@@ -117,9 +134,61 @@ bounce_orig_header(int msgfd, char *buf, size_t cap)
 	return (size_t)(end - buf);
 }
 
+/* aliases_cb: the first address root expands to. */
+static int
+bounce_first(void *arg, const char *addr, struct err *e)
+{
+	char *out = arg;
+
+	(void)e;
+	if (out[0] == '\0')
+		snprintf(out, ADDR_MAX + 1, "%s", addr);
+	return 0;
+}
+
+/* Root's address: its aliases entry, else the account's from. */
+static int
+bounce_admin(const struct account *a, char *to, struct err *e)
+{
+	char from[ADDR_MAX + 1];
+	struct aliases al;
+	struct err ae;
+	bool utf8;
+
+	to[0] = '\0';
+	memset(&al, 0, sizeof(al));
+	err_init(&ae);
+	if (a->aliases != NULL && aliases_load(a->aliases, &al, &ae) == 0)
+		aliases_expand(&al, "root", bounce_first, to, &ae);
+	aliases_free(&al);
+	if (to[0] != '\0')
+		return 0;
+	if (local_from(a, from, sizeof(from), e) == -1 || from[0] == '\0' ||
+	    addr_check(from, false, to, &utf8, EX_CONFIG, e) == -1)
+		return err_set(e, EX_CONFIG, "no address for root: neither "
+		    "aliases nor from name one");
+	return 0;
+}
+
+/* Where the notice about qe goes (see queue_bounce.h). */
+static int
+bounce_to(const struct account *a, const struct qenv *qe,
+    enum bounce_why why, char *to, struct err *e)
+{
+	char name[ADDR_MAX + 1];
+
+	if (why != BOUNCE_SENDER && qe->env.sender[0] != '\0' &&
+	    local_addr(a, qe->env.sender, name, sizeof(name)) == LOCAL_NOT) {
+		snprintf(to, ADDR_MAX + 1, "%s", qe->env.sender);
+		return 0;
+	}
+	return bounce_admin(a, to, e);
+}
+
 int
 queue_bounce(struct queue *q, const struct account *a, const struct qenv *qe,
-    int msgfd, bool expired, char id[QUEUE_ID_LEN + 1], struct err *e)
+    int msgfd, enum bounce_why why, char id[QUEUE_ID_LEN + 1], char *to,
+    struct err *e)
 {
 	char *hdr = NULL, *text = NULL, *rcpt[1];
 	struct qenv ne;
@@ -127,15 +196,18 @@ queue_bounce(struct queue *q, const struct account *a, const struct qenv *qe,
 	int fd = -1, rc = -1;
 
 	id[0] = '\0';
-	if (qe->env.sender[0] == '\0' || qe->notice)
+	to[0] = '\0';
+	if (qe->notice)
 		return 0;	/* a notice is never answered by a notice */
+	if (bounce_to(a, qe, why, to, e) == -1)
+		return -1;
 	if ((hdr = malloc(BOUNCE_HEADER_MAX)) == NULL ||
 	    (text = malloc(BOUNCE_TEXT_MAX)) == NULL) {
 		err_sys(e, EX_OSERR, "out of memory");
 		goto out;
 	}
 	hlen = bounce_orig_header(msgfd, hdr, BOUNCE_HEADER_MAX);
-	tlen = queue_bounce_text(a, qe, expired, hdr, hlen, queue_now(),
+	tlen = queue_bounce_text(a, qe, why, to, hdr, hlen, queue_now(),
 	    text, BOUNCE_TEXT_MAX);
 	if ((fd = spool_open(NULL, e)) == -1)
 		goto out;
@@ -143,7 +215,7 @@ queue_bounce(struct queue *q, const struct account *a, const struct qenv *qe,
 		err_sys(e, EX_IOERR, "notice spool");
 		goto out;
 	}
-	rcpt[0] = (char *)qe->env.sender;
+	rcpt[0] = to;
 	memset(&ne, 0, sizeof(ne));
 	ne.account = qe->account;
 	/* RFC 5321 4.5.5 wants <>; where the provider refuses it, from */

@@ -1,17 +1,19 @@
 /*
  * queue_helper.c - outpost-queue: commit one message into the system
- * queue (outpost(8), SECURITY).  Installed setuid to the queue's user
- * (outpost), like
- * nullmailer-queue or Postfix's postdrop, so that entries are never owned
- * by the user who submitted them (an owner could rewrite its envelope).
+ * queue.  Installed setuid and setgid to the queue's user and group
+ * (outpost), like nullmailer-queue or Postfix's postdrop, so that
+ * entries are never owned by the user who submitted them (an owner
+ * could rewrite its envelope); the group reads the per-uid limits
+ * (queue_quota.h) from the compiled-in system file.
  *
  * stdin: the spooled message (a regular file, read from offset 0); fd 3:
  * the envelope in the queue format.  stdout: the new queue id.  It reads
- * no configuration, no environment (test builds: the test sysroot only)
- * and never touches the network.  What the caller says is checked, not
- * trusted: the addresses go through addr_check() unchanged, the account
- * name is plain, and the uid, the size and the times are its own.  The
- * runner checks the sender against allow_from_override with that uid.
+ * no environment (test builds: the test sysroot only), nothing of the
+ * configuration but the queue limits, and never touches the network.
+ * What the caller says is checked, not trusted: the addresses go
+ * through addr_check() unchanged, the account name is plain, and the
+ * uid, the size and the times are its own.  The runner checks the
+ * sender against allow_from_override with that uid.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -30,6 +32,7 @@
 #include "addr.h"
 #include "priv.h"
 #include "queue.h"
+#include "queue_quota.h"
 
 #define HELPER_NAME_MAX	64	/* an account name */
 
@@ -85,9 +88,44 @@ helper_check(struct qenv *qe, struct err *e)
 	return 0;
 }
 
+/*
+ * What the system file says about this entry (group outpost: this
+ * program is setgid too): the per-uid limits, and whether the caller may
+ * use the envelope's sender on its account (outpost replaced any other
+ * before it called; only a hand-made envelope has one).  A file that
+ * cannot be read leaves the default limits and the sender to the runner,
+ * so that a broken configuration never stops the queueing of what it
+ * could not deliver.
+ */
+static int
+helper_config(const struct qenv *qe, struct queue_limits *lim,
+    struct err *e)
+{
+	const struct account *a;
+	struct config cfg;
+	struct err ce;
+	int rc = 0;
+
+	err_init(&ce);
+	if (cfg_load(priv_path(PRIV_PATH_CONFIG), &cfg, &ce) == -1) {
+		quota_limits(NULL, lim);
+		return 0;
+	}
+	quota_limits(&cfg, lim);
+	priv_loaded(&cfg);
+	a = cfg_pick(&cfg, qe->account, NULL, &ce);
+	if (a == NULL && cfg.naccounts > 0)
+		a = &cfg.accounts[0];	/* the runner sends it so */
+	if (a != NULL && priv_sender_ok(a, getuid(), qe->env.sender, e) == -1)
+		rc = -1;
+	cfg_free(&cfg);
+	return rc;
+}
+
 static int
 helper_commit(char *buf, struct err *e)
 {
+	struct queue_limits lim;
 	struct queue q;
 	struct qenv qe;
 	struct stat st;
@@ -109,10 +147,16 @@ helper_commit(char *buf, struct err *e)
 	qe.env.size = (size_t)st.st_size;
 	qe.created = queue_now();
 	qe.attempts = 1;
-	qe.next_try = qe.created + queue_backoff(1);
-	rc = queue_open(priv_path(PRIV_PATH_QUEUE), false, &q, e);
+	/* 0: never tried (hold = on), due at once; else the first backoff */
+	qe.next_try = qe.next_try == 0 ? qe.created :
+	    qe.created + queue_backoff(1);
+	rc = helper_config(&qe, &lim, e);
+	if (rc == 0)
+		rc = queue_open(priv_path(PRIV_PATH_QUEUE), false, &q, e);
 	if (rc == 0) {
-		rc = queue_commit(&q, 0, &qe, e);
+		rc = quota_check(&q, qe.uid, qe.env.size, &lim, e);
+		if (rc == 0)
+			rc = queue_commit(&q, 0, &qe, e);
 		queue_close(&q);
 	}
 	if (rc == 0)

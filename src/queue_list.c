@@ -4,7 +4,9 @@
  * The listing reads envelopes without locking them (a runner may be
  * working on one; what is shown is the last committed state) and never
  * shows a body or a secret: id, age, size, tries, sender, recipients,
- * the last error and the possible-duplicate mark.
+ * the last error and the possible-duplicate mark; then the entries of
+ * dead/ with the reason they were given up.  Everything from callers or
+ * servers is escaped (esc.h): the listing goes to root's terminal.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -17,6 +19,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "esc.h"
 #include "priv.h"
 #include "queue_run.h"
 
@@ -37,51 +40,50 @@ list_age(time_t secs, char *out, size_t cap)
 
 static void
 list_entry(FILE *f, const struct config *cfg, const struct qenv *qe,
-    time_t now)
+    time_t now, bool dead)
 {
-	char age[32];
+	char age[32], a[ESC_MAX(ADDR_MAX)], t[ESC_MAX(ERR_MSG_MAX)];
 	size_t i;
 
 	list_age(now - qe->created, age, sizeof(age));
+	/* addresses and errors come from callers and servers: escaped */
 	fprintf(f, "%s %6s %9zu %5u  <%s>\n", qe->id, age, qe->env.size,
-	    qe->attempts, qe->env.sender);
+	    qe->attempts, esc_str(qe->env.sender, a, sizeof(a)));
 	for (i = 0; i < qe->env.nrcpts; i++)
-		fprintf(f, "%45s<%s>\n", "", qe->env.rcpts[i]);
+		fprintf(f, "%45s<%s>\n", "", esc_str(qe->env.rcpts[i], a,
+		    sizeof(a)));
 	if (qe->last_error[0] != '\0')
-		fprintf(f, "%45s(%s)\n", "", qe->last_error);
+		fprintf(f, "%45s(%s%s)\n", "", dead ? "given up: " : "",
+		    esc_str(qe->last_error, t, sizeof(t)));
 	if (qe->dup_risk)
 		fprintf(f, "%45s(possible duplicate: a try broke after the "
 		    "final dot)\n", "");
 	if (qe->notice)
 		fprintf(f, "%45s(an undelivered-mail notice)\n", "");
-	if (cfg_account(cfg, qe->account) == NULL)
+	if (!dead && cfg_account(cfg, qe->account) == NULL)
 		fprintf(f, "%45s(held: account %s is not in %s)\n", "",
-		    qe->account, cfg->path);
+		    esc_str(qe->account, a, sizeof(a)), cfg->path);
 }
 
-/* The entries of one queue; *n counts them, *bytes their sizes. */
+/*
+ * The entries of q/ (dead false) or dead/ of one queue; *n counts them,
+ * *bytes their sizes.
+ */
 static int
-list_queue(const struct config *cfg, const char *path, FILE *f, size_t *n,
-    size_t *bytes, struct err *e)
+list_dir(const struct config *cfg, struct queue *q, bool dead, FILE *f,
+    size_t *n, size_t *bytes, struct err *e)
 {
 	char (*ids)[QUEUE_ID_LEN + 1] = NULL;
-	struct queue q;
 	struct qenv qe;
 	struct err pe;
 	size_t nids, i;
 	time_t now = queue_now();
 
-	if (access(path, F_OK) == -1)
-		return 0;
-	if (queue_open(path, false, &q, e) == -1)
+	if (queue_ids(q, &ids, &nids, e) == -1)
 		return -1;
-	if (queue_ids(&q, &ids, &nids, e) == -1) {
-		queue_close(&q);
-		return -1;
-	}
 	for (i = 0; i < nids; i++) {
 		err_init(&pe);
-		if (queue_peek(&q, ids[i], &qe, &pe) != 1) {
+		if (queue_peek(q, ids[i], &qe, &pe) != 1) {
 			if (err_is_set(&pe) && priv_may_see((uid_t)-1))
 				fprintf(f, "%s (%s)\n", ids[i], pe.msg);
 			continue;
@@ -91,10 +93,12 @@ list_queue(const struct config *cfg, const char *path, FILE *f, size_t *n,
 			continue;
 		}
 		if (*n == 0)
-			fprintf(f, "%-32s %6s %9s %5s  %s\n", "Queue ID",
-			    "Age", "Size", "Tries", "Sender / Recipients");
-		list_entry(f, cfg, &qe, now);
-		if (queue_marked(&q, qe.id))
+			fprintf(f, "%s%-32s %6s %9s %5s  %s\n", dead ?
+			    "-- given up (dead/, removed after 30 days; the "
+			    "notice went out):\n" : "", "Queue ID", "Age",
+			    "Size", "Tries", "Sender / Recipients");
+		list_entry(f, cfg, &qe, now, dead);
+		if (!dead && queue_marked(q, qe.id))
 			fprintf(f, "%45s(being sent now, or possibly "
 			    "delivered: a run ended after its final dot)\n",
 			    "");
@@ -103,15 +107,35 @@ list_queue(const struct config *cfg, const char *path, FILE *f, size_t *n,
 		queue_env_free(&qe);
 	}
 	free(ids);
-	queue_close(&q);
 	return 0;
+}
+
+/* One queue: q/, then dead/; *n and *bytes count q/ only. */
+static int
+list_queue(const struct config *cfg, const char *path, FILE *f, size_t *n,
+    size_t *bytes, size_t *ndead, struct err *e)
+{
+	struct queue q, dq;
+	size_t db = 0;
+	int rc;
+
+	if (access(path, F_OK) == -1)
+		return 0;
+	if (queue_open(path, false, &q, e) == -1)
+		return -1;
+	rc = list_dir(cfg, &q, false, f, n, bytes, e);
+	queue_dead_view(&q, &dq);
+	if (rc == 0)
+		rc = list_dir(cfg, &dq, true, f, ndead, &db, e);
+	queue_close(&q);
+	return rc;
 }
 
 int
 queue_list(const struct config *cfg, FILE *f, struct err *e)
 {
 	char path[QUEUE_PATH_MAX], prev[QUEUE_PATH_MAX] = "";
-	size_t i, n = 0, bytes = 0, before;
+	size_t i, n = 0, bytes = 0, before, ndead = 0;
 
 	for (i = 0; i < cfg->naccounts; i++) {
 		if (queue_path(cfg->accounts[i].queue_dir, path, sizeof(path),
@@ -121,7 +145,7 @@ queue_list(const struct config *cfg, FILE *f, struct err *e)
 			continue;	/* the common case: one queue */
 		before = n;
 		bytes = 0;	/* this queue's, not a running total */
-		if (list_queue(cfg, path, f, &n, &bytes, e) == -1)
+		if (list_queue(cfg, path, f, &n, &bytes, &ndead, e) == -1)
 			return -1;
 		if (n > before)
 			fprintf(f, "-- %zu message%s (%zu bytes) in %s\n",
@@ -130,7 +154,8 @@ queue_list(const struct config *cfg, FILE *f, struct err *e)
 		snprintf(prev, sizeof(prev), "%s", path);
 	}
 	if (n == 0)
-		fprintf(f, "Mail queue is empty\n");
+		fprintf(f, "Mail queue is empty%s\n", ndead > 0 ?
+		    " (but for the given-up messages above)" : "");
 	return 0;
 }
 

@@ -26,7 +26,9 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "deadline.h"
+#include "local.h"
 #include "log.h"
 #include "oauth2.h"
 #include "priv.h"
@@ -60,6 +62,7 @@ struct run_entry {
 	struct qenv		 env;
 	int			 envfd;
 	int			 msgfd;
+	char			 sender[ADDR_MAX + 1];	/* a replaced one */
 };
 
 int
@@ -119,16 +122,18 @@ run_notice_later(struct run *r, const char *id)
  * of it, late, rather than never.
  */
 static void
-run_give_up(struct run *r, struct run_entry *x, bool expired)
+run_give_up(struct run *r, struct run_entry *x, enum bounce_why why)
 {
+	static const char *const whys[] = { "refused", "expired",
+	    "sender not allowed" };
+	char id[QUEUE_ID_LEN + 1], to[ADDR_MAX + 1];
 	struct qenv *qe = &x->env;
-	char id[QUEUE_ID_LEN + 1];
 	struct err ue;
 
 	err_init(&ue);
-	if (queue_bounce(&r->q, r->a, qe, x->msgfd, expired, id, &ue) == -1) {
-		log_warn("%s: the notice to <%s> could not be queued (%s): "
-		    "kept for the next run", qe->id, qe->env.sender, ue.msg);
+	if (queue_bounce(&r->q, r->a, qe, x->msgfd, why, id, to, &ue) == -1) {
+		log_warn("%s: the notice could not be queued (%s): kept for "
+		    "the next run", qe->id, ue.msg);
 		qe->next_try = r->now + queue_backoff(qe->attempts);
 		err_init(&ue);
 		if (queue_update(&r->q, qe, &ue) == -1)
@@ -137,15 +142,16 @@ run_give_up(struct run *r, struct run_entry *x, bool expired)
 		return;
 	}
 	if (id[0] != '\0') {
-		log_warn("%s: %s; returned to <%s> (notice %s)", qe->id,
-		    expired ? "expired" : "refused", qe->env.sender, id);
+		log_warn("%s: %s: moved to dead/; notice %s queued for <%s>",
+		    qe->id, whys[why], id, to);
 		run_notice_later(r, id);
 	} else {
-		log_warn("%s: %s; %s", qe->id, expired ? "expired" : "refused",
-		    qe->notice ? "a notice is not answered by a notice" :
-		    "no notice to the null sender");
+		log_warn("%s: %s: moved to dead/ (a notice is not answered "
+		    "by a notice)", qe->id, whys[why]);
 	}
-	if (queue_bury(&r->q, qe->id, &ue) == -1)
+	/* the reason stays in the entry for mailq */
+	if (queue_update(&r->q, qe, &ue) == -1 ||
+	    queue_bury(&r->q, qe->id, &ue) == -1)
 		log_warn("%s: %s", qe->id, ue.msg);
 	r->stats->bounced++;
 }
@@ -169,7 +175,7 @@ run_failed(struct run *r, struct run_entry *x, const struct err *e,
 	}
 	expired = r->now - qe->created >= QUEUE_LIFETIME;
 	if (refused || expired) {
-		run_give_up(r, x, expired);
+		run_give_up(r, x, refused ? BOUNCE_REFUSED : BOUNCE_EXPIRED);
 		return;
 	}
 	err_init(&ue);
@@ -205,6 +211,9 @@ run_done(void *arg, const struct submit_msg *m, struct submit_verdict *v)
 			log_warn("%s: delivered, but %s",
 			    x->env.id, ue.msg);
 		log_debug("%s: delivered", x->env.id);
+		if (x->env.notice)
+			log_warn("%s: notice sent to <%s>", x->env.id,
+			    x->env.env.rcpts[0]);
 		r->stats->delivered++;
 	} else {
 		if (!v->in_txn)
@@ -218,23 +227,38 @@ run_done(void *arg, const struct submit_msg *m, struct submit_verdict *v)
 
 /*
  * An entry whose sender its submitter may not use (allow_from_override,
- * checked again here: the helper takes envelopes from anyone) goes to
- * dead/ without a notice - the sender is the forged part.
+ * checked again here with the uid outpost-queue recorded).  outpost and
+ * outpost-queue let no such entry in, so the configuration changed since
+ * (a from that was %U@%M while the relay was on hold, a narrower
+ * allow_from_override): the sender is replaced by the account's from for
+ * that uid, as outpost would now, and the message goes out.  Only when
+ * there is no such from does it go to dead/, with its reason and a
+ * notice to root's address.  false: the entry may go out (its sender
+ * may now point to x->sender).
  */
 static bool
 run_refused_sender(struct run *r, struct run_entry *x)
 {
+	char from[ADDR_MAX + 1];
 	struct err e, be;
+	bool utf8;
 
 	err_init(&e);
 	if (priv_sender_ok(r->a, x->env.uid, x->env.env.sender, &e) == 0)
 		return false;
-	log_warn("%s: %s: moved to dead/", x->env.id,
-	    e.msg);
 	err_init(&be);
-	if (queue_bury(&r->q, x->env.id, &be) == -1)
-		log_warn("%s: %s", x->env.id, be.msg);
-	r->stats->bounced++;
+	if (local_from_uid(r->a, x->env.uid, from, sizeof(from), &be) == 0 &&
+	    from[0] != '\0' &&
+	    addr_check(from, false, x->sender, &utf8, EX_CONFIG, &be) == 0) {
+		log_warn("%s: sender <%s> not allowed for uid %lu any more: "
+		    "sent as <%s>", x->env.id, x->env.env.sender,
+		    (unsigned long)x->env.uid, x->sender);
+		x->env.env.sender = x->sender;
+		return false;
+	}
+	log_warn("%s: %s", x->env.id, e.msg);
+	snprintf(x->env.last_error, sizeof(x->env.last_error), "%s", e.msg);
+	run_give_up(r, x, BOUNCE_SENDER);
 	return true;
 }
 
@@ -321,6 +345,9 @@ run_account(struct run *r)
 	size_t nids;
 
 	r->pos = 0;
+	/* on hold: its entries wait untouched (no try, no expiry) */
+	if (r->a->hold)
+		return;
 	memset(&rq, 0, sizeof(rq));
 	rq.cfg = r->cfg;
 	rq.a = r->a;

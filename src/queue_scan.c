@@ -211,14 +211,34 @@ queue_ids(struct queue *q, char (**ids)[QUEUE_ID_LEN + 1], size_t *n,
 	return 0;
 }
 
-/* Is name in dirfd older than the grace period? */
+/* Is name in dirfd older than keep seconds? */
 static bool
-queue_stale(int dirfd, const char *name, time_t now)
+queue_stale(int dirfd, const char *name, time_t now, time_t keep)
 {
 	struct stat st;
 
 	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISREG(st.st_mode) && st.st_mtime + QUEUE_ORPHAN_GRACE < now;
+	    S_ISREG(st.st_mode) && st.st_mtime + keep < now;
+}
+
+/* A dead/ entry: gone QUEUE_DEAD_KEEP after its burial (.env mtime). */
+static void
+queue_sweep_dead(int dirfd, const char *msg, const char *env, time_t now)
+{
+	if (faccessat(dirfd, env, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (!queue_stale(dirfd, env, now, QUEUE_DEAD_KEEP))
+			return;
+		unlinkat(dirfd, env, 0);
+	} else if (!queue_stale(dirfd, msg, now, QUEUE_DEAD_KEEP))
+		return;
+	unlinkat(dirfd, msg, 0);
+}
+
+void
+queue_dead_view(const struct queue *q, struct queue *dead)
+{
+	*dead = *q;
+	dead->qfd = q->deadfd;
 }
 
 void
@@ -230,8 +250,8 @@ queue_sweep(struct queue *q, time_t now)
 	DIR *dir;
 	int i, fd, dirfd;
 
-	for (i = 0; i < 2; i++) {
-		dirfd = i == 0 ? q->tmpfd : q->qfd;
+	for (i = 0; i < 3; i++) {
+		dirfd = i == 0 ? q->tmpfd : i == 1 ? q->qfd : q->deadfd;
 		if ((fd = dup(dirfd)) == -1 || (dir = fdopendir(fd)) == NULL) {
 			if (fd != -1)
 				close(fd);
@@ -240,19 +260,21 @@ queue_sweep(struct queue *q, time_t now)
 		rewinddir(dir);
 		while ((d = readdir(dir)) != NULL) {
 			len = strlen(d->d_name);
-			/* in q/: a .msg or a mark whose .env is gone */
-			if (d->d_name[0] == '.' || (i == 1 &&
+			/* a .msg; in q/ also a mark whose .env is gone */
+			if (d->d_name[0] == '.' || (i >= 1 &&
 			    !(len == QUEUE_ID_LEN + 4 &&
 			    strcmp(d->d_name + QUEUE_ID_LEN, ".msg") == 0) &&
-			    !(len == QUEUE_ID_LEN + 8 &&
+			    !(i == 1 && len == QUEUE_ID_LEN + 8 &&
 			    strcmp(d->d_name + QUEUE_ID_LEN, ".sending") == 0)))
 				continue;
 			snprintf(env, sizeof(env), "%.*s.env", QUEUE_ID_LEN,
 			    d->d_name);
-			if (i == 1 && faccessat(dirfd, env, F_OK,
-			    AT_SYMLINK_NOFOLLOW) == 0)
-				continue;
-			if (queue_stale(dirfd, d->d_name, now))
+			if (i == 2)
+				queue_sweep_dead(dirfd, d->d_name, env, now);
+			else if ((i == 0 || faccessat(dirfd, env, F_OK,
+			    AT_SYMLINK_NOFOLLOW) == -1) &&
+			    queue_stale(dirfd, d->d_name, now,
+			    QUEUE_ORPHAN_GRACE))
 				unlinkat(dirfd, d->d_name, 0);
 		}
 		closedir(dir);

@@ -70,6 +70,7 @@ auth_plain(struct smtp_session *s, struct err *e)
 		    "AUTH PLAIN");
 		return SMTP_ST_QUIT;
 	}
+	log_secret_add(b64, strlen(b64), false);
 	snprintf(line, sizeof(line), "AUTH PLAIN %s", b64);
 	if (strlen(line) <= SMTP_CMD_MAX_LEN) {
 		rc = auth_step(s, line, e);
@@ -143,6 +144,7 @@ auth_token_send(struct smtp_session *s, const char *name, char *b64,
 	char line[SMTP_LINE_MAX + 24];
 	int rc;
 
+	log_secret_add(b64, strlen(b64), false);
 	snprintf(line, sizeof(line), "AUTH %s %s", name, b64);
 	if (strlen(line) <= SMTP_CMD_MAX_LEN) {
 		rc = auth_step(s, line, e);
@@ -212,6 +214,10 @@ auth_run(struct smtp_session *s, struct err *e)
 		return SMTP_ST_QUIT;
 	}
 	log_debug("authenticating with %s", sasl_name(mech));
+	/* what a hostile server could echo back (log.h) */
+	log_secret_reset();
+	if (s->p->password != NULL)
+		log_secret_add(s->p->password, strlen(s->p->password), true);
 	if (mech == SASL_PLAIN)
 		return auth_plain(s, e);
 	if (mech == SASL_LOGIN)

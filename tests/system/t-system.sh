@@ -1,10 +1,13 @@
 #!/bin/sh
-# t-system.sh - the system-wide relay (outpost(8) SECURITY), as root:
-# throwaway users and group, the README's "System-wide setup" commands
-# run with every system path moved into a scratch sysroot (OUTPOST_TEST_SYSROOT of
-# --enable-test-hooks builds), the setgid outpost and the setuid
-# outpost-queue copied there.  The machine's /etc/outpost.conf and
-# /var/spool/outpost are never touched.  TAP; SKIP when not root.
+# t-system.sh - the system-wide relay, as root: throwaway users and group,
+# `make install-system`'s script (etc/outpost-install-system.sh) run with
+# every system path moved into a scratch sysroot (OUTPOST_TEST_SYSROOT of
+# --enable-test-hooks builds), the setgid outpost and the setuid and
+# setgid outpost-queue copied there; then each real caller's argv (PHP,
+# PHPMailer, Symfony -bs, cron, fail2ban, git send-email, logcheck), the
+# sender policy, the queue's integrity (runner, dead/, quota) and the
+# hardening.  The machine's /etc/outpost.conf and /var/spool/outpost are
+# never touched.  TAP (the plan comes last); SKIP when not root.
 #
 # Users: $N (the queue's user and group "outpost"), $W (www-data-like, no
 # home), $U (an ordinary user with a home).
@@ -36,7 +39,7 @@ ok() { n=$((n + 1)); echo "ok $n - $*"; }
 notok() { n=$((n + 1)); failed=1; echo "not ok $n - $*"; }
 check() {	# check DESCRIPTION COMMAND...: ok when COMMAND succeeds
 	d=$1; shift
-	if "$@"; then ok "$d"; else notok "$d"; fi
+	if "$@"; then ok "$d"; else notok "$d"; return 1; fi
 }
 
 S=$$
@@ -57,33 +60,31 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 99' INT TERM HUP
 
-echo "1..31"
-
-# -- the README's commands, paths moved into $R ------------------------
+# -- make install-system's script, paths moved into $R ------------------
 mkdir -p "$R/bin" "$R/pub" "$R/home-u"
 chmod 1777 "$R/pub"
 cp "$top_builddir/src/outpost" "$R/bin/outpost"
 cp "$top_builddir/src/outpost-queue" "$R/outpost-queue"
-sed -n '/# --- system-wide setup ---/,/# --- end ---/p' \
-    "$top_srcdir/README" | sed -e 's/^    //' \
-    -e 's|/usr/local/libexec/outpost/outpost-queue|@HELPER@|g' \
-    -e 's|/usr/local/bin/outpost|@BIN@|g' \
-    -e 's|/var/spool/outpost|@SPOOL@|g' \
-    -e 's|/etc/outpost.conf|@CONF@|g' \
-    -e 's|/etc/outpost.secret|@SECRET@|g' \
-    -e "s|\\boutpost\\b|$N|g" \
-    -e "s|@HELPER@|$R/outpost-queue|g" -e "s|@BIN@|$R/bin/outpost|g" \
-    -e "s|@SPOOL@|$R/spool|g" -e "s|@CONF@|$R/outpost.conf|g" \
-    -e "s|@SECRET@|$R/outpost.secret|g" >"$R/setup.sh"
-if grep -q groupadd "$R/setup.sh" && sh -e "$R/setup.sh" >"$R/setup.log" 2>&1 &&
+if BIN=$R/bin/outpost HELPER=$R/outpost-queue SPOOL=$R/spool \
+    CONF=$R/outpost.conf SECRET=$R/outpost.secret LOG=$R/outpost.log \
+    QUSER=$N UNITDIR= CRONDIR=$R \
+    sh "$top_srcdir/etc/outpost-install-system.sh" >"$R/setup.log" 2>&1 &&
     useradd --no-create-home --shell /usr/sbin/nologin "$W" &&
     useradd --no-create-home --home-dir "$R/home-u" "$U"; then
-	ok "README system-wide setup commands"
+	ok "make install-system's script"
 else
-	notok "README system-wide setup commands"
-	sed 's/^/# /' "$R/setup.sh" "$R/setup.log"
+	notok "make install-system's script"
+	sed 's/^/# /' "$R/setup.log"
 	exit 1
 fi
+check "  ... the queue's user has no home it could write" \
+    test "$(getent passwd "$N" | cut -d: -f6)" = /nonexistent
+check "  ... the helper is setuid and setgid to the queue's user" \
+    test "$(stat -c '%U:%G %a' "$R/outpost-queue")" = "$N:$N 6755"
+check "  ... a cron.d line runs the queue as its user" \
+    grep -q "^\*/5 \* \* \* \* $N $R/bin/outpost -q\$" "$R/outpost"
+check "  ... a log file every caller of the group can append to" \
+    test "$(stat -c '%U:%G %a' "$R/outpost.log")" = "root:$N 660"
 chown "$U" "$R/home-u"
 NGID=$(getent group "$N" | cut -d: -f3)
 WUID=$(id -u "$W")
@@ -107,7 +108,7 @@ server() {	# server NAME [DIRECTIVE...]: start one, PORT is set
 	for d in "$@"; do echo "$d" >>"$R/srv-$shift_name/script"; done
 	"$PYTHON" "$SRV" --script "$R/srv-$shift_name/script" \
 	    --dir "$R/srv-$shift_name" --ready "$R/srv-$shift_name/ready" \
-	    --pki "$R/pki" --lifetime 120 >"$R/srv-$shift_name/log" 2>&1 &
+	    --pki "$R/pki" --lifetime 900 >"$R/srv-$shift_name/log" 2>&1 &
 	PIDS="$PIDS $!"
 	i=0
 	while [ ! -s "$R/srv-$shift_name/ready" ] && [ $i -lt 100 ]; do
@@ -121,7 +122,7 @@ config() {	# config PORT [extra lines for [relay]]
 		printf '[defaults]\naccount = relay\n\n[relay]\n'
 		printf 'host = 127.0.0.1\nport = %s\ntls = starttls\n' "$p"
 		printf 'tls_trust_file = %s/ca.pem\n' "$R"
-		printf 'user = alice@example.com\nfrom = relay@example.com\n'
+		printf 'user = alice@example.com\nfrom = %s\n' "$FROM"
 		printf 'password_file = %s/outpost.secret\n' "$R"
 		printf 'timeout = 10\nkeyring = off\n'
 		for l in "$@"; do printf '%s\n' "$l"; done
@@ -132,7 +133,18 @@ config() {	# config PORT [extra lines for [relay]]
 		printf 'keyring = off\n'
 	} >"$R/outpost.conf"	# keeps root:$N 0640 from the setup
 }
+FROM=relay@example.com
 delivered() { grep -c '"ev": "delivered"' "$R/srv-$1/events.jsonl"; }
+last() {	# last SERVER FIELD: mail_from, rcpts or file of its last message
+	"$PYTHON" - "$R/srv-$1/events.jsonl" "$2" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if '"delivered"' in l]
+v = ev[-1][sys.argv[2]] if ev else "-"
+print(" ".join(v) if isinstance(v, list) else v)
+PY
+}
+data() { cat "$R/srv-$1/$(last "$1" file)" >"$R/data"; }	# -> $R/data
+indata() { grep -q -- "$1" "$R/data" || { sed 's/^/# /' "$R/data"; false; }; }
 
 as() {	# as USER COMMAND...: a login-less environment of USER's own
 	u=$1; shift
@@ -207,24 +219,150 @@ check "after the drop /proc/self/status shows no outpost gid" sh -c \
     ! grep '^outpost: test: G' $R/out | grep -qw '$NGID'"
 
 # -- the envelope sender ------------------------------------------------
-before=$(delivered ok)
-send "$W" -f boss@example.com
-check "-f another sender refused for a non-root caller (77)" status 77
-check "  ... and nothing sent" test "$(delivered ok)" = "$before"
-send "$W" -f relay@example.com
-check "-f the account's own from is fine" status 0
-printf 'Subject: t\n\nhi\n' | OUTPOST_TEST_SYSROOT="$R" "$R/bin/outpost" \
-    -f boss@example.com bob@example.org >"$R/out" 2>&1
+msg() { printf 'From: Shop <shop@example.net>\nSender: boss@example.com\nTo: bob@example.org\nSubject: t\n\nhi\n'; }
+msg | as "$W" "$R/bin/outpost" -f boss@example.com bob@example.org \
+    >"$R/out" 2>&1
 RC=$?
-check "root may give any -f" status 0
-config "$OKPORT" "allow_from_override = $U"
-send "$U" -f boss@example.com
-check "allow_from_override = USER lets that user -f" status 0
-send "$W" -f boss@example.com
-check "  ... and no one else (77)" status 77
+check "-f another sender by a restricted caller: delivered all the same" \
+    status 0
+check "  ... the envelope sender is the account's from" \
+    test "$(last ok mail_from)" = relay@example.com
+data ok
+check "  ... From: as written, the caller's Sender: replaced by the account's" \
+    sh -c "grep -q '^From: Shop <shop@example.net>' $R/data &&
+    grep -q '^Sender: <relay@example.com>' $R/data &&
+    ! grep -q boss@ $R/data"
+msg | as "$W" "$R/bin/outpost" -oi -f shop@example.net -t >"$R/out" 2>&1
+RC=$?
+check "PHPMailer (-oi -f ADDR -t) as www-data" sh -c "test $RC = 0 &&
+    test '$(last ok rcpts)' = bob@example.org"
+printf 'To: bob@example.org\nSubject: t\n\nhi\n' |
+    as "$W" "$R/bin/outpost" -t -i >"$R/out" 2>&1
+RC=$?
+data ok
+check "PHP mail() without -f (-t -i): From: the account's, no Sender:" \
+    sh -c "test $RC = 0 && grep -q '^From: <relay@example.com>' $R/data &&
+    ! grep -q '^Sender:' $R/data"
+msg | as "$W" "$R/bin/outpost" -t -i -f shop@example.net >"$R/out" 2>&1
+check "PHP mail() with -f (-t -i -f ADDR)" status 0
+msg | as "$W" "$R/bin/outpost" -oi -t >"$R/out" 2>&1
+check "Symfony's -t transport (-oi -t)" status 0
+msg | as "$U" "$R/bin/outpost" -i -f shop@example.net -- bob@example.org \
+    >"$R/out" 2>&1
+check "Ruby's mail gem (-i -f ADDR -- RCPT)" status 0
+msg | as "$U" "$R/bin/outpost" -i -f alice@example.org bob@example.org \
+    >"$R/out" 2>&1
+check "git send-email --envelope-sender (-i -f ADDR RCPT)" status 0
+printf 'EHLO app.example\r\nMAIL FROM:<shop@example.net>\r\nRCPT TO:<bob@example.org>\r\nDATA\r\nFrom: shop@example.net\r\nSubject: bs\r\n\r\nhi\r\n.\r\nQUIT\r\n' |
+    as "$W" "$R/bin/outpost" -bs >"$R/out" 2>&1
+check "-bs (Symfony, Laravel) as www-data: the message is taken" sh -c \
+    "grep -q '^250 .*[Qq]ueued\\|^250 2.0.0' $R/out && ! grep -q '^4' $R/out &&
+    test '$(last ok mail_from)' = relay@example.com" || sed 's/^/# /' "$R/out"
+before=$(delivered ok)
+msg | OUTPOST_TEST_SYSROOT="$R" "$R/bin/outpost" -f boss@example.com \
+    bob@example.org >"$R/out" 2>&1
+RC=$?
+check "root may give any -f" sh -c "test $RC = 0 &&
+    test '$(last ok mail_from)' = boss@example.com"
+server other
+config "$OKPORT" "allow_from_override = $U" "" "[other]" "host = 127.0.0.1" \
+    "port = $PORT" "tls_trust_file = $R/ca.pem" "from = boss@example.com" \
+    "keyring = off"
+msg | as "$U" "$R/bin/outpost" -f boss@example.com bob@example.org \
+    >"$R/out" 2>&1
+RC=$?
+check "allow_from_override = USER: that user's -f goes out as given" sh -c \
+    "test $RC = 0 && test $(delivered other) = 1 &&
+    test '$(last other mail_from)' = boss@example.com"
+msg | as "$W" "$R/bin/outpost" -f boss@example.com bob@example.org \
+    >"$R/out" 2>&1
+RC=$?
+check "  ... anyone else's -f never picks the account whose from it is" sh -c \
+    "test $RC = 0 && test '$(last ok mail_from)' = relay@example.com &&
+    test $(delivered other) = 1"
+
+# -- addresses like an MTA ----------------------------------------------
+printf '# local names\nroot: admin@example.org\ndefault: root\n' >"$R/aliases"
+chmod 644 "$R/aliases"
+config "$OKPORT" "aliases = $R/aliases"
+printf 'From: root (Cron Daemon)\nTo: bob@example.org,root\nSubject: Cron <u@h> job\n\nout\n' |
+    as "$U" "$R/bin/outpost" -FCronDaemon -i -B8BITMIME -oem \
+    bob@example.org,root >"$R/out" 2>&1
+RC=$?
+check "cron's MAILTO=a@x,root (-FCronDaemon -i -B8BITMIME -oem a@x,root)" \
+    sh -c "test $RC = 0 &&
+    test '$(last ok rcpts)' = 'bob@example.org admin@example.org'" ||
+    sed 's/^/# /' "$R/out"
+printf 'Subject: logcheck\n\nreport\n' |
+    as "$W" "$R/bin/outpost" -i -- logcheck >"$R/out" 2>&1
+RC=$?
+check "a system account without an alias (logcheck): the default: entry" \
+    sh -c "test $RC = 0 && test '$(last ok rcpts)' = admin@example.org"
+if command -v unshare >/dev/null 2>&1 && command -v hostname >/dev/null; then
+	printf '127.0.0.1 localhost\n127.0.1.1 web1.example.test web1\n' \
+	    >"$R/hosts"
+	printf 'Subject: fail2ban\n\nbanned\n' | unshare --uts --mount sh -c \
+	    "hostname web1 && mount --bind $R/hosts /etc/hosts &&
+	    test \"\$(hostname -f)\" = web1.example.test &&
+	    OUTPOST_TEST_SYSROOT=$R $R/bin/outpost \
+	    -f root@web1.example.test root@localhost" >"$R/out" 2>&1
+	RC=$?
+	check "fail2ban (-f root@\$(hostname -f) root@localhost): both local" \
+	    sh -c "test $RC = 0 &&
+	    test '$(last ok mail_from)' = relay@example.com &&
+	    test '$(last ok rcpts)' = admin@example.org" ||
+	    sed 's/^/# /' "$R/out"
+else
+	ok "fail2ban's FQDN sender # SKIP no unshare"
+fi
+config "$OKPORT" "aliases = $R/aliases" "local_domains = intranet.test"
+printf 'Subject: t\n\nx\n' | as "$W" "$R/bin/outpost" -i ops@intranet.test \
+    >"$R/out" 2>&1
+RC=$?
+check "local_domains: a name there goes through the aliases" sh -c \
+    "test $RC = 0 && test '$(last ok rcpts)' = admin@example.org"
+
+# -- every caller: logs, doctor, password check --------------------------
+config "$OKPORT" "logfile = $R/outpost.log"
+send "$W"
+check "logging as www-data: no error on stderr" sh -c \
+    "test $RC = 0 && ! grep -q logfile $R/out"
+send "$U"
+check "logging as another user: no error on stderr" sh -c \
+    "test $RC = 0 && ! grep -q logfile $R/out"
+check "  ... one line each in the log" test "$(grep -c \
+    'from=<relay@example.com> recipients=bob@example.org' \
+    "$R/outpost.log")" = 2
+OUTPOST_TEST_SYSROOT="$R" "$R/bin/outpost" doctor --auth >"$R/out" 2>&1
+check "doctor as root understands root:outpost 0640 files" sh -c \
+    "! grep -q 'chmod 600' $R/out && grep -q 'password .*ok' $R/out &&
+    grep -q 'system file .*ok' $R/out &&
+    grep -q 'queue helper .*ok' $R/out" || sed 's/^/# /' "$R/out"
+run "$W" doctor
+check "doctor as www-data: what it can see, and to run it as root" sh -c \
+    "test $RC = 0 && grep -q 'sudo outpost doctor' $R/out &&
+    grep -q 'program .*ok' $R/out"
+OUTPOST_TEST_SYSROOT="$R" "$R/bin/outpost" password check >"$R/out" 2>&1
+RC=$?
+check "password check as root: the secret file" sh -c "test $RC = 0 &&
+    grep -q 'found: account relay, password from $R/outpost.secret' $R/out"
+run "$U" password check
+check "password check as another user: run it as root (77)" sh -c \
+    "test $RC = 77 && grep -q 'sudo outpost password check' $R/out"
+
+# -- hardening -----------------------------------------------------------
+server echo 'listener starttls' \
+    'reply AUTH 535 5.7.8 s3cr3t-P@ss word is not it'
+config "$PORT"
+send "$W"
+check "a server echoing the password: withheld from the caller (77)" sh -c \
+    "test $RC = 77 && ! grep -q 's3cr3t' $R/out &&
+    grep -q 'withheld' $R/out"
+config "$OKPORT"
 
 # -- the system queue ---------------------------------------------------
 server busy 'listener starttls' 'reply MAIL 451 4.3.2 try again later'
+BUSYPORT=$PORT
 config "$PORT"
 send "$W"
 check "temporary failure as www-data: queued (exit 0)" sh -c \
@@ -250,9 +388,19 @@ usermod -a -G "$N" "$U"
 run "$U" -bp
 check "mailq as a member of group outpost lists every entry" has "$ID"
 
-# a forged envelope, straight to the helper: the runner buries it
+# envelopes made by hand, straight to the helper
 printf 'Subject: forged\n\nx\n' >"$R/pub/forged.msg"
-printf 'outpost-queue 1\nid: %032d\naccount: relay\nsender: forged@example.net\nrcpt: bob@example.org\ncreated: 1\nnext-try: 1\nattempts: 1\nsize: 1\nuid: 0\nlast-error: x\npossible-duplicate: no\nsmtputf8: no\neightbit: no\n' 0 >"$R/pub/forged.env"
+envelope() {	# envelope SENDER: one as outpost writes it, uid 0 claimed
+	printf 'outpost-queue 1\nid: %032d\naccount: relay\nsender: %s\nrcpt: bob@example.org\ncreated: 1\nnext-try: 1\nattempts: 1\nsize: 1\nuid: 0\nlast-error: x\npossible-duplicate: no\nsmtputf8: no\neightbit: no\n' 0 "$1" >"$R/pub/forged.env"
+}
+envelope forged@example.net
+as "$W" "$R/outpost-queue" <"$R/pub/forged.msg" 3<"$R/pub/forged.env" \
+    >"$R/out" 2>&1
+RC=$?
+check "the helper refuses a sender its caller may not use (77)" sh -c \
+    "test $RC = 77 && grep -q 'forged@example.net refused for uid $WUID' \
+    $R/out" || sed 's/^/# /' "$R/out"
+envelope relay@example.com
 as "$W" "$R/outpost-queue" <"$R/pub/forged.msg" 3<"$R/pub/forged.env" \
     >"$R/out" 2>&1
 RC=$?
@@ -260,16 +408,110 @@ FID=$(head -n 1 "$R/out")
 check "the helper records the real uid, not the envelope's" sh -c \
     "test $RC = 0 && grep -qx 'uid: $WUID' $R/spool/q/$FID.env"
 
+# a sender allowed when queued, not any more when the runner comes
+config "$PORT" "allow_from_override = $U"
+send "$U" -f boss@example.com
+CID=$(sed -n 's/.*queued as \([0-9a-f]*\).*/\1/p' "$R/out")
+config "$OKPORT" "aliases = $R/aliases"
+before=$(delivered ok)
+bosses=$(grep -c '"mail_from": "boss@' "$R/srv-ok/events.jsonl")
+runner() {	# the queue runner as its unit runs it: $N, nothing inherited
+	setpriv --reuid="$N" --regid="$N" --init-groups env -i \
+	    PATH=/usr/bin:/bin OUTPOST_TEST_SYSROOT="$R" "$@" \
+	    "$R/bin/outpost" -q --flush >"$R/out" 2>&1
+	RC=$?
+}
+runner
+check "the runner (the queue's user) delivers the queued messages" sh -c \
+    "test $RC = 0 && test $(delivered ok) = $((before + 3)) &&
+    test -z \"\$(ls $R/spool/q/)\"" || sed 's/^/# /' "$R/out"
+check "  ... a sender no longer allowed goes out as the account's from" \
+    sh -c "test -n '$CID' && test $bosses = \
+    \$(grep -c '\"mail_from\": \"boss@' $R/srv-ok/events.jsonl) &&
+    grep -q '$CID: sender <boss@example.com> not allowed' $R/out" ||
+    sed 's/^/# /' "$R/out"
+
+# refused for good: dead/, the reason, a notice (null sender: to root)
+config "$PORT"
+send "$W" -f '<>'
+DID=$(sed -n 's/.*queued as \([0-9a-f]*\).*/\1/p' "$R/out")
+server refuse 'listener starttls' 'reply MAIL#1 550 5.7.1 not from you'
+config "$PORT" "aliases = $R/aliases"
+runner
+check "a refused entry goes to dead/" test -e "$R/spool/dead/$DID.env"
+check "  ... with a notice to root's address (the null sender gets none)" \
+    sh -c "grep '\"delivered\"' $R/srv-refuse/events.jsonl | grep -q \
+    '\"mail_from\": \"\", \"rcpts\": \[\"admin@example.org\"\]' &&
+    grep -q 'notice sent to <admin@example.org>' $R/out" ||
+    sed 's/^/# /' "$R/out"
+OUTPOST_TEST_SYSROOT="$R" "$R/bin/outpost" -bp >"$R/out" 2>&1
+check "mailq shows the dead entry and why it was given up" sh -c \
+    "grep -q '$DID' $R/out && grep -q 'given up: MAIL FROM: 550 5.7.1' \
+    $R/out" || sed 's/^/# /' "$R/out"
+config "$OKPORT"
+
+# a crafted recipient reaches root's terminal only escaped
+printf 'outpost-queue 1\nid: %032d\naccount: relay\nsender: relay@example.com\nrcpt: evil\342\200\256gpj@example.org\ncreated: 1\nnext-try: 1\nattempts: 1\nsize: 1\nuid: 0\nlast-error: x\npossible-duplicate: no\nsmtputf8: yes\neightbit: no\n' 0 >"$R/pub/bidi.env"
+as "$W" "$R/outpost-queue" <"$R/pub/forged.msg" 3<"$R/pub/bidi.env" \
+    >"$R/out" 2>&1
+BID=$(head -n 1 "$R/out")
+OUTPOST_TEST_SYSROOT="$R" "$R/bin/outpost" -bp >"$R/out" 2>&1
+check "mailq escapes bidi controls in addresses" sh -c \
+    "grep -q 'evil\\\\u{202E}gpj@' $R/out &&
+    ! grep -q \"\$(printf '\\342\\200\\256')\" $R/out" ||
+    sed 's/^/# /' "$R/out"
+OUTPOST_TEST_SYSROOT="$R" "$R/bin/outpost" --drop "$BID" >/dev/null 2>&1
+
+# dead entries go after 30 days
+runner OUTPOST_TEST_NOW=$(($(date +%s) + 31 * 86400))
+check "dead entries expire after 30 days" sh -c \
+    "test $RC = 0 && test ! -e $R/spool/dead/$DID.env &&
+    test ! -e $R/spool/dead/$DID.msg"
+
+# from = %U@...: the runner compares the expanded address
+FROM=%U@example.com
+config "$BUSYPORT"	# the busy server
+send "$W"
+check "from = %U@example.com as www-data, 451: queued" sh -c \
+    "test $RC = 0 && grep -q 'queued as' $R/out"
+ID=$(sed -n 's/.*queued as \([0-9a-f]*\).*/\1/p' "$R/out")
 config "$OKPORT"
 before=$(delivered ok)
-setpriv --reuid="$N" --regid="$N" --init-groups env -i PATH=/usr/bin:/bin \
-    OUTPOST_TEST_SYSROOT="$R" "$R/bin/outpost" -q --flush >"$R/out" 2>&1
+runner
+check "  ... the runner delivers it as $W@example.com (not dead/)" sh -c \
+    "test $RC = 0 && test ! -e $R/spool/dead/$ID.env &&
+    test '$(last ok mail_from)' = '$W@example.com'" ||
+    sed 's/^/# /' "$R/out"
+FROM=relay@example.com
+
+# a configuration planted in the queue user's old home is never read
+mkdir -p "$R/spool/.config/outpost"
+printf '[x]\nhost = 127.0.0.1\npasswordeval = touch %s/pub/planted\n' \
+    "$R" >"$R/spool/.config/outpost/config"
+chown -R "$N:$N" "$R/spool/.config"
+chmod 600 "$R/spool/.config/outpost/config"
+config "$OKPORT"
+runner HOME="$R/spool" XDG_CONFIG_HOME="$R/spool/.config"
+check "the runner reads only the system file (a planted config is ignored)" \
+    sh -c "test $RC = 0 && test ! -e $R/pub/planted" ||
+    sed 's/^/# /' "$R/out"
+
+# per-uid limits on the system queue
+config "$BUSYPORT" "queue_max_entries = 2"
+send "$W"; r1=$RC
+send "$W"; r2=$RC
+send "$W"
+check "queue_max_entries = 2: two queued, the third refused (75)" sh -c \
+    "test $r1 = 0 && test $r2 = 0 && test $RC = 75 &&
+    grep -q 'queue_max_entries = 2' $R/out" || sed 's/^/# /' "$R/out"
+send "$U"
+check "  ... per uid: another user still queues" status 0
+config "$BUSYPORT" "queue_max_bytes = 1K"
+printf 'Subject: big\n\n%02000d\n' 0 | as "$U" "$R/bin/outpost" \
+    bob@example.org >"$R/out" 2>&1
 RC=$?
-check "the runner (the queue's user) delivers the queued message" sh -c \
-    "test $RC = 0 && test $(delivered ok) = $((before + 1)) &&
-    test ! -e $R/spool/q/$ID.env"
-check "  ... and moves the forged sender to dead/, undelivered" sh -c \
-    "test -e $R/spool/dead/$FID.env && ! grep -q forged@ \
-    $R/srv-ok/events.jsonl"
-[ $n = 31 ] || echo "# planned 31, ran $n"
+check "queue_max_bytes = 1K: a bigger message is refused (75)" sh -c \
+    "test $RC = 75 && grep -q 'queue_max_bytes' $R/out"
+
+echo "1..$n"
 exit $failed

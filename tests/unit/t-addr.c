@@ -292,10 +292,72 @@ test_check(void)
 	    "check: echo sanitised: %s", e.msg);
 }
 
+struct split_acc {
+	char	out[512];
+	int	fail_at;	/* cb fails on this call (1-based), 0 never */
+	int	calls;
+};
+
+static int
+split_cb(void *arg, const char *a, struct err *e)
+{
+	struct split_acc *s = arg;
+	size_t n = strlen(s->out);
+
+	if (++s->calls == s->fail_at)
+		return err_set(e, 67, "no such user %s", a);
+	snprintf(s->out + n, sizeof(s->out) - n, "[%s]", a);
+	return 0;
+}
+
+/* cron's MAILTO=bob@example.com,root is one argument: split like MTAs */
+static void
+test_split(void)
+{
+	static const struct {
+		const char	*in;
+		const char	*want;
+	} rows[] = {
+		{ "bob@example.com,root", "[bob@example.com][root]" },
+		{ "a@x", "[a@x]" },
+		{ " a@x , b@y ,, ", "[a@x][b@y]" },
+		{ "\"a,b\"@x,c@y", "[\"a,b\"@x][c@y]" },
+		{ "<a@x>,<b@y>", "[<a@x>][<b@y>]" },
+		{ "\"a\\\",b\"@x", "[\"a\\\",b\"@x]" },
+		{ ",", "" },
+		{ "", "" },
+	};
+	struct split_acc s;
+	char big[ADDR_SPLIT_MAX + 8];
+	struct err e;
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		memset(&s, 0, sizeof(s));
+		err_init(&e);
+		ok(addr_split(rows[i].in, split_cb, &s, 64, &e) == 0 &&
+		    strcmp(s.out, rows[i].want) == 0, "split: '%s' -> %s",
+		    rows[i].in, s.out);
+	}
+	memset(&s, 0, sizeof(s));
+	s.fail_at = 2;
+	err_init(&e);
+	ok(addr_split("a@x,nobody,c@y", split_cb, &s, 64, &e) == -1 &&
+	    e.ex == 67 && strcmp(s.out, "[a@x]") == 0,
+	    "split: the callback's failure stops the list: %s", e.msg);
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	memset(&s, 0, sizeof(s));
+	err_init(&e);
+	ok(addr_split(big, split_cb, &s, 64, &e) == -1 && e.ex == 64 &&
+	    s.calls == 0, "split: an over-long element is refused (64)");
+}
+
 int
 main(void)
 {
 	test_lists();
 	test_check();
+	test_split();
 	return done_testing();
 }

@@ -19,27 +19,49 @@ run_addr(void)
 	char name[64], a[512];
 	size_t n;
 
-	ok(local_addr("root", name, sizeof(name)) && strcmp(name, "root") ==
-	    0, "bare name is local");
-	ok(local_addr("root@localhost", name, sizeof(name)) &&
+	ok(local_addr(NULL, "root", name, sizeof(name)) &&
+	    strcmp(name, "root") == 0, "bare name is local");
+	ok(local_addr(NULL, "root@localhost", name, sizeof(name)) &&
 	    strcmp(name, "root") == 0, "@localhost is local");
-	ok(local_addr("Root@LOCALHOST", name, sizeof(name)),
+	ok(local_addr(NULL, "Root@LOCALHOST", name, sizeof(name)),
 	    "domain case ignored");
 	snprintf(a, sizeof(a), "www@%s", host);
-	ok(local_addr(a, name, sizeof(name)) && strcmp(name, "www") == 0,
+	ok(local_addr(NULL, a, name, sizeof(name)) && strcmp(name, "www") == 0,
 	    "@hostname is local");
 	snprintf(a, sizeof(a), "www@%s", shortname);
-	ok(local_addr(a, name, sizeof(name)), "@short hostname is local");
-	ok(!local_addr("a@example.com", name, sizeof(name)),
+	ok(local_addr(NULL, a, name, sizeof(name)), "@short hostname is local");
+	ok(!local_addr(NULL, "a@example.com", name, sizeof(name)),
 	    "a real domain is not");
-	ok(!local_addr("a@localhost.example.com", name, sizeof(name)),
+	ok(!local_addr(NULL, "a@localhost.example.com", name, sizeof(name)),
 	    "localhost as a prefix is not");
-	ok(!local_addr("@localhost", name, sizeof(name)),
+	ok(!local_addr(NULL, "@localhost", name, sizeof(name)),
 	    "empty local part is not");
 	n = strlen(host);
 	snprintf(a, sizeof(a), "a@%sx", host);
-	ok(!local_addr(a, name, sizeof(name)) && n > 0,
+	ok(!local_addr(NULL, a, name, sizeof(name)) && n > 0,
 	    "hostname as a prefix is not");
+}
+
+/* local_domains: more names of this host, as written in the key */
+static void
+run_domains(void)
+{
+	struct account a;
+	char name[64];
+
+	ok(local_name_in("b.org", 5, "a.org, B.ORG"), "in list: case ignored");
+	ok(local_name_in("a.org", 5, " a.org"), "in list: first, blanks");
+	ok(!local_name_in("a.org", 5, "xa.org,a.orgx"), "in list: whole names");
+	ok(!local_name_in("a.org", 5, NULL), "in list: no list");
+	ok(!local_name_in("", 0, ","), "in list: empty name");
+	memset(&a, 0, sizeof(a));
+	a.local_domains = "intranet.example, lan";
+	ok(local_addr(&a, "logcheck@lan", name, sizeof(name)) == LOCAL_HOST &&
+	    strcmp(name, "logcheck") == 0, "local_domains name is local");
+	ok(local_addr(&a, "x@example.com", name, sizeof(name)) == LOCAL_NOT,
+	    "other domains are not");
+	ok(local_addr(NULL, "logcheck@lan", name, sizeof(name)) == LOCAL_NOT,
+	    "without the key it is not");
 }
 
 struct from_row {
@@ -125,6 +147,7 @@ main(void)
 	snprintf(shortname, sizeof(shortname), "%.*s",
 	    (int)strcspn(host, "."), host);
 	run_addr();
+	run_domains();
 	run_from();
 	run_rcpt();
 	return done_testing();

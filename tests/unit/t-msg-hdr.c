@@ -568,6 +568,51 @@ test_msgid_domain(void)
 	opts_reset();
 }
 
+/* A restricted caller: its Sender: goes, ours comes when From: differs */
+static void
+test_sender_hdr(void)
+{
+	static const struct {
+		const char	*what, *in;
+		int		 senders;	/* Sender: lines wanted */
+	} rows[] = {
+		{ "foreign From: gets Sender:",
+		    "From: Shop <shop@example.net>\nSubject: x\n\nb\n", 1 },
+		{ "own From: (case of the domain aside) gets none",
+		    "From: relay@EXAMPLE.com\n\nb\n", 0 },
+		{ "the caller's Sender: is replaced",
+		    "From: a@example.net\nSender: boss@example.com\n\nb\n",
+		    1 },
+		{ "the caller's Sender: goes with an own From:",
+		    "From: relay@example.com\nSender: boss@example.com\n\n"
+		    "b\n", 0 },
+		{ "no From: (one is added): none",
+		    "Subject: x\n\nb\n", 0 },
+		{ "two addresses in From:, one foreign",
+		    "From: relay@example.com, a@example.net\n\nb\n", 1 },
+	};
+	struct run r;
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		opts_reset();
+		opts.sender = "relay@example.com";
+		opts.sender_hdr = "<relay@example.com>";
+		run_mem(rows[i].in, strlen(rows[i].in), &r);
+		ok(r.rc == 0 && count_field(r.out, "sender") ==
+		    rows[i].senders && strstr(r.out, "boss@") == NULL &&
+		    (rows[i].senders == 0 ||
+		    strstr(r.out, "Sender: <relay@example.com>\r\n") != NULL),
+		    "sender_hdr: %s", rows[i].what);
+		run_free(&r);
+	}
+	opts_reset();
+	run_mem(rows[2].in, strlen(rows[2].in), &r);
+	ok(r.rc == 0 && strstr(r.out, "Sender: boss@example.com") != NULL,
+	    "sender_hdr unset: the header stays as written");
+	run_free(&r);
+}
+
 int
 main(void)
 {
@@ -580,5 +625,6 @@ main(void)
 	test_fold();
 	test_fold_rcpts();
 	test_msgid_domain();
+	test_sender_hdr();
 	return done_testing();
 }

@@ -9,6 +9,7 @@
 #include <sysexits.h>
 
 #include "queue.h"
+#include "queue_quota.h"
 #include "tap.h"
 
 #define ID	"0123456789abcdef0123456789abcdef"
@@ -120,9 +121,52 @@ test_ids_backoff(void)
 	is_int((int)queue_backoff(1000), 3600, "backoff 1000: 1 h");
 }
 
+/* queue_max_entries / queue_max_bytes values */
+static void
+test_quota_parse(void)
+{
+	static const struct {
+		const char	*in;
+		int		 rc;
+		uint64_t	 want;
+	} qrows[] = {
+		{ "1000", 0, 1000 }, { "0", 0, 0 }, { "512K", 0, 524288 },
+		{ "50M", 0, 52428800 }, { "1g", 0, 1073741824 },
+		{ "", -1, 0 }, { "-1", -1, 0 }, { "10 M", -1, 0 },
+		{ "5T", -1, 0 }, { "M", -1, 0 },
+		{ "99999999999999999999", -1, 0 },
+		{ "17179869184G", -1, 0 },
+	};
+	struct queue_limits l;
+	struct config cfg;
+	struct account a;
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < sizeof(qrows) / sizeof(qrows[0]); i++) {
+		v = 7;
+		ok(quota_parse(qrows[i].in, &v) == qrows[i].rc &&
+		    (qrows[i].rc == -1 || v == qrows[i].want),
+		    "quota_parse '%s' -> %d", qrows[i].in, qrows[i].rc);
+	}
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&a, 0, sizeof(a));
+	quota_limits(NULL, &l);
+	ok(l.entries == QUOTA_ENTRIES_DEFAULT && l.bytes ==
+	    QUOTA_BYTES_DEFAULT, "no configuration: the defaults");
+	a.queue_max_entries = "5";
+	a.queue_max_bytes = "nonsense";
+	cfg.accounts = &a;
+	cfg.naccounts = 1;
+	quota_limits(&cfg, &l);
+	ok(l.entries == 5 && l.bytes == QUOTA_BYTES_DEFAULT,
+	    "set value used, a bad one falls back to the default");
+}
+
 int
 main(void)
 {
+	test_quota_parse();
 	test_rows();
 	test_round_trip();
 	test_ids_backoff();
