@@ -28,6 +28,7 @@
 #include "addr.h"
 #include "cfg.h"
 #include "cfg_int.h"
+#include "pin.h"
 #include "provider.h"
 
 #define CFG_MAX_NAME	48	/* inih keeps 49 bytes of a section name */
@@ -37,7 +38,7 @@
 /* How a value is checked and stored. */
 enum cfg_kind {
 	KIND_NAME, KIND_STR, KIND_HOSTS, KIND_WORD, KIND_PORTS, KIND_TIMEOUT,
-	KIND_TLS, KIND_AUTH, KIND_BOOL
+	KIND_TLS, KIND_AUTH, KIND_BOOL, KIND_PIN
 };
 
 #define KF_SECRET	0x1	/* never quote the value */
@@ -109,6 +110,8 @@ static const struct cfg_keydef {
 	{ "syslog", KIND_WORD, OFF(syslog), 0, "on, off or a facility" },
 	{ "allow_from_override", KIND_STR, OFF(allow_from_override), 0,
 	    "on, off or a list of addresses" },
+	/* issue 18 */
+	{ "tls_fingerprint", KIND_PIN, OFF(tls_fingerprint), 0, "" },
 };
 
 int
@@ -290,12 +293,19 @@ cfg_set(const struct cfg_ctx *c, struct account *a, int k,
 	const struct cfg_keydef *d = &cfg_keys[k];
 	char *field = (char *)a + d->off;
 	const char *why = NULL;
+	struct pin pin;
 	long n = 0;
 	int w;
 
 	switch (d->kind) {
 	case KIND_NAME:
 		return 0;
+	case KIND_PIN:
+		if (pin_parse(v->s, &pin, &why) == -1)
+			return err_set(e, EX_CONFIG, "%s:%d: key '%s': bad "
+			    "value '%.*s' (%s)", c->file, v->line, d->name,
+			    CFG_SHOW, v->s, why);
+		/* FALLTHROUGH */
 	case KIND_WORD:
 	case KIND_STR:
 		if ((d->kind != KIND_STR && !cfg_chars_ok(v->s)) ||
@@ -352,7 +362,8 @@ cfg_account_free(struct account *a)
 
 	for (k = 0; k < K_NKEYS; k++) {
 		if (cfg_keys[k].kind != KIND_STR &&
-		    cfg_keys[k].kind != KIND_WORD)
+		    cfg_keys[k].kind != KIND_WORD &&
+		    cfg_keys[k].kind != KIND_PIN)
 			continue;
 		f = (char **)(void *)((char *)a + cfg_keys[k].off);
 		if (*f != NULL)

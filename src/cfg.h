@@ -77,6 +77,7 @@ struct account {
 	char		*logfile;
 	char		*syslog;	/* on, off, or a facility */
 	char		*allow_from_override;	/* on, off or a list */
+	char		*tls_fingerprint;	/* pin.h; NULL: none */
 };
 
 struct config {

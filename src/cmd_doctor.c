@@ -407,6 +407,7 @@ doctor_run_probes(struct doctor_run *r, const struct doctor_opts *o,
 		t.tls_opts.trust_file = r->a->tls_trust_file;
 		t.tls_opts.cert_file = r->a->tls_cert_file;
 		t.tls_opts.key_file = r->a->tls_key_file;
+		t.tls_opts.pin = r->a->tls_fingerprint;
 		t.auth = r->a->auth;
 		t.user = r->a->user;
 		t.timeout = r->a->timeout;

@@ -69,6 +69,7 @@ deliver_params(const struct deliver_req *r, const char *host,
 	p->tls_opts.trust_file = a->tls_trust_file;
 	p->tls_opts.cert_file = a->tls_cert_file;
 	p->tls_opts.key_file = a->tls_key_file;
+	p->tls_opts.pin = a->tls_fingerprint;
 	p->auth = a->auth;
 	p->user = a->user;
 	p->password = r->pw != NULL ? r->pw->buf : NULL;

@@ -24,13 +24,14 @@
 #include <sysexits.h>
 
 #include "import_msmtp.h"
+#include "pin.h"
 
 /* Value slots of an account, in the order they are written. */
 enum imp_slot {
 	IS_HOST, IS_PORT, IS_TLS, IS_STARTTLS, IS_TRUST, IS_CERT, IS_KEY,
 	IS_AUTH, IS_USER, IS_PASSWORD, IS_PWEVAL, IS_FROM, IS_DOMAIN,
 	IS_TIMEOUT, IS_MAILDOMAIN, IS_SETFROM, IS_ALIASES, IS_LOGFILE,
-	IS_SYSLOG, IS_N, IS_NONE = -1
+	IS_SYSLOG, IS_PIN, IS_N, IS_NONE = -1
 };
 
 /* The outpost key of each slot; NULL: written through another (tls). */
@@ -38,14 +39,14 @@ static const char *const imp_out_key[IS_N] = {
 	"host", "port", "tls", NULL, "tls_trust_file", "tls_cert_file",
 	"tls_key_file", "auth", "user", "password", "passwordeval", "from",
 	"domain", "timeout", "maildomain", "set_from_header", "aliases",
-	"logfile", "syslog"
+	"logfile", "syslog", "tls_fingerprint"
 };
 
 /* How an msmtp value becomes an outpost one (imp_convert). */
 enum imp_conv {
 	IC_COPY, IC_ONOFF, IC_AUTH, IC_TRUST, IC_TIMEOUT, IC_CERTCHECK,
 	IC_MISSINGFROM, IC_SYSLOG, IC_LOGFILE, IC_PROTOCOL, IC_PASSWORD,
-	IC_NONE
+	IC_PIN, IC_NONE
 };
 
 static const struct imp_key {
@@ -76,9 +77,7 @@ static const struct imp_key {
 	{ "logfile", IS_LOGFILE, IC_LOGFILE, NULL },
 	{ "syslog", IS_SYSLOG, IC_SYSLOG, NULL },
 	{ "protocol", IS_NONE, IC_PROTOCOL, NULL },
-	{ "tls_fingerprint", IS_NONE, IC_NONE, "outpost verifies the "
-	    "certificate against a CA (tls_trust_file), it pins no "
-	    "fingerprint" },
+	{ "tls_fingerprint", IS_PIN, IC_PIN, NULL },
 	{ "tls_crl_file", IS_NONE, IC_NONE, "no CRL file in outpost" },
 	{ "tls_priorities", IS_NONE, IC_NONE, "outpost's TLS settings are "
 	    "fixed (TLS 1.2 or later)" },
@@ -172,6 +171,25 @@ imp_word(const char *v, const char *w)
 	return strcasecmp(v, w) == 0;
 }
 
+/* msmtp's fingerprint: SHA-256 becomes "sha256:..."; 1, or -1 with why */
+static int
+imp_pin(const char *v, char *buf, size_t n, const char **fail)
+{
+	struct pin p;
+
+	if (pin_parse(v, &p, fail) == -1) {
+		*fail = "not a fingerprint (colon-separated hex)";
+		return -1;
+	}
+	if (p.alg == PIN_SHA256) {
+		pin_format(p.alg, p.d, p.len, buf, n);
+		return 1;
+	}
+	*fail = "outpost takes SHA-256 pins only (SHA-1 and MD5 are broken): "
+	    "outpost doctor shows the server's";
+	return -1;
+}
+
 /*
  * The outpost value for an msmtp one, into buf: 1 store it, 0 clear the
  * slot (msmtp's default, which outpost also has), -1 not imported (the
@@ -245,6 +263,10 @@ imp_convert(struct imp *im, const struct imp_key *k, const char *v,
 		imp_note(im, k->k, ": ", "imported as written: prefer the "
 		    "keyring (outpost password set) and delete the line");
 		return 1;
+	case IC_PIN:
+		if (imp_pin(v, buf, n, &fail) == 1)
+			return 1;
+		break;
 	case IC_NONE:
 		fail = k->why;
 		break;

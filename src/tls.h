@@ -15,12 +15,19 @@
 #include "conn.h"
 #include "deadline.h"
 #include "err.h"
+#include "pin.h"
 
 struct tls_opts {
 	const char	*host;		/* reference identity, as configured */
 	const char	*trust_file;	/* NULL: the system trust store */
 	const char	*cert_file;	/* client certificate or NULL */
 	const char	*key_file;
+	/*
+	 * tls_fingerprint (pin.h) or NULL.  When set, the pin alone decides:
+	 * the certificate is accepted when its SHA-256 or its public key's
+	 * matches, whatever its chain, name or dates; else 69.
+	 */
+	const char	*pin;
 };
 
 /*
@@ -41,6 +48,9 @@ struct tls_info {
 	bool		 have_cert;	/* the server sent a certificate */
 	unsigned	 cert;		/* TLS_CERT_* */
 	int64_t		 expires;	/* its notAfter, seconds since 1970 */
+	char		 pin[PIN_TEXT_MAX];	/* "sha256:AB:...": its DER's */
+	char		 spki_pin[PIN_TEXT_MAX];	/* its key's */
+	int		 pinned;	/* 1 the pin matched, -1 not, 0 none */
 };
 
 /*

@@ -53,7 +53,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import keyring  # noqa: E402  (tests/integration/keyring.py)
-from caselib import queue_clone, unescape  # noqa: E402
+from caselib import cert_pins, queue_clone, unescape  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SECTIONS = ("server", "config", "client", "expect")
@@ -363,6 +363,19 @@ class Runner:
             time.sleep(0.02)
         with open(os.path.join(self.work, "server.log"), errors="replace") as f:
             raise RuntimeError("server did not start:\n" + f.read())
+
+    def pin_vars(self):
+        """@PIN_cert@, @MSMTP_PIN_cert@, @SPKI_cert@ and @SHA1_cert@ for
+        each server certificate of the test PKI (caselib.cert_pins),
+        cert as in listener cert=NAME."""
+        files = {"good": "server", "expired": "expired",
+                 "wronghost": "wronghost", "selfsigned": "selfsigned"}
+        for name, base in files.items():
+            path = os.path.join(self.pki, base + ".pem")
+            if not os.path.exists(path):
+                continue
+            for k, v in cert_pins(path).items():
+                self.vars["%s_%s" % (k, name)] = v
 
     def write_config(self):
         mode, host = self.case.listener()
@@ -1026,6 +1039,7 @@ class Runner:
                          "BUILDDIR": self.build}
             for name, xport in self.extra_ports.items():
                 self.vars["PORT_" + name] = xport
+            self.pin_vars()
             self.blackhole_ports()
             self.start_oauth()
             self.write_config()

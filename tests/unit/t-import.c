@@ -16,6 +16,8 @@
 		"import-msmtprc.\n# Review it, then save it as " \
 		"~/.config/outpost/config (mode 0600).\n"
 #define T_LONG	(IMP_LINE_MAX + 10)
+#define P20	"00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33"
+#define P32	P20 ":44:55:66:77:88:99:AA:BB:CC:DD:EE:FF"
 
 static const struct {
 	const char	*desc;
@@ -125,14 +127,23 @@ static const struct {
 	{ "keys without an equivalent, each with its line and reason",
 	  "account a\nhost h\ntls_fingerprint AA:BB\nprotocol lmtp\n"
 	  "logfile -\nproxy_host p\nprotocol smtp\n", 0, NULL,
-	  "line 3: tls_fingerprint not imported: outpost verifies the "
-	  "certificate against a CA (tls_trust_file), it pins no "
-	  "fingerprint\n"
+	  "line 3: tls_fingerprint not imported: not a fingerprint "
+	  "(colon-separated hex)\n"
 	  "line 4: protocol not imported: outpost speaks SMTP only\n"
 	  "line 5: logfile not imported: outpost logs to a file or syslog, "
 	  "not to stdout\n"
 	  "line 6: proxy_host not imported: outpost connects directly (no "
 	  "SOCKS proxy)\n" },
+	{ "tls_fingerprint: a SHA-256 pin becomes sha256:...",
+	  "account a\nhost h\ntls_fingerprint " P32 "\n", 0,
+	  "\n[a]\nhost = h\nport = 25\ntls = off\nauth = off\n"
+	  "tls_fingerprint = sha256:" P32 "\n", "" },
+	{ "tls_fingerprint: a SHA-1 pin is refused, the way out named",
+	  "account a\nhost h\ntls_fingerprint " P20 "\n", 0,
+	  "\n[a]\nhost = h\nport = 25\ntls = off\nauth = off\n",
+	  "line 3: tls_fingerprint not imported: outpost takes SHA-256 "
+	  "pins only (SHA-1 and MD5 are broken): outpost doctor shows the "
+	  "server's\n" },
 	{ "an unknown key is reported",
 	  "account a\nhost h\nfrobnicate yes\n", 0, NULL,
 	  "line 3: frobnicate not imported: not an msmtp key outpost knows\n" },
