@@ -53,7 +53,9 @@ static const char *const cfg_auth_words[] = {
 	[SASL_WANT_OFF] = "off", [SASL_WANT_ON] = "on",
 	[SASL_WANT_PLAIN] = "plain", [SASL_WANT_LOGIN] = "login",
 	[SASL_WANT_EXTERNAL] = "external",
-	[SASL_WANT_XOAUTH2] = "xoauth2", [SASL_WANT_OAUTHBEARER] = "oauthbearer"
+	[SASL_WANT_XOAUTH2] = "xoauth2",
+	[SASL_WANT_OAUTHBEARER] = "oauthbearer",
+	[SASL_WANT_SCRAM] = "scram-sha-256"
 };
 static const char *const cfg_bool_words[] = { "off", "on" };
 
@@ -73,8 +75,8 @@ static const struct cfg_keydef {
 	{ "tls_trust_file", KIND_STR, OFF(tls_trust_file), 0, "a file name" },
 	{ "tls_cert_file", KIND_STR, OFF(tls_cert_file), 0, "a file name" },
 	{ "tls_key_file", KIND_STR, OFF(tls_key_file), 0, "a file name" },
-	{ "auth", KIND_AUTH, 0, 0, "on, off, plain, login, external, xoauth2 "
-	    "or oauthbearer" },
+	{ "auth", KIND_AUTH, 0, 0, "on, off, plain, login, scram-sha-256, "
+	    "external, xoauth2 or oauthbearer" },
 	{ "user", KIND_STR, OFF(user), KF_EMPTY, "a user name" },
 	{ "password", KIND_STR, OFF(password), KF_SECRET | KF_EMPTY, "" },
 	{ "passwordeval", KIND_STR, OFF(passwordeval), KF_SECRET, "a command" },

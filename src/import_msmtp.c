@@ -216,13 +216,15 @@ imp_convert(struct imp *im, const struct imp_key *k, const char *v,
 		if (*v == '\0' || imp_word(v, "on"))
 			return snprintf(buf, n, "on"), 1;
 		if (imp_word(v, "off") || imp_word(v, "plain") ||
-		    imp_word(v, "login") || imp_word(v, "external")) {
+		    imp_word(v, "login") || imp_word(v, "external") ||
+		    imp_word(v, "scram-sha-256")) {
 			for (; *buf != '\0'; buf++)
 				*buf = (char)tolower((unsigned char)*buf);
 			return 1;
 		}
 		imp_note(im, k->k, ": ", "a method outpost does not have, "
-		    "imported as auth = on (outpost picks PLAIN or LOGIN)");
+		    "imported as auth = on (outpost picks SCRAM-SHA-256, PLAIN "
+		    "or LOGIN)");
 		return snprintf(buf, n, "on"), 1;
 	case IC_TRUST:
 		/* "system": outpost's default trust store */

@@ -196,6 +196,8 @@ reply_mech(const char *s, size_t n)
 		{ "XOAUTH2",		CAPA_AUTH_XOAUTH2 },
 		{ "OAUTHBEARER",	CAPA_AUTH_OAUTHBEARER },
 		{ "CRAM-MD5",		CAPA_AUTH_CRAM_MD5 },
+		{ "SCRAM-SHA-256",	CAPA_AUTH_SCRAM },
+		{ "SCRAM-SHA-256-PLUS",	CAPA_AUTH_SCRAM_PLUS },
 	};
 	size_t i;
 

@@ -32,7 +32,7 @@
 /* Every CAPA_AUTH_* bit; capa_parse() sets no others. */
 #define SASL_KNOWN	(CAPA_AUTH_PLAIN | CAPA_AUTH_LOGIN | \
 	CAPA_AUTH_EXTERNAL | CAPA_AUTH_XOAUTH2 | CAPA_AUTH_OAUTHBEARER | \
-	CAPA_AUTH_CRAM_MD5)
+	CAPA_AUTH_CRAM_MD5 | CAPA_AUTH_SCRAM | CAPA_AUTH_SCRAM_PLUS)
 /* A token message before encoding: user, host and token with framing. */
 #define SASL_TOKEN_RAW_MAX	(4 * 4096 + 64)
 /* "server offers: " and every name in sasl_mech_names. */
@@ -48,6 +48,8 @@ static const struct {
 	{ CAPA_AUTH_XOAUTH2,	"XOAUTH2" },
 	{ CAPA_AUTH_OAUTHBEARER, "OAUTHBEARER" },
 	{ CAPA_AUTH_CRAM_MD5,	"CRAM-MD5" },
+	{ CAPA_AUTH_SCRAM,	"SCRAM-SHA-256" },
+	{ CAPA_AUTH_SCRAM_PLUS,	"SCRAM-SHA-256-PLUS" },
 };
 
 static void	sasl_offers(unsigned, char *, size_t);
@@ -67,6 +69,10 @@ sasl_name(enum sasl_mech m)
 		return "XOAUTH2";
 	case SASL_OAUTHBEARER:
 		return "OAUTHBEARER";
+	case SASL_SCRAM:
+		return "SCRAM-SHA-256";
+	case SASL_SCRAM_PLUS:
+		return "SCRAM-SHA-256-PLUS";
 	case SASL_NONE:
 	default:
 		return "";
@@ -87,6 +93,10 @@ sasl_bit(enum sasl_mech m)
 		return CAPA_AUTH_XOAUTH2;
 	case SASL_OAUTHBEARER:
 		return CAPA_AUTH_OAUTHBEARER;
+	case SASL_SCRAM:
+		return CAPA_AUTH_SCRAM;
+	case SASL_SCRAM_PLUS:
+		return CAPA_AUTH_SCRAM_PLUS;
 	case SASL_NONE:
 	default:
 		return 0;
@@ -129,6 +139,10 @@ sasl_pick(enum sasl_want want, unsigned offered, bool tls, bool have_cert,
 	case SASL_WANT_ON:
 		if (tls && have_cert && (offered & CAPA_AUTH_EXTERNAL) != 0)
 			m = SASL_EXTERNAL;
+		else if ((offered & CAPA_AUTH_SCRAM_PLUS) != 0)
+			m = SASL_SCRAM_PLUS;
+		else if ((offered & CAPA_AUTH_SCRAM) != 0)
+			m = SASL_SCRAM;
 		else if ((offered & CAPA_AUTH_PLAIN) != 0)
 			m = SASL_PLAIN;
 		else if ((offered & CAPA_AUTH_LOGIN) != 0)
@@ -153,6 +167,10 @@ sasl_pick(enum sasl_want want, unsigned offered, bool tls, bool have_cert,
 		break;
 	case SASL_WANT_OAUTHBEARER:
 		m = SASL_OAUTHBEARER;
+		break;
+	case SASL_WANT_SCRAM:
+		m = (offered & CAPA_AUTH_SCRAM_PLUS) != 0 ? SASL_SCRAM_PLUS :
+		    SASL_SCRAM;
 		break;
 	default:
 		return err_set(e, EX_SOFTWARE, "unknown auth setting %d",

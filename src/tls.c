@@ -430,6 +430,29 @@ tls_close(struct conn *c)
 	c->tls = NULL;
 }
 
+int
+tls_channel_binding(const struct conn *c, unsigned char *out, size_t cap,
+    size_t *len)
+{
+	struct tls_state *t = c->tls;
+	gnutls_datum_t cb = { NULL, 0 };
+
+	/* RFC 9266 3: tls-exporter is defined for TLS 1.3 */
+	if (t == NULL || !c->is_tls ||
+	    gnutls_protocol_get_version(t->session) != GNUTLS_TLS1_3 ||
+	    gnutls_session_channel_binding(t->session, GNUTLS_CB_TLS_EXPORTER,
+	    &cb) < 0)
+		return -1;
+	if (cb.size > cap || cb.size == 0) {
+		gnutls_free(cb.data);
+		return -1;
+	}
+	memcpy(out, cb.data, cb.size);
+	*len = cb.size;
+	gnutls_free(cb.data);
+	return 0;
+}
+
 const char *
 tls_describe(const struct conn *c, char *buf, size_t cap)
 {

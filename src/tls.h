@@ -58,6 +58,12 @@ struct tls_info {
  * certificate (the certificate is then known, the session is not used).
  */
 void	tls_info(const struct conn *, struct tls_info *);
+/*
+ * RFC 9266 tls-exporter channel binding data of the session into out
+ * (*len bytes); -1 when there is none to trust (not TLS 1.3).
+ */
+int	tls_channel_binding(const struct conn *, unsigned char *out,
+	    size_t cap, size_t *len);
 /* "TLSv1.3/AES-256-GCM" style description of the session, for -v. */
 const char *tls_describe(const struct conn *, char *buf, size_t cap);
 

@@ -104,7 +104,11 @@ static const struct {
 	  "\n[a]\nhost = h\nport = 25\ntls = off\nauth = on\n"
 	  "user = u\n",
 	  "line 4: auth: a method outpost does not have, imported as auth = "
-	  "on (outpost picks PLAIN or LOGIN)\n" },
+	  "on (outpost picks SCRAM-SHA-256, PLAIN or LOGIN)\n" },
+	{ "auth scram-sha-256 kept",
+	  "account a\nhost h\nuser u\nauth SCRAM-SHA-256\n", 0,
+	  "\n[a]\nhost = h\nport = 25\ntls = off\nauth = scram-sha-256\n"
+	  "user = u\n", "" },
 	{ "tls_certcheck off is refused, on is silent",
 	  "account a\nhost h\ntls_certcheck on\ntls_certcheck off\n", 0,
 	  "\n[a]\nhost = h\nport = 25\ntls = off\nauth = off\n",
