@@ -25,6 +25,7 @@
 
 #include <ini.h>
 
+#include "acct_via.h"
 #include "addr.h"
 #include "cfg.h"
 #include "cfg_int.h"
@@ -114,6 +115,14 @@ static const struct cfg_keydef {
 	    "on, off or a list of addresses" },
 	/* issue 18 */
 	{ "tls_fingerprint", KIND_PIN, OFF(tls_fingerprint), 0, "" },
+	{ "source_ip", KIND_WORD, OFF(source_ip), 0, "an IP address" },
+	{ "proxy", KIND_WORD, OFF(proxy), 0, "socks5://host:port" },
+	{ "proxy_password", KIND_STR, OFF(proxy_password),
+	    KF_SECRET | KF_EMPTY, "" },
+	{ "proxy_passwordeval", KIND_STR, OFF(proxy_passwordeval), KF_SECRET,
+	    "a command" },
+	{ "proxy_password_file", KIND_STR, OFF(proxy_password_file), 0,
+	    "a file name" },
 };
 
 int
@@ -405,6 +414,9 @@ cfg_check_account(const struct cfg_ctx *c, const struct cfg_section *s,
 		return err_set(e, EX_CONFIG, "%s:%d: account '%s': auth = "
 		    "external needs tls_cert_file and tls_key_file", c->file,
 		    s->line, a->name);
+	if (acct_via_check(a, &why) == -1)
+		return err_set(e, EX_CONFIG, "%s:%d: account '%s': %s",
+		    c->file, s->line, a->name, why);
 	return 0;
 }
 
@@ -637,6 +649,10 @@ cfg_pick(const struct config *cfg, const char *name, const char *sender,
 	return NULL;
 }
 
+/*
+ * proxy_password stays: the proxy's password is read when the account
+ * first connects (acct_via.c), after this runs; cfg_free() wipes it.
+ */
 void
 cfg_forget_secrets(struct config *cfg)
 {

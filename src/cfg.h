@@ -78,6 +78,11 @@ struct account {
 	char		*syslog;	/* on, off, or a facility */
 	char		*allow_from_override;	/* on, off or a list */
 	char		*tls_fingerprint;	/* pin.h; NULL: none */
+	char		*source_ip;	/* acct_via.h; NULL: any */
+	char		*proxy;		/* socks5.h: a proxy URL */
+	char		*proxy_password;	/* secret */
+	char		*proxy_passwordeval;
+	char		*proxy_password_file;
 };
 
 struct config {

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <sysexits.h>
 
+#include "acct_via.h"
 #include "conn.h"
 #include "deliver.h"
 #include "log.h"
@@ -132,7 +133,8 @@ deliver_note(const struct deliver_req *r, const char *host,
  */
 static int
 deliver_host(const struct deliver_req *r, const char *host,
-    const struct route *rt, bool remember, struct err *e)
+    const struct route *rt, bool remember, const struct conn_via *via,
+    struct err *e)
 {
 	struct cfg_port plan[CFG_MAX_PORTS];
 	struct conn_cand cand[CFG_MAX_PORTS];
@@ -150,8 +152,8 @@ deliver_host(const struct deliver_req *r, const char *host,
 	/* is the remembered endpoint the one tried first? */
 	first = rt != NULL && strcasecmp(rt->host, host) == 0 &&
 	    plan[0].port == rt->port;
-	c = conn_open_race(host, cand, n, deadline_in((int64_t)r->a->timeout *
-	    1000), &won, e);
+	c = conn_open_race(host, cand, n, via, deadline_in((int64_t)
+	    r->a->timeout * 1000), &won, e);
 	if (c == NULL || (first && won != 0)) {
 		if (first)
 			log_debug("forgetting port %d of %s", rt->port, host);
@@ -179,11 +181,16 @@ static int
 deliver_account(const struct deliver_req *r, struct err *e)
 {
 	const struct account *a = r->a;
+	struct acct_via via;
 	struct route rt;
 	size_t i, start = 0;
 	bool remember = a->nhosts * a->nports > 1, have;
 	int rc = DELIVER_NOCONN;
 
+	if (acct_via_open(a, &via, e) == -1) {
+		acct_via_close(&via);
+		return -1;
+	}
 	have = remember && route_load(a->name, &rt) == 1;
 	for (i = 0; have && i < a->nhosts; i++)
 		if (strcasecmp(a->hosts[i], rt.host) == 0)
@@ -191,10 +198,11 @@ deliver_account(const struct deliver_req *r, struct err *e)
 	for (i = 0; i < a->nhosts && rc == DELIVER_NOCONN; i++) {
 		err_init(e);
 		rc = deliver_host(r, a->hosts[i == 0 ? start : i <= start ?
-		    i - 1 : i], have ? &rt : NULL, remember, e);
+		    i - 1 : i], have ? &rt : NULL, remember, &via.via, e);
 		if (rc == DELIVER_NOCONN)
 			log_debug("%s", e->msg);
 	}
+	acct_via_close(&via);
 	return rc == 0 ? 0 : -1;
 }
 

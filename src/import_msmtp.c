@@ -31,7 +31,8 @@ enum imp_slot {
 	IS_HOST, IS_PORT, IS_TLS, IS_STARTTLS, IS_TRUST, IS_CERT, IS_KEY,
 	IS_AUTH, IS_USER, IS_PASSWORD, IS_PWEVAL, IS_FROM, IS_DOMAIN,
 	IS_TIMEOUT, IS_MAILDOMAIN, IS_SETFROM, IS_ALIASES, IS_LOGFILE,
-	IS_SYSLOG, IS_PIN, IS_N, IS_NONE = -1
+	IS_SYSLOG, IS_PIN, IS_SOURCE, IS_PROXY_HOST, IS_PROXY_PORT,
+	IS_N, IS_NONE = -1
 };
 
 /* The outpost key of each slot; NULL: written through another (tls). */
@@ -39,14 +40,14 @@ static const char *const imp_out_key[IS_N] = {
 	"host", "port", "tls", NULL, "tls_trust_file", "tls_cert_file",
 	"tls_key_file", "auth", "user", "password", "passwordeval", "from",
 	"domain", "timeout", "maildomain", "set_from_header", "aliases",
-	"logfile", "syslog", "tls_fingerprint"
+	"logfile", "syslog", "tls_fingerprint", "source_ip", NULL, NULL
 };
 
 /* How an msmtp value becomes an outpost one (imp_convert). */
 enum imp_conv {
 	IC_COPY, IC_ONOFF, IC_AUTH, IC_TRUST, IC_TIMEOUT, IC_CERTCHECK,
 	IC_MISSINGFROM, IC_SYSLOG, IC_LOGFILE, IC_PROTOCOL, IC_PASSWORD,
-	IC_PIN, IC_NONE
+	IC_PIN, IC_OPTIONAL, IC_NONE
 };
 
 static const struct imp_key {
@@ -89,12 +90,10 @@ static const struct imp_key {
 	    "maildomain" },
 	{ "dsn_notify", IS_NONE, IC_NONE, "outpost sends no DSN parameters" },
 	{ "dsn_return", IS_NONE, IC_NONE, "outpost sends no DSN parameters" },
-	{ "proxy_host", IS_NONE, IC_NONE, "outpost connects directly (no "
-	    "SOCKS proxy)" },
-	{ "proxy_port", IS_NONE, IC_NONE, "outpost connects directly (no "
-	    "SOCKS proxy)" },
+	{ "proxy_host", IS_PROXY_HOST, IC_OPTIONAL, NULL },
+	{ "proxy_port", IS_PROXY_PORT, IC_OPTIONAL, NULL },
 	{ "socket", IS_NONE, IC_NONE, "outpost connects over TCP only" },
-	{ "source_ip", IS_NONE, IC_NONE, "no source address in outpost" },
+	{ "source_ip", IS_SOURCE, IC_OPTIONAL, NULL },
 	{ "ntlmdomain", IS_NONE, IC_NONE, "outpost has no NTLM" },
 	{ "eval", IS_NONE, IC_NONE, "outpost runs no command to make its "
 	    "configuration (passwordeval is for the password)" },
@@ -265,6 +264,8 @@ imp_convert(struct imp *im, const struct imp_key *k, const char *v,
 		imp_note(im, k->k, ": ", "imported as written: prefer the "
 		    "keyring (outpost password set) and delete the line");
 		return 1;
+	case IC_OPTIONAL:	/* an empty argument turns it off */
+		return *v == '\0' ? 0 : 1;
 	case IC_PIN:
 		if (imp_pin(v, buf, n, &fail) == 1)
 			return 1;
@@ -501,6 +502,29 @@ imp_on(const char *v, bool dflt)
 	return v == NULL ? dflt : strcmp(v, "on") == 0;
 }
 
+/*
+ * proxy_host and proxy_port: one proxy URL.  msmtp's proxy resolves the
+ * smarthost's name itself (socks5h); its port defaults to 1080.
+ */
+static void
+imp_emit_proxy(struct imp *im, const struct imp_acct *a, FILE *out)
+{
+	const char *h = a->v[IS_PROXY_HOST], *p = a->v[IS_PROXY_PORT];
+	char url[IMP_LINE_MAX + 32];
+	bool v6;
+
+	if (h == NULL) {
+		if (p != NULL)
+			fprintf(im->diag, "line %d: account %s: proxy_port "
+			    "not imported: no proxy_host\n", a->line, a->name);
+		return;
+	}
+	v6 = strchr(h, ':') != NULL;
+	snprintf(url, sizeof(url), "socks5h://%s%s%s:%s", v6 ? "[" : "", h,
+	    v6 ? "]" : "", p != NULL ? p : "1080");
+	imp_put(out, "proxy", url);
+}
+
 /* One [section]: msmtp's defaults for tls, port and auth spelled out. */
 static void
 imp_emit_acct(struct imp *im, const struct imp_acct *a, FILE *out)
@@ -523,6 +547,7 @@ imp_emit_acct(struct imp *im, const struct imp_acct *a, FILE *out)
 		if (v != NULL && imp_out_key[i] != NULL)
 			imp_put(out, imp_out_key[i], v);
 	}
+	imp_emit_proxy(im, a, out);
 }
 
 /*

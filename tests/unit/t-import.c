@@ -135,9 +135,23 @@ static const struct {
 	  "(colon-separated hex)\n"
 	  "line 4: protocol not imported: outpost speaks SMTP only\n"
 	  "line 5: logfile not imported: outpost logs to a file or syslog, "
-	  "not to stdout\n"
-	  "line 6: proxy_host not imported: outpost connects directly (no "
-	  "SOCKS proxy)\n" },
+	  "not to stdout\n" },
+	{ "proxy_host and proxy_port become one socks5h:// proxy",
+	  "account a\nhost h\nproxy_host 127.0.0.1\nproxy_port 9050\n"
+	  "account b\nhost h\nproxy_host ::1\naccount c\nhost h\n"
+	  "proxy_port 1\n", 0,
+	  "\n[a]\nhost = h\nport = 25\ntls = off\nauth = off\n"
+	  "proxy = socks5h://127.0.0.1:9050\n"
+	  "\n[b]\nhost = h\nport = 25\ntls = off\nauth = off\n"
+	  "proxy = socks5h://[::1]:1080\n"
+	  "\n[c]\nhost = h\nport = 25\ntls = off\nauth = off\n",
+	  "line 8: account c: proxy_port not imported: no proxy_host\n" },
+	{ "source_ip copied; an empty one is msmtp's off",
+	  "account a\nhost h\nsource_ip 192.0.2.1\naccount b\nhost h\n"
+	  "source_ip 192.0.2.1\nsource_ip\n", 0,
+	  "\n[a]\nhost = h\nport = 25\ntls = off\nauth = off\n"
+	  "source_ip = 192.0.2.1\n"
+	  "\n[b]\nhost = h\nport = 25\ntls = off\nauth = off\n", "" },
 	{ "tls_fingerprint: a SHA-256 pin becomes sha256:...",
 	  "account a\nhost h\ntls_fingerprint " P32 "\n", 0,
 	  "\n[a]\nhost = h\nport = 25\ntls = off\nauth = off\n"
