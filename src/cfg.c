@@ -29,6 +29,7 @@
 #include "addr.h"
 #include "cfg.h"
 #include "cfg_int.h"
+#include "dsn.h"
 #include "pin.h"
 #include "provider.h"
 
@@ -39,7 +40,7 @@
 /* How a value is checked and stored. */
 enum cfg_kind {
 	KIND_NAME, KIND_STR, KIND_HOSTS, KIND_WORD, KIND_PORTS, KIND_TIMEOUT,
-	KIND_TLS, KIND_AUTH, KIND_BOOL, KIND_PIN
+	KIND_TLS, KIND_AUTH, KIND_BOOL, KIND_PIN, KIND_DSN
 };
 
 #define KF_SECRET	0x1	/* never quote the value */
@@ -123,6 +124,10 @@ static const struct cfg_keydef {
 	    "a command" },
 	{ "proxy_password_file", KIND_STR, OFF(proxy_password_file), 0,
 	    "a file name" },
+	{ "dsn_notify", KIND_DSN, OFF(dsn_notify), 0, "off, never, or a "
+	    "comma-separated list of success, failure and delay" },
+	{ "dsn_return", KIND_DSN, OFF(dsn_return), 0, "off, full or "
+	    "headers" },
 };
 
 int
@@ -304,6 +309,8 @@ cfg_set(const struct cfg_ctx *c, struct account *a, int k,
 	const struct cfg_keydef *d = &cfg_keys[k];
 	char *field = (char *)a + d->off;
 	const char *why = NULL;
+	enum dsn_ret ret;
+	unsigned bits;
 	struct pin pin;
 	long n = 0;
 	int w;
@@ -316,6 +323,12 @@ cfg_set(const struct cfg_ctx *c, struct account *a, int k,
 			return err_set(e, EX_CONFIG, "%s:%d: key '%s': bad "
 			    "value '%.*s' (%s)", c->file, v->line, d->name,
 			    CFG_SHOW, v->s, why);
+		/* FALLTHROUGH */
+	case KIND_DSN:
+		if (d->kind == KIND_DSN && (k == K_DSN_NOTIFY ?
+		    dsn_parse_notify(v->s, &bits) :
+		    dsn_parse_ret(v->s, &ret)) == -1)
+			break;
 		/* FALLTHROUGH */
 	case KIND_WORD:
 	case KIND_STR:
@@ -374,7 +387,8 @@ cfg_account_free(struct account *a)
 	for (k = 0; k < K_NKEYS; k++) {
 		if (cfg_keys[k].kind != KIND_STR &&
 		    cfg_keys[k].kind != KIND_WORD &&
-		    cfg_keys[k].kind != KIND_PIN)
+		    cfg_keys[k].kind != KIND_PIN &&
+		    cfg_keys[k].kind != KIND_DSN)
 			continue;
 		f = (char **)(void *)((char *)a + cfg_keys[k].off);
 		if (*f != NULL)

@@ -83,6 +83,8 @@ struct account {
 	char		*proxy_password;	/* secret */
 	char		*proxy_passwordeval;
 	char		*proxy_password_file;
+	char		*dsn_notify;	/* dsn.h words; NULL: none */
+	char		*dsn_return;
 };
 
 struct config {

@@ -83,6 +83,7 @@ deliver_params(const struct deliver_req *r, const char *host,
 	p->spool_fd = r->spool_fd;
 	p->size = r->size;
 	p->more = r->more;
+	p->dsn = r->dsn;
 	p->next = r->next;
 	p->next_arg = r->next_arg;
 }

@@ -38,6 +38,7 @@ struct deliver_req {
 	struct secret		*pw;		/* NULL: none; wiped by AUTH */
 	const char		*ehlo_name;	/* NULL: [local address] */
 	bool			 more;		/* queue runner: see smtp.h */
+	const struct dsn_params	*dsn;		/* NULL: none */
 	smtp_next_fn		*next;
 	void			*next_arg;
 	struct secret		*fallback_pw;	/* see deliver_fallback_pw */

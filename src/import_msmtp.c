@@ -23,6 +23,7 @@
 #include <strings.h>
 #include <sysexits.h>
 
+#include "dsn.h"
 #include "import_msmtp.h"
 #include "pin.h"
 
@@ -32,7 +33,7 @@ enum imp_slot {
 	IS_AUTH, IS_USER, IS_PASSWORD, IS_PWEVAL, IS_FROM, IS_DOMAIN,
 	IS_TIMEOUT, IS_MAILDOMAIN, IS_SETFROM, IS_ALIASES, IS_LOGFILE,
 	IS_SYSLOG, IS_PIN, IS_SOURCE, IS_PROXY_HOST, IS_PROXY_PORT,
-	IS_N, IS_NONE = -1
+	IS_DSN_NOTIFY, IS_DSN_RETURN, IS_N, IS_NONE = -1
 };
 
 /* The outpost key of each slot; NULL: written through another (tls). */
@@ -40,14 +41,15 @@ static const char *const imp_out_key[IS_N] = {
 	"host", "port", "tls", NULL, "tls_trust_file", "tls_cert_file",
 	"tls_key_file", "auth", "user", "password", "passwordeval", "from",
 	"domain", "timeout", "maildomain", "set_from_header", "aliases",
-	"logfile", "syslog", "tls_fingerprint", "source_ip", NULL, NULL
+	"logfile", "syslog", "tls_fingerprint", "source_ip", NULL, NULL,
+	"dsn_notify", "dsn_return"
 };
 
 /* How an msmtp value becomes an outpost one (imp_convert). */
 enum imp_conv {
 	IC_COPY, IC_ONOFF, IC_AUTH, IC_TRUST, IC_TIMEOUT, IC_CERTCHECK,
 	IC_MISSINGFROM, IC_SYSLOG, IC_LOGFILE, IC_PROTOCOL, IC_PASSWORD,
-	IC_PIN, IC_OPTIONAL, IC_NONE
+	IC_PIN, IC_OPTIONAL, IC_DSN, IC_NONE
 };
 
 static const struct imp_key {
@@ -88,8 +90,8 @@ static const struct imp_key {
 	    "certificate against host" },
 	{ "auto_from", IS_NONE, IC_NONE, "write from = %U@%H, or set "
 	    "maildomain" },
-	{ "dsn_notify", IS_NONE, IC_NONE, "outpost sends no DSN parameters" },
-	{ "dsn_return", IS_NONE, IC_NONE, "outpost sends no DSN parameters" },
+	{ "dsn_notify", IS_DSN_NOTIFY, IC_DSN, NULL },
+	{ "dsn_return", IS_DSN_RETURN, IC_DSN, NULL },
 	{ "proxy_host", IS_PROXY_HOST, IC_OPTIONAL, NULL },
 	{ "proxy_port", IS_PROXY_PORT, IC_OPTIONAL, NULL },
 	{ "socket", IS_NONE, IC_NONE, "outpost connects over TCP only" },
@@ -199,6 +201,8 @@ imp_convert(struct imp *im, const struct imp_key *k, const char *v,
     char *buf, size_t n)
 {
 	const char *fail = NULL;
+	enum dsn_ret ret;
+	unsigned bits;
 
 	snprintf(buf, n, "%s", v);
 	switch (k->conv) {
@@ -266,6 +270,12 @@ imp_convert(struct imp *im, const struct imp_key *k, const char *v,
 		return 1;
 	case IC_OPTIONAL:	/* an empty argument turns it off */
 		return *v == '\0' ? 0 : 1;
+	case IC_DSN:	/* the same words as msmtp; "off" is its default */
+		if (k->slot == IS_DSN_NOTIFY ? dsn_parse_notify(v, &bits) ==
+		    0 : dsn_parse_ret(v, &ret) == 0)
+			return *v == '\0' || imp_word(v, "off") ? 0 : 1;
+		fail = "not a value msmtp takes";
+		break;
 	case IC_PIN:
 		if (imp_pin(v, buf, n, &fail) == 1)
 			return 1;

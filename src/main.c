@@ -34,6 +34,7 @@
 #include "cred.h"
 #include "deadline.h"
 #include "deliver.h"
+#include "dsn.h"
 #include "err.h"
 #include "hostname.h"
 #include "local.h"
@@ -61,6 +62,7 @@ struct job {
 	char			**rcpts;
 	size_t			 nrcpts;
 	struct msg_info		 mi;
+	struct dsn_params	 dsn;		/* -N -R -V, else the account */
 	int			 spool;
 	struct secret		*pw;
 	char			 queue_fail[ERR_MSG_MAX];	/* why not */
@@ -300,6 +302,7 @@ job_queue(struct job *j, struct err *e)
 	qe.eightbit = j->mi.eightbit;
 	qe.size = j->mi.size;
 	qe.uid = getuid();
+	qe.dsn = j->dsn;
 	err_init(&qerr);
 	if (priv_queue_commit(j->a, j->spool, &qe, &qerr) == -1) {
 		snprintf(j->queue_fail, sizeof(j->queue_fail), "%s",
@@ -335,6 +338,7 @@ job_deliver(struct job *j, struct err *e)
 	r.fallback_pw = j->fpw;
 	r.ehlo_name = j->domain[0] != '\0' ? j->domain : NULL;
 	r.used = &j->used;
+	r.dsn = &j->dsn;
 	rc = deliver(&r, e);
 	/* a refused token outpost refreshes itself: once more, anew */
 	if (rc == -1 && oauth2_refresh_retry(j->a, &j->pw, e) == 1) {
@@ -356,6 +360,21 @@ job_deliver(struct job *j, struct err *e)
 	return 0;
 }
 
+/* What -N, -R and -V ask for, the account's dsn_* where they are silent */
+static void
+job_dsn(struct job *j)
+{
+	enum dsn_ret ret = DSN_RET_UNSET;
+	unsigned notify = 0;
+
+	/* cfg checked both values when it loaded them */
+	if (j->a->dsn_notify != NULL)
+		(void)dsn_parse_notify(j->a->dsn_notify, &notify);
+	if (j->a->dsn_return != NULL)
+		(void)dsn_parse_ret(j->a->dsn_return, &ret);
+	dsn_merge(&j->dsn, &j->o.dsn, notify, ret);
+}
+
 static int
 job_run(struct job *j, struct err *e)
 {
@@ -371,6 +390,7 @@ job_run(struct job *j, struct err *e)
 	    priv_ready(&j->cfg, j->a, j->from_arg ? j->sender : NULL, e) ==
 	    -1 || job_domain(j, e) == -1 || msglog_check(j->a, e) == -1)
 		return -1;
+	job_dsn(j);
 	j->rcpts = calloc(MSG_MAX_RCPTS, sizeof(*j->rcpts));
 	if (j->rcpts == NULL)
 		return err_sys(e, EX_OSERR, "out of memory");

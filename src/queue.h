@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "addr.h"
+#include "dsn.h"
 #include "err.h"
 
 #define QUEUE_ID_LEN		32		/* 128 random bits in hex */
@@ -44,6 +45,7 @@ struct qenv {
 	bool		 eightbit;
 	size_t		 size;
 	uid_t		 uid;		/* who submitted it */
+	struct dsn_params dsn;		/* none in entries before DSN */
 	char		*buf;		/* parse: the strings point in here */
 };
 

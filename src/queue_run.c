@@ -280,6 +280,7 @@ run_take(struct run *r, struct smtp_params *p)
 		p->eightbit = r->env.eightbit;
 		p->spool_fd = r->msgfd;
 		p->size = r->env.size;
+		p->dsn = &r->env.dsn;
 		p->more = r->pos < r->nids;
 		log_debug("%s: sending to %zu recipient(s)", r->env.id,
 		    r->env.nrcpts);
@@ -353,6 +354,7 @@ run_account(struct run *r)
 	dr.pw = pw;
 	dr.ehlo_name = ehlo[0] != '\0' ? ehlo : NULL;
 	dr.more = first.more;
+	dr.dsn = first.dsn;
 	dr.next = run_next;
 	dr.next_arg = r;
 	dr.used = &r->used;

@@ -16,6 +16,7 @@
 
 #include "cfg.h"
 #include "conn.h"
+#include "dsn.h"
 #include "err.h"
 #include "sasl.h"
 #include "tls.h"
@@ -53,6 +54,7 @@ struct smtp_params {
 	int		 spool_fd;	/* canonical message bytes */
 	size_t		 size;		/* exact size of those bytes */
 	bool		 more;		/* another message follows */
+	const struct dsn_params *dsn;	/* NULL: no DSN request */
 	smtp_next_fn	*next;		/* NULL: one message */
 	void		*next_arg;
 };

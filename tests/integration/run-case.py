@@ -1777,6 +1777,12 @@ class Runner:
         n = len(self._rcpts())
         self.ok(n == int(rest), "%s RCPT commands (got %d)" % (rest, n))
 
+    def x_rcpt_param_contains(self, rest):
+        r = self._rcpts()
+        self.ok(r and all(any(rest.upper() in p.upper() for p in e["params"])
+                          for e in r), "every RCPT parameter %s" % rest,
+                repr([e["params"] for e in r]))
+
     def x_rcpt_params_none(self, rest):
         r = self._rcpts()
         self.ok(r and not any(e["params"] for e in r), "RCPT without "

@@ -146,6 +146,13 @@ static const struct {
 	  "proxy = socks5h://[::1]:1080\n"
 	  "\n[c]\nhost = h\nport = 25\ntls = off\nauth = off\n",
 	  "line 8: account c: proxy_port not imported: no proxy_host\n" },
+	{ "dsn_notify and dsn_return copied, off is the default",
+	  "account a\nhost h\ndsn_notify failure,delay\ndsn_return headers\n"
+	  "account b\nhost h\ndsn_notify off\ndsn_return maybe\n", 0,
+	  "\n[a]\nhost = h\nport = 25\ntls = off\nauth = off\n"
+	  "dsn_notify = failure,delay\ndsn_return = headers\n"
+	  "\n[b]\nhost = h\nport = 25\ntls = off\nauth = off\n",
+	  "line 8: dsn_return not imported: not a value msmtp takes\n" },
 	{ "source_ip copied; an empty one is msmtp's off",
 	  "account a\nhost h\nsource_ip 192.0.2.1\naccount b\nhost h\n"
 	  "source_ip 192.0.2.1\nsource_ip\n", 0,
