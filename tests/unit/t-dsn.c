@@ -98,7 +98,7 @@ t_merge(void)
 static void
 t_queue(void)
 {
-	static const char *rcpts[] = { "b@example.org" };
+	static char *rcpts[] = { (char *)"b@example.org" };
 	char buf[4096];
 	struct qenv q, p;
 	struct err e;
@@ -107,24 +107,24 @@ t_queue(void)
 	memset(&q, 0, sizeof(q));
 	memcpy(q.id, "0123456789abcdef0123456789abcdef", QUEUE_ID_LEN + 1);
 	q.account = "work";
-	q.sender = "a@example.com";
-	q.rcpts = rcpts;
-	q.nrcpts = 1;
+	q.env.sender = "a@example.com";
+	q.env.rcpts = rcpts;
+	q.env.nrcpts = 1;
 	ok(queue_env_format(&q, buf, sizeof(buf), &len) == 0 &&
 	    strstr(buf, "dsn-") == NULL, "no request: no dsn- line at all");
-	q.dsn.notify = DSN_FAILURE | DSN_DELAY;
-	q.dsn.ret = DSN_RET_FULL;
-	dsn_set_envid(&q.dsn, "id +1");
+	q.env.dsn.notify = DSN_FAILURE | DSN_DELAY;
+	q.env.dsn.ret = DSN_RET_FULL;
+	dsn_set_envid(&q.env.dsn, "id +1");
 	ok(queue_env_format(&q, buf, sizeof(buf), &len) == 0 &&
 	    strstr(buf, "dsn-notify: FAILURE,DELAY\ndsn-ret: FULL\n"
 	    "dsn-envid: id+20+2B1\n") != NULL, "the request written");
 	err_init(&e);
-	ok(queue_env_parse(buf, len, &p, &e) == 0 && p.dsn.notify ==
-	    q.dsn.notify && p.dsn.ret == DSN_RET_FULL &&
-	    strcmp(p.dsn.envid, "id +1") == 0, "and read back: %s", e.msg);
+	ok(queue_env_parse(buf, len, &p, &e) == 0 && p.env.dsn.notify ==
+	    q.env.dsn.notify && p.env.dsn.ret == DSN_RET_FULL &&
+	    strcmp(p.env.dsn.envid, "id +1") == 0, "and read back: %s", e.msg);
 	queue_env_free(&p);
 	ok(queue_env_parse(HEAD, strlen(HEAD), &p, &e) == 0 &&
-	    !dsn_any(&p.dsn), "an entry from before DSN: none");
+	    !dsn_any(&p.env.dsn), "an entry from before DSN: none");
 	queue_env_free(&p);
 	ok(queue_env_parse(HEAD "dsn-notify: sometimes\n", strlen(HEAD) + 22,
 	    &p, &e) == -1, "a damaged dsn-notify is a damaged entry");
