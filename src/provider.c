@@ -3,9 +3,10 @@
  * account (pure: strings in, struct account out).
  *
  * Every value comes from the provider's page named in its row's source;
- * a value a provider changes is changed here, in one place.  Port 25 is left out even where a provider
- * offers it: outbound 25 is blocked on most networks, and a preset only
- * lists ports worth trying (port = ..., 25 still adds it).
+ * a value a provider changes is changed here, in one place.  Port 25 is
+ * left out even where a provider offers it: outbound 25 is blocked on
+ * most networks, and a preset only lists ports worth trying (port = ...,
+ * 25 still adds it).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

@@ -510,6 +510,7 @@ class Runner:
         self.then_stdin = b""
         self.tty_input = None
         self.kill_after = None
+        self.then_kills = {}
         self.config_fd = None
         self.run_cmd = None
         self.browser = None
@@ -586,6 +587,11 @@ class Runner:
                 secs, sig = rest.split()
                 self.kill_after = (float(secs),
                                    getattr(signal, "SIG" + sig.upper()))
+            elif word == "then-kill-after":
+                # the signal for the "then" run just above
+                secs, sig = rest.split()
+                self.then_kills[len(self.thens) - 1] = (
+                    float(secs), getattr(signal, "SIG" + sig.upper()))
             elif word == "close-fd":
                 self.close_fds.append(int(rest))
             elif word == "argv0":
@@ -1152,9 +1158,10 @@ class Runner:
         self.runs = [{k: getattr(self, k) for k in self.RESULT}]
         if self.queue_clone:
             self.clone_queue_entry(self.queue_clone)
-        for env, args, self.parallel in self.thens:
+        for i, (env, args, self.parallel) in enumerate(self.thens):
             self.args, self.env_add, self.env_del = args, env, []
-            self.config_fd, self.kill_after, self.close_fds = None, None, []
+            self.config_fd, self.close_fds = None, []
+            self.kill_after = self.then_kills.get(i)
             self.argv0, self.run_cmd = None, None
             qid = self.first_queue_id()
             self.args = [a.replace(b"@QID@", qid.encode()) for a in args]
@@ -1303,7 +1310,7 @@ class Runner:
         for n, r in enumerate(self.runs, 1):
             sig = os.WIFSIGNALED(r["status"])
             crash = sig and os.WTERMSIG(r["status"]) == signal.SIGABRT \
-                and n == 1 and "OUTPOST_TEST_CRASH" in self.env_add
+                and "OUTPOST_TEST_CRASH" in (r.get("env_add") or {})
             self.ok((not sig or crash) and not r["timed_out"],
                     "outpost exited by itself (no signal, no hard timeout)"
                     + ("" if n == 1 else " (run %d)" % n),
@@ -1662,6 +1669,12 @@ class Runner:
         got = self._first_delivered(what)
         if got is not None:
             self.ok(unescape(rest) in got, what, got[:1500])
+
+    def x_delivered_last_contains(self, rest):
+        what = "the last delivered message contains %r" % rest
+        d = self.delivered()
+        self.ok(bool(d) and unescape(rest) in d[-1], what,
+                d[-1][:1500] if d else "nothing delivered")
 
     def x_delivered_not_contains(self, rest):
         what = "delivered message does not contain %r" % rest
