@@ -220,7 +220,14 @@ imp_convert(struct imp *im, const struct imp_key *k, const char *v,
 			return snprintf(buf, n, "on"), 1;
 		if (imp_word(v, "off") || imp_word(v, "plain") ||
 		    imp_word(v, "login") || imp_word(v, "external") ||
+		    imp_word(v, "xoauth2") || imp_word(v, "oauthbearer") ||
 		    imp_word(v, "scram-sha-256")) {
+			if (imp_word(v, "xoauth2") ||
+			    imp_word(v, "oauthbearer"))
+				imp_note(im, k->k, ": ", "the access token "
+				    "comes from passwordeval as with msmtp; "
+				    "outpost can also refresh it itself "
+				    "(oauth2_token_url, outpost oauth2 login)");
 			for (; *buf != '\0'; buf++)
 				*buf = (char)tolower((unsigned char)*buf);
 			return 1;

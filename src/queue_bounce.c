@@ -5,12 +5,14 @@
  * A plain-text message from the null sender to the envelope sender,
  * naming the recipients and the last error and quoting the header of the
  * original (at most BOUNCE_HEADER_MAX bytes, never the body).  From: is
- * the account's own address, since a smarthost refuses others.  The
- * notice is an entry of the queue like any message (RFC 5321 4.5.5: from
- * the null sender, so that it is never bounced): the runner delivers it
- * with the same account, retries it with the same backoff while the
- * smarthost is down, and mailq shows it; it is never lost because one
- * attempt failed.
+ * the account's own address, since a smarthost refuses others.  A
+ * provider that refuses the null sender (SES: provider.c's
+ * no_null_sender) gets the account's from as envelope sender instead;
+ * Auto-Submitted: auto-replied still keeps responders from answering.
+ * The notice is an entry of the queue like any message: the runner
+ * delivers it with the same account, retries it with the same backoff
+ * while the smarthost is down, and mailq shows it; it is never lost
+ * because one attempt failed, and never answered by another notice.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -28,6 +30,7 @@
 #include "fdio.h"
 #include "hostname.h"
 #include "msg.h"
+#include "provider.h"
 #include "queue_bounce.h"
 #include "spool.h"
 
@@ -143,7 +146,9 @@ queue_bounce(struct queue *q, const struct account *a, const struct qenv *qe,
 	rcpt[0] = (char *)qe->env.sender;
 	memset(&ne, 0, sizeof(ne));
 	ne.account = qe->account;
-	ne.env.sender = "";
+	/* RFC 5321 4.5.5 wants <>; where the provider refuses it, from */
+	ne.env.sender = provider_no_null_sender(a) && a->from != NULL ?
+	    a->from : "";
 	ne.env.rcpts = rcpt;
 	ne.env.nrcpts = 1;
 	ne.env.smtputf8 = qe->env.smtputf8;

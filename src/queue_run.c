@@ -28,6 +28,7 @@
 
 #include "deadline.h"
 #include "log.h"
+#include "oauth2.h"
 #include "priv.h"
 #include "queue_bounce.h"
 #include "queue_run.h"
@@ -198,7 +199,8 @@ run_done(void *arg, const struct submit_msg *m, struct submit_verdict *v)
 
 	err_init(&ue);
 	if (v->outcome == SUBMIT_DELIVERED) {
-		queue_fault("delivered");	/* test builds: the crash window */
+		/* test builds: a crash between the 250 and the removal */
+		queue_fault("delivered");
 		if (queue_remove(&r->q, x->env.id, &ue) == -1)
 			log_warn("%s: delivered, but %s",
 			    x->env.id, ue.msg);
@@ -437,6 +439,7 @@ queue_run(const struct config *cfg, const struct queue_run_opts *o,
 	r.stats = stats;
 	r.now = queue_now();
 	for (i = 0; i < cfg->naccounts; i++) {
+		oauth2_keepalive(&cfg->accounts[i], r.now);
 		if (queue_path(cfg->accounts[i].queue_dir, path, sizeof(path),
 		    e) == -1)
 			return -1;

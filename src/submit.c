@@ -335,7 +335,7 @@ submit_run(const struct submit_req *rq)
 	x.have_cur = true;
 	if (submit_ehlo_name(x.a, x.ehlo, &e) == -1 ||
 	    cred_get(x.a, &pw, &e) == -1 || submit_secrets(&x, &e) == -1) {
-		x.no_creds = true;
+		x.no_creds = (e.flags & ERR_WAIT) == 0;
 		submit_fail_rest(&x, &e);
 		goto out;
 	}

@@ -34,7 +34,7 @@ violation; exit 0 when there is none.  TAP-free on purpose: it is a
 
 import argparse
 import collections
-import glob
+import json
 import os
 import re
 import shutil
@@ -75,8 +75,22 @@ class Server:
             self.port = int(f.read().split()[0])
 
     def files(self):
-        """The messages this server has taken: one file each."""
-        return set(glob.glob(os.path.join(self.dir, "data-*.eml")))
+        """The messages this server has taken (a 2xx to their dot): one
+        data file each.  A transaction abandoned before its dot leaves a
+        data file too, but no "delivered" event."""
+        out = set()
+        try:
+            with open(os.path.join(self.dir, "events.jsonl")) as f:
+                for line in f:
+                    try:
+                        e = json.loads(line)
+                    except ValueError:
+                        continue
+                    if e.get("ev") == "delivered":
+                        out.add(os.path.join(self.dir, e["file"]))
+        except FileNotFoundError:
+            pass
+        return out
 
     def stop(self):
         self.proc.terminate()
