@@ -25,9 +25,12 @@
 
 #include <ini.h>
 
+#include "acct_via.h"
 #include "addr.h"
 #include "cfg.h"
 #include "cfg_int.h"
+#include "dsn.h"
+#include "pin.h"
 #include "provider.h"
 
 #define CFG_MAX_NAME	48	/* inih keeps 49 bytes of a section name */
@@ -37,7 +40,8 @@
 /* How a value is checked and stored. */
 enum cfg_kind {
 	KIND_NAME, KIND_STR, KIND_HOSTS, KIND_WORD, KIND_PORTS, KIND_TIMEOUT,
-	KIND_TLS, KIND_AUTH, KIND_BOOL, KIND_GRANT, KIND_DAYS
+	KIND_TLS, KIND_AUTH, KIND_BOOL, KIND_GRANT, KIND_DAYS, KIND_PIN,
+	KIND_DSN
 };
 
 #define KF_SECRET	0x1	/* never quote the value */
@@ -121,6 +125,20 @@ static const struct cfg_keydef {
 	{ "queue_max_bytes", KIND_WORD, OFF(queue_max_bytes), 0,
 	    "a size (K, M, G)" },
 	{ "hold", KIND_BOOL, OFF(hold), 0, "on or off" },
+	/* the way out: pin, source address, proxy; DSN */
+	{ "tls_fingerprint", KIND_PIN, OFF(tls_fingerprint), 0, "" },
+	{ "source_ip", KIND_WORD, OFF(source_ip), 0, "an IP address" },
+	{ "proxy", KIND_WORD, OFF(proxy), 0, "socks5://host:port" },
+	{ "proxy_password", KIND_STR, OFF(proxy_password),
+	    KF_SECRET | KF_EMPTY, "" },
+	{ "proxy_passwordeval", KIND_STR, OFF(proxy_passwordeval), KF_SECRET,
+	    "a command" },
+	{ "proxy_password_file", KIND_STR, OFF(proxy_password_file), 0,
+	    "a file name" },
+	{ "dsn_notify", KIND_DSN, OFF(dsn_notify), 0, "off, never, or a "
+	    "comma-separated list of success, failure and delay" },
+	{ "dsn_return", KIND_DSN, OFF(dsn_return), 0, "off, full or "
+	    "headers" },
 };
 
 int
@@ -302,6 +320,9 @@ cfg_set(const struct cfg_ctx *c, struct account *a, int k,
 	const struct cfg_keydef *d = &cfg_keys[k];
 	char *field = (char *)a + d->off;
 	const char *why = NULL;
+	enum dsn_ret ret;
+	unsigned bits;
+	struct pin pin;
 	char words[128];
 	long n = 0;
 	int w;
@@ -309,6 +330,18 @@ cfg_set(const struct cfg_ctx *c, struct account *a, int k,
 	switch (d->kind) {
 	case KIND_NAME:
 		return 0;
+	case KIND_PIN:
+		if (pin_parse(v->s, &pin, &why) == -1)
+			return err_set(e, EX_CONFIG, "%s:%d: key '%s': bad "
+			    "value '%.*s' (%s)", c->file, v->line, d->name,
+			    CFG_SHOW, v->s, why);
+		/* FALLTHROUGH */
+	case KIND_DSN:
+		if (d->kind == KIND_DSN && (k == K_DSN_NOTIFY ?
+		    dsn_parse_notify(v->s, &bits) :
+		    dsn_parse_ret(v->s, &ret)) == -1)
+			break;
+		/* FALLTHROUGH */
 	case KIND_WORD:
 	case KIND_STR:
 		if ((d->kind != KIND_STR && !cfg_chars_ok(v->s)) ||
@@ -374,7 +407,9 @@ cfg_account_free(struct account *a)
 
 	for (k = 0; k < K_NKEYS; k++) {
 		if (cfg_keys[k].kind != KIND_STR &&
-		    cfg_keys[k].kind != KIND_WORD)
+		    cfg_keys[k].kind != KIND_WORD &&
+		    cfg_keys[k].kind != KIND_PIN &&
+		    cfg_keys[k].kind != KIND_DSN)
 			continue;
 		f = (char **)(void *)((char *)a + cfg_keys[k].off);
 		if (*f != NULL)
@@ -414,6 +449,9 @@ cfg_check_account(const struct cfg_ctx *c, const struct cfg_section *s,
 		return err_set(e, EX_CONFIG, "%s:%d: account '%s': auth = "
 		    "external needs tls_cert_file and tls_key_file", c->file,
 		    s->line, a->name);
+	if (acct_via_check(a, &why) == -1)
+		return err_set(e, EX_CONFIG, "%s:%d: account '%s': %s",
+		    c->file, s->line, a->name, why);
 	return 0;
 }
 
@@ -655,6 +693,10 @@ cfg_pick(const struct config *cfg, const char *name, const char *sender,
 	return NULL;
 }
 
+/*
+ * proxy_password stays: the proxy's password is read when the account
+ * first connects (acct_via.c), after this runs; cfg_free() wipes it.
+ */
 void
 cfg_forget_secrets(struct config *cfg)
 {

@@ -91,6 +91,14 @@ struct account {
 	char		*queue_max_entries;	/* per uid, system queue */
 	char		*queue_max_bytes;
 	bool		 hold;		/* queue everything, try nothing */
+	char		*tls_fingerprint;	/* pin.h; NULL: none */
+	char		*source_ip;	/* acct_via.h; NULL: any */
+	char		*proxy;		/* socks5.h: a proxy URL */
+	char		*proxy_password;	/* secret */
+	char		*proxy_passwordeval;
+	char		*proxy_password_file;
+	char		*dsn_notify;	/* dsn.h words; NULL: none */
+	char		*dsn_return;
 };
 
 struct config {

@@ -199,7 +199,11 @@ cfg_check_secret(const struct stat *st, const char *path, bool sys,
 	for (i = 0; i < cfg->naccounts; i++)
 		if (cfg->accounts[i].password != NULL)
 			what = "a password";
-		else if (cfg->accounts[i].passwordeval != NULL && what == NULL)
+		else if (cfg->accounts[i].proxy_password != NULL)
+			what = "a proxy password";
+		else if ((cfg->accounts[i].passwordeval != NULL ||
+		    cfg->accounts[i].proxy_passwordeval != NULL) &&
+		    what == NULL)
 			what = "passwordeval";
 	if (what == NULL)
 		return 0;

@@ -39,7 +39,9 @@ enum cli_act {
 	ACT_ACCOUNT,		/* -a */
 	ACT_CONFIG,		/* -C */
 	ACT_VERBOSE,		/* -v */
-	ACT_VERSION,		/* -V alone; -V<envid> is ignored */
+	ACT_VERSION,		/* -V alone; -V<envid>: DSN ENVID */
+	ACT_DSN_NOTIFY,		/* -N */
+	ACT_DSN_RET,		/* -R */
 	ACT_QUEUE,		/* -q alone; -q<interval> is refused */
 	ACT_MODE,		/* -b<mode> */
 	ACT_OPTION		/* -o<opt>: -oi is -i, the rest ignored */
@@ -57,9 +59,9 @@ static const struct cli_opt {
 	{ 'F', ARG_REQUIRED, ACT_FULLNAME, NULL },
 	{ 'G', ARG_NONE, ACT_IGNORE, NULL },		/* gateway */
 	{ 'L', ARG_REQUIRED, ACT_IGNORE, NULL },	/* syslog tag */
-	{ 'N', ARG_REQUIRED, ACT_IGNORE, NULL },	/* DSN notify */
+	{ 'N', ARG_REQUIRED, ACT_DSN_NOTIFY, NULL },
 	{ 'O', ARG_REQUIRED, ACT_IGNORE, NULL },	/* option=value */
-	{ 'R', ARG_REQUIRED, ACT_IGNORE, NULL },	/* DSN return */
+	{ 'R', ARG_REQUIRED, ACT_DSN_RET, NULL },
 	{ 'U', ARG_NONE, ACT_IGNORE, NULL },		/* initial submission */
 	{ 'V', ARG_ATTACHED, ACT_VERSION, NULL },
 	{ 'X', ARG_REQUIRED, ACT_REJECT,
@@ -171,8 +173,23 @@ cli_apply(const struct cli_opt *d, const char *val, struct opts *o,
 			o->verbose++;
 		return 0;
 	case ACT_VERSION:
+		if (val != NULL && dsn_set_envid(&o->dsn, val) == -1)
+			return err_set(e, EX_USAGE, "-V: an envelope id is 1 "
+			    "to %d printable ASCII characters",
+			    DSN_ENVID_MAX);
 		return val != NULL ? 0 : cli_set_mode(o, CLI_MODE_VERSION,
 		    "-V", e);
+	case ACT_DSN_NOTIFY:
+		if (dsn_parse_notify(val, &o->dsn.notify) == -1 ||
+		    o->dsn.notify == 0)
+			return err_set(e, EX_USAGE, "-N: never, or a list of "
+			    "success, failure and delay");
+		return 0;
+	case ACT_DSN_RET:
+		if (dsn_parse_ret(val, &o->dsn.ret) == -1 ||
+		    o->dsn.ret == DSN_RET_UNSET)
+			return err_set(e, EX_USAGE, "-R: full or hdrs");
+		return 0;
 	case ACT_QUEUE:
 		if (val != NULL)
 			return err_set(e, EX_USAGE, "-q%.*s: outpost runs no "

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dsn.h"
 #include "err.h"
 
 enum cli_mode {
@@ -35,6 +36,7 @@ struct opts {
 	const char	*queue_id;	/* --id ID / --drop ID */
 	char		**rcpts;	/* points into argv */
 	size_t		 nrcpts;
+	struct dsn_params dsn;		/* -N, -R, -V<envid> */
 };
 
 /* argv[0]'s base name picks the personality (sendmail, mailq, ...). */

@@ -26,6 +26,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "acct_via.h"
 #include "cfg.h"
 #include "cmd.h"
 #include "cred.h"
@@ -399,6 +400,55 @@ doctor_ehlo_name(const struct doctor_run *r, char *buf, size_t cap)
 	return hostname_fqdn(buf, cap) ? buf : NULL;
 }
 
+/*
+ * source_ip and proxy: whether this machine has the address (a socket
+ * can bind it), and which proxy every probe goes through.  -1: the proxy
+ * cannot be used (its password source failed), so nothing is probed -
+ * never directly instead.
+ */
+static int
+doctor_via(struct doctor_run *r, struct acct_via *v)
+{
+	char desc[SOCKS5_NAME_MAX + 32];
+	struct err e;
+	int fd;
+
+	err_init(&e);
+	if (acct_via_open(r->a, v, &e) == -1) {
+		check_add(r, "proxy", 0, e.ex, "%s", e.msg);
+		return -1;
+	}
+	if (v->via.source_ip != NULL) {
+		fd = socket(strchr(v->via.source_ip, ':') != NULL ? AF_INET6 :
+		    AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd != -1 && conn_source_bind(fd, &v->via) == 0)
+			check_add(r, "source_ip", 1, 0, "%s: connections leave "
+			    "from it", v->via.source_ip);
+		else
+			check_add(r, "source_ip", 0, EX_UNAVAILABLE, "%s: %s",
+			    v->via.source_ip, strerror(errno));
+		if (fd != -1)
+			close(fd);
+	}
+	if (v->via.proxy != NULL)
+		check_add(r, "proxy", 1, 0, "%s%s%s: every probe goes through "
+		    "it", socks5_describe(v->via.proxy, desc, sizeof(desc)),
+		    v->proxy.user[0] != '\0' ? ", user " : "", v->proxy.user);
+	return 0;
+}
+
+/* socks5h: the proxy resolves, the one "address" is the host's name. */
+static size_t
+doctor_addrs(struct doctor_run *r, const struct acct_via *v,
+    char addrs[][DOCTOR_ADDR_MAX])
+{
+	if (v->via.proxy == NULL || !v->proxy.remote_dns)
+		return doctor_dns(r, addrs);
+	snprintf(addrs[0], DOCTOR_ADDR_MAX, "%s", r->host);
+	check_add(r, "DNS", -1, 0, "%s: resolved by the proxy", r->host);
+	return 1;
+}
+
 static void
 doctor_run_probes(struct doctor_run *r, const struct doctor_opts *o,
     struct secret *pw)
@@ -406,9 +456,11 @@ doctor_run_probes(struct doctor_run *r, const struct doctor_opts *o,
 	char addrs[DOCTOR_MAX_ADDRS][DOCTOR_ADDR_MAX];
 	char name[HOSTNAME_MAX + 1];
 	struct doctor_target t;
+	struct acct_via v;
 	size_t naddrs;
 
 	memset(&t, 0, sizeof(t));
+	memset(&v, 0, sizeof(v));
 	t.host = r->host;
 	t.ehlo_name = doctor_ehlo_name(r, name, sizeof(name));
 	t.tls_opts.host = r->host;
@@ -416,26 +468,34 @@ doctor_run_probes(struct doctor_run *r, const struct doctor_opts *o,
 		t.tls_opts.trust_file = r->a->tls_trust_file;
 		t.tls_opts.cert_file = r->a->tls_cert_file;
 		t.tls_opts.key_file = r->a->tls_key_file;
+		t.tls_opts.pin = r->a->tls_fingerprint;
 		t.auth = r->a->auth;
 		t.user = r->a->user;
 		t.timeout = r->a->timeout;
+		if (doctor_via(r, &v) == -1) {
+			acct_via_close(&v);
+			return;
+		}
+		t.via = &v.via;
 	}
-	if ((naddrs = doctor_dns(r, addrs)) == 0)
-		return;
-	doctor_plan(r, o, addrs, naddrs);
-	doctor_probe_all(&t, r->probes, r->nprobes);
-	doctor_ehlo_check(r, t.ehlo_name != NULL ? t.ehlo_name :
-	    "[our address]");
-	/* the relay takes such a name now and then refuses it with 421 */
-	if (r->a != NULL && r->a->provider != NULL &&
-	    strcmp(r->a->provider, "google-relay") == 0 &&
-	    hint_ehlo_unusable(t.ehlo_name))
-		check_add(r, "EHLO name", 0, 0, "%s: Google's SMTP relay "
-		    "refuses an address or localhost (421 on EHLO): set domain "
-		    "= a host name of yours", t.ehlo_name != NULL ?
-		    t.ehlo_name : "[our address]");
-	if (r->want_auth)
-		doctor_try_auth(r, &t, pw);
+	if ((naddrs = doctor_addrs(r, &v, addrs)) > 0) {
+		doctor_plan(r, o, addrs, naddrs);
+		doctor_probe_all(&t, r->probes, r->nprobes);
+		doctor_ehlo_check(r, t.ehlo_name != NULL ? t.ehlo_name :
+		    "[our address]");
+		/* the relay takes such a name now, refuses it with 421 */
+		if (r->a != NULL && r->a->provider != NULL &&
+		    strcmp(r->a->provider, "google-relay") == 0 &&
+		    hint_ehlo_unusable(t.ehlo_name))
+			check_add(r, "EHLO name", 0, 0, "%s: Google's SMTP "
+			    "relay refuses an address or localhost (421 on "
+			    "EHLO): set domain = a host name of yours",
+			    t.ehlo_name != NULL ? t.ehlo_name :
+			    "[our address]");
+		if (r->want_auth)
+			doctor_try_auth(r, &t, pw);
+	}
+	acct_via_close(&v);
 }
 
 int

@@ -220,28 +220,43 @@ conn_note_local(struct conn *c)
  * a black-holed first address cannot eat the whole budget.
  */
 struct conn *
-conn_open(const char *host, int port, deadline_t d, struct err *e)
+conn_open(const char *host, int port, const struct conn_via *via,
+    deadline_t d, struct err *e)
 {
 	struct addrinfo *res, *ai;
 	char where[CONN_ADDR_MAX];
 	int fd, left, n = 0, saved = 0;
 	deadline_t each;
 
+	if (via != NULL && via->proxy != NULL)
+		return conn_open_proxied(host, port, via, d, e);
 	if (conn_resolve(host, port, &res, e) == -1)
 		return NULL;
 	for (ai = res; ai != NULL; ai = ai->ai_next)
-		n++;
-	for (ai = res; ai != NULL; ai = ai->ai_next, n--) {
+		if (conn_source_fits(via, ai->ai_family))
+			n++;
+	if (n == 0) {
+		freeaddrinfo(res);
+		err_set(e, EX_UNAVAILABLE, "no address of %s has the family "
+		    "of source_ip %s", host, via->source_ip);
+		return NULL;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if (!conn_source_fits(via, ai->ai_family))
+			continue;
 		conn_addr_format(ai->ai_addr, where, sizeof(where));
 		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
 		    SOCK_CLOEXEC, ai->ai_protocol);
 		if (fd == -1) {
 			saved = errno;
+			n--;
 			continue;
 		}
 		left = deadline_left_ms(d);
 		each = n > 1 && left > 0 ? deadline_in(left / n) : d;
-		if (connect_one(fd, ai, each) == 0)
+		n--;
+		if (conn_source_bind(fd, via) == 0 &&
+		    connect_one(fd, ai, each) == 0)
 			break;
 		saved = errno;
 		close(fd);
@@ -249,8 +264,10 @@ conn_open(const char *host, int port, deadline_t d, struct err *e)
 	if (ai == NULL) {
 		freeaddrinfo(res);
 		errno = saved;
-		err_sys(e, EX_TEMPFAIL, "cannot connect to %s port %d", host,
-		    port);
+		err_sys(e, EX_TEMPFAIL, "cannot connect to %s port %d%s%s",
+		    host, port, via != NULL && via->source_ip != NULL ?
+		    " from " : "", via != NULL && via->source_ip != NULL ?
+		    via->source_ip : "");
 		return NULL;
 	}
 	freeaddrinfo(res);

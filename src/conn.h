@@ -56,11 +56,23 @@ struct conn {
 };
 
 /*
+ * How an account's connections leave this machine (conn_via.c): from
+ * source_ip (only addresses of its family are tried), and through a
+ * SOCKS5 proxy (socks5.h).  A NULL via, or NULL fields: direct, from
+ * whatever address the kernel picks.
+ */
+struct socks5;
+struct conn_via {
+	const char		*source_ip;	/* numeric, checked by cfg */
+	const struct socks5	*proxy;
+};
+
+/*
  * Resolve host and connect to port, trying each address in turn within
  * the deadline.  Refused or timed out: 75; unknown host: 68.
  */
-struct conn	*conn_open(const char *host, int port, deadline_t,
-		    struct err *);
+struct conn	*conn_open(const char *host, int port, const struct conn_via *,
+		    deadline_t, struct err *);
 /*
  * conn_open_race(): staggered connects (RFC 8305 style) over every
  * (port, address) candidate: for each port in the given order, every
@@ -83,7 +95,27 @@ struct conn_cand {
 };
 
 struct conn	*conn_open_race(const char *host, const struct conn_cand *,
-		    size_t ncand, deadline_t, size_t *won, struct err *);
+		    size_t ncand, const struct conn_via *, deadline_t,
+		    size_t *won, struct err *);
+/*
+ * conn_via.c: through via->proxy, the candidates (ports) one after the
+ * other, each with an equal share of what is left of d (the proxy
+ * answers a CONNECT only once it connected, so there is nothing to
+ * stagger); the greeting is left to the session.
+ */
+struct conn	*conn_race_proxied(const char *host, const struct conn_cand *,
+		    size_t ncand, const struct conn_via *, deadline_t,
+		    size_t *won, struct err *);
+/* conn_open() through via->proxy. */
+struct conn	*conn_open_proxied(const char *host, int port,
+		    const struct conn_via *, deadline_t, struct err *);
+/*
+ * Source address (conn_via.c): whether an address of family may be tried
+ * (always without source_ip), and binding a new socket to it.  -1 with
+ * errno set.
+ */
+bool	conn_source_fits(const struct conn_via *, int family);
+int	conn_source_bind(int fd, const struct conn_via *);
 /*
  * RFC 8305 4: the order in which to try n addresses of the given
  * families: alternate families, starting with the first address's.

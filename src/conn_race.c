@@ -45,6 +45,7 @@ struct race_try {
 
 struct race {
 	const struct conn_cand	*cand;
+	const struct conn_via	*via;
 	struct race_try		 t[CONN_RACE_MAX];
 	size_t			 n;	/* attempts planned */
 	size_t			 next;	/* the next one to start */
@@ -105,13 +106,18 @@ race_build(struct race *r, const char *host, size_t ncand, struct err *e)
 		return -1;
 	for (ai = res; ai != NULL && na < CONN_RACE_MAX; ai = ai->ai_next) {
 		if (ai->ai_addrlen > sizeof(struct sockaddr_storage) ||
-		    (ai->ai_family != AF_INET && ai->ai_family != AF_INET6))
+		    (ai->ai_family != AF_INET && ai->ai_family != AF_INET6) ||
+		    !conn_source_fits(r->via, ai->ai_family))
 			continue;
 		addrs[na] = ai;
 		fam[na++] = ai->ai_family;
 	}
 	if (na == 0) {
 		freeaddrinfo(res);
+		if (r->via != NULL && r->via->source_ip != NULL)
+			return err_set(e, EX_UNAVAILABLE, "no address of %s "
+			    "has the family of source_ip %s", host,
+			    r->via->source_ip);
 		return err_set(e, EX_NOHOST, "host %s has no IP address",
 		    host);
 	}
@@ -151,8 +157,9 @@ race_start(struct race *r)
 	log_debug("trying %s", t->where);
 	t->fd = socket(t->sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, IPPROTO_TCP);
-	if (t->fd == -1 || (connect(t->fd, (struct sockaddr *)&t->sa,
-	    t->salen) == -1 && errno != EINPROGRESS)) {
+	if (t->fd == -1 || conn_source_bind(t->fd, r->via) == -1 ||
+	    (connect(t->fd, (struct sockaddr *)&t->sa, t->salen) == -1 &&
+	    errno != EINPROGRESS)) {
 		race_fail(r, t, errno, NULL);
 		return;
 	}
@@ -307,24 +314,30 @@ race_error(const struct race *r, const char *host, size_t ncand,
 		err_set(e, EX_TEMPFAIL, "%s: %s", r->last, r->why);
 	else {
 		errno = r->saved;
-		err_sys(e, EX_TEMPFAIL, "cannot connect to %s port %s", host,
-		    ports);
+		err_sys(e, EX_TEMPFAIL, "cannot connect to %s port %s%s%s",
+		    host, ports, r->via != NULL && r->via->source_ip != NULL ?
+		    " from " : "", r->via != NULL && r->via->source_ip !=
+		    NULL ? r->via->source_ip : "");
 	}
 }
 
 struct conn *
 conn_open_race(const char *host, const struct conn_cand *cand,
-    size_t ncand, deadline_t d, size_t *won, struct err *e)
+    size_t ncand, const struct conn_via *via, deadline_t d, size_t *won,
+    struct err *e)
 {
 	struct race *r;
 	struct conn *c = NULL;
 	size_t i;
 
+	if (via != NULL && via->proxy != NULL)
+		return conn_race_proxied(host, cand, ncand, via, d, won, e);
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
 		err_sys(e, EX_OSERR, "out of memory");
 		return NULL;
 	}
 	r->cand = cand;
+	r->via = via;
 	if (race_build(r, host, ncand, e) == 0) {
 		c = race_run(r, d, won, e);
 		if (c == NULL && !err_is_set(e))

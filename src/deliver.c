@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <sysexits.h>
 
+#include "acct_via.h"
 #include "conn.h"
 #include "deliver.h"
 #include "log.h"
@@ -68,6 +69,7 @@ deliver_params(const struct deliver_req *r, const char *host,
 	p->tls_opts.trust_file = a->tls_trust_file;
 	p->tls_opts.cert_file = a->tls_cert_file;
 	p->tls_opts.key_file = a->tls_key_file;
+	p->tls_opts.pin = a->tls_fingerprint;
 	p->auth = a->auth;
 	p->user = a->user;
 	p->password = r->pw != NULL ? r->pw->buf : NULL;
@@ -128,7 +130,8 @@ deliver_note(const struct deliver_req *r, const char *host,
  */
 static int
 deliver_host(const struct deliver_req *r, const char *host,
-    const struct route *rt, bool remember, struct err *e)
+    const struct route *rt, bool remember, const struct conn_via *via,
+    struct err *e)
 {
 	struct cfg_port plan[CFG_MAX_PORTS];
 	struct conn_cand cand[CFG_MAX_PORTS];
@@ -146,8 +149,8 @@ deliver_host(const struct deliver_req *r, const char *host,
 	/* is the remembered endpoint the one tried first? */
 	first = rt != NULL && strcasecmp(rt->host, host) == 0 &&
 	    plan[0].port == rt->port;
-	c = conn_open_race(host, cand, n, deadline_in((int64_t)r->a->timeout *
-	    1000), &won, e);
+	c = conn_open_race(host, cand, n, via, deadline_in((int64_t)
+	    r->a->timeout * 1000), &won, e);
 	if (c == NULL || (first && won != 0)) {
 		if (first)
 			log_debug("forgetting port %d of %s", rt->port, host);
@@ -175,11 +178,16 @@ static int
 deliver_account(const struct deliver_req *r, struct err *e)
 {
 	const struct account *a = r->a;
+	struct acct_via via;
 	struct route rt;
 	size_t i, start = 0;
 	bool remember = a->nhosts * a->nports > 1, have;
 	int rc = DELIVER_NOCONN;
 
+	if (acct_via_open(a, &via, e) == -1) {
+		acct_via_close(&via);
+		return -1;
+	}
 	have = remember && route_load(a->name, &rt) == 1;
 	for (i = 0; have && i < a->nhosts; i++)
 		if (strcasecmp(a->hosts[i], rt.host) == 0)
@@ -187,10 +195,11 @@ deliver_account(const struct deliver_req *r, struct err *e)
 	for (i = 0; i < a->nhosts && rc == DELIVER_NOCONN; i++) {
 		err_init(e);
 		rc = deliver_host(r, a->hosts[i == 0 ? start : i <= start ?
-		    i - 1 : i], have ? &rt : NULL, remember, e);
+		    i - 1 : i], have ? &rt : NULL, remember, &via.via, e);
 		if (rc == DELIVER_NOCONN)
 			log_debug("%s", e->msg);
 	}
+	acct_via_close(&via);
 	return rc == 0 ? 0 : -1;
 }
 

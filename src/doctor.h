@@ -54,6 +54,7 @@ struct doctor_target {
 	const char	*host;		/* as configured: the TLS identity */
 	const char	*ehlo_name;	/* NULL: the local address literal */
 	struct tls_opts	 tls_opts;
+	const struct conn_via *via;	/* source_ip, proxy; NULL: direct */
 	/* for doctor_auth() only */
 	enum sasl_want	 auth;
 	const char	*user;

@@ -25,6 +25,7 @@
 
 #include "conn.h"
 #include "doctor.h"
+#include "socks5.h"
 #include "smtp_int.h"
 
 struct probe_job {
@@ -55,7 +56,8 @@ probe_text(char *dst, const struct reply *r)
 }
 
 static struct conn *
-probe_connect(struct doctor_probe *p, deadline_t d)
+probe_connect(const struct doctor_target *t, struct doctor_probe *p,
+    deadline_t d)
 {
 	struct conn *c;
 	struct err e;
@@ -63,7 +65,10 @@ probe_connect(struct doctor_probe *p, deadline_t d)
 	int saved;
 
 	err_init(&e);
-	c = conn_open(p->addr, p->port, d, &e);
+	/* through a socks5h proxy the proxy resolves: the host's name */
+	c = conn_open(t->via != NULL && t->via->proxy != NULL &&
+	    t->via->proxy->remote_dns ? t->host : p->addr, p->port, t->via, d,
+	    &e);
 	saved = errno;	/* conn_open leaves the connect's errno */
 	p->ms = (int)(deadline_now_ms() - t0);
 	if (c != NULL) {
@@ -269,7 +274,7 @@ probe_run(const struct doctor_target *t, struct doctor_probe *p,
 		probe_fail(p, &e);
 		return;
 	}
-	if ((c = probe_connect(p, d)) != NULL) {
+	if ((c = probe_connect(t, p, d)) != NULL) {
 		memset(&sp, 0, sizeof(sp));
 		probe_literal(c, literal, sizeof(literal));
 		sp.ehlo_name = t->ehlo_name != NULL ? t->ehlo_name : literal;

@@ -302,6 +302,11 @@ text_probe(FILE *f, const struct doctor_probe *p)
 		    p->ti.cipher);
 	if (p->tls_tried && p->ti.have_cert)
 		text_cert(f, &p->ti);
+	/* what tls_fingerprint would say for this server */
+	if (p->tls_tried && p->ti.pin[0] != '\0')
+		fprintf(f, "      pin          %s%s\n", p->ti.pin,
+		    p->ti.pinned == 1 ? " (matches tls_fingerprint)" :
+		    p->ti.pinned == -1 ? " (tls_fingerprint differs)" : "");
 	if (p->have_capa)
 		fprintf(f, "      EHLO%s %s\n", p->tls == TLS_MODE_STARTTLS &&
 		    !p->tls_up ? " pre-TLS" : "        ",
@@ -404,6 +409,12 @@ json_probe(FILE *f, const struct doctor_probe *p)
 		json_str(f, cert_word(&p->ti, buf, sizeof(buf)));
 		fputs(", \"expires\": ", f);
 		json_str(f, date_of(p->ti.expires, date, sizeof(date)));
+		fputs(", \"pin\": ", f);
+		json_str(f, p->ti.pin[0] != '\0' ? p->ti.pin : NULL);
+		fputs(", \"spki_pin\": ", f);
+		json_str(f, p->ti.spki_pin[0] != '\0' ? p->ti.spki_pin : NULL);
+		fprintf(f, ", \"pinned\": %s", p->ti.pinned == 0 ? "null" :
+		    p->ti.pinned == 1 ? "true" : "false");
 		fputs("}", f);
 	} else
 		fputs("null", f);

@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dsn.h"
+
 struct envelope {
 	const char	*sender;	/* "" for the null sender <> */
 	char * const	*rcpts;		/* checked addresses, no duplicates */
@@ -21,6 +23,7 @@ struct envelope {
 	bool		 smtputf8;	/* non-ASCII in an address */
 	bool		 eightbit;	/* some message byte >= 0x80 */
 	size_t		 size;		/* exact bytes of the spooled message */
+	struct dsn_params dsn;		/* -N -R -V, else the account's */
 };
 
 #endif

@@ -23,14 +23,17 @@
 #include <strings.h>
 #include <sysexits.h>
 
+#include "dsn.h"
 #include "import_msmtp.h"
+#include "pin.h"
 
 /* Value slots of an account, in the order they are written. */
 enum imp_slot {
 	IS_HOST, IS_PORT, IS_TLS, IS_STARTTLS, IS_TRUST, IS_CERT, IS_KEY,
 	IS_AUTH, IS_USER, IS_PASSWORD, IS_PWEVAL, IS_FROM, IS_DOMAIN,
 	IS_TIMEOUT, IS_MAILDOMAIN, IS_SETFROM, IS_ALIASES, IS_LOGFILE,
-	IS_SYSLOG, IS_N, IS_NONE = -1
+	IS_SYSLOG, IS_PIN, IS_SOURCE, IS_PROXY_HOST, IS_PROXY_PORT,
+	IS_DSN_NOTIFY, IS_DSN_RETURN, IS_N, IS_NONE = -1
 };
 
 /* The outpost key of each slot; NULL: written through another (tls). */
@@ -38,14 +41,15 @@ static const char *const imp_out_key[IS_N] = {
 	"host", "port", "tls", NULL, "tls_trust_file", "tls_cert_file",
 	"tls_key_file", "auth", "user", "password", "passwordeval", "from",
 	"domain", "timeout", "maildomain", "set_from_header", "aliases",
-	"logfile", "syslog"
+	"logfile", "syslog", "tls_fingerprint", "source_ip", NULL, NULL,
+	"dsn_notify", "dsn_return"
 };
 
 /* How an msmtp value becomes an outpost one (imp_convert). */
 enum imp_conv {
 	IC_COPY, IC_ONOFF, IC_AUTH, IC_TRUST, IC_TIMEOUT, IC_CERTCHECK,
 	IC_MISSINGFROM, IC_SYSLOG, IC_LOGFILE, IC_PROTOCOL, IC_PASSWORD,
-	IC_NONE
+	IC_PIN, IC_OPTIONAL, IC_DSN, IC_NONE
 };
 
 static const struct imp_key {
@@ -76,9 +80,7 @@ static const struct imp_key {
 	{ "logfile", IS_LOGFILE, IC_LOGFILE, NULL },
 	{ "syslog", IS_SYSLOG, IC_SYSLOG, NULL },
 	{ "protocol", IS_NONE, IC_PROTOCOL, NULL },
-	{ "tls_fingerprint", IS_NONE, IC_NONE, "outpost verifies the "
-	    "certificate against a CA (tls_trust_file), it pins no "
-	    "fingerprint" },
+	{ "tls_fingerprint", IS_PIN, IC_PIN, NULL },
 	{ "tls_crl_file", IS_NONE, IC_NONE, "no CRL file in outpost" },
 	{ "tls_priorities", IS_NONE, IC_NONE, "outpost's TLS settings are "
 	    "fixed (TLS 1.2 or later)" },
@@ -88,14 +90,12 @@ static const struct imp_key {
 	    "certificate against host" },
 	{ "auto_from", IS_NONE, IC_NONE, "write from = %U@%H, or set "
 	    "maildomain" },
-	{ "dsn_notify", IS_NONE, IC_NONE, "outpost sends no DSN parameters" },
-	{ "dsn_return", IS_NONE, IC_NONE, "outpost sends no DSN parameters" },
-	{ "proxy_host", IS_NONE, IC_NONE, "outpost connects directly (no "
-	    "SOCKS proxy)" },
-	{ "proxy_port", IS_NONE, IC_NONE, "outpost connects directly (no "
-	    "SOCKS proxy)" },
+	{ "dsn_notify", IS_DSN_NOTIFY, IC_DSN, NULL },
+	{ "dsn_return", IS_DSN_RETURN, IC_DSN, NULL },
+	{ "proxy_host", IS_PROXY_HOST, IC_OPTIONAL, NULL },
+	{ "proxy_port", IS_PROXY_PORT, IC_OPTIONAL, NULL },
 	{ "socket", IS_NONE, IC_NONE, "outpost connects over TCP only" },
-	{ "source_ip", IS_NONE, IC_NONE, "no source address in outpost" },
+	{ "source_ip", IS_SOURCE, IC_OPTIONAL, NULL },
 	{ "ntlmdomain", IS_NONE, IC_NONE, "outpost has no NTLM" },
 	{ "eval", IS_NONE, IC_NONE, "outpost runs no command to make its "
 	    "configuration (passwordeval is for the password)" },
@@ -172,6 +172,25 @@ imp_word(const char *v, const char *w)
 	return strcasecmp(v, w) == 0;
 }
 
+/* msmtp's fingerprint: SHA-256 becomes "sha256:..."; 1, or -1 with why */
+static int
+imp_pin(const char *v, char *buf, size_t n, const char **fail)
+{
+	struct pin p;
+
+	if (pin_parse(v, &p, fail) == -1) {
+		*fail = "not a fingerprint (colon-separated hex)";
+		return -1;
+	}
+	if (p.alg == PIN_SHA256) {
+		pin_format(p.alg, p.d, p.len, buf, n);
+		return 1;
+	}
+	*fail = "outpost takes SHA-256 pins only (SHA-1 and MD5 are broken): "
+	    "outpost doctor shows the server's";
+	return -1;
+}
+
 /*
  * The outpost value for an msmtp one, into buf: 1 store it, 0 clear the
  * slot (msmtp's default, which outpost also has), -1 not imported (the
@@ -182,6 +201,8 @@ imp_convert(struct imp *im, const struct imp_key *k, const char *v,
     char *buf, size_t n)
 {
 	const char *fail = NULL;
+	enum dsn_ret ret;
+	unsigned bits;
 
 	snprintf(buf, n, "%s", v);
 	switch (k->conv) {
@@ -199,7 +220,8 @@ imp_convert(struct imp *im, const struct imp_key *k, const char *v,
 			return snprintf(buf, n, "on"), 1;
 		if (imp_word(v, "off") || imp_word(v, "plain") ||
 		    imp_word(v, "login") || imp_word(v, "external") ||
-		    imp_word(v, "xoauth2") || imp_word(v, "oauthbearer")) {
+		    imp_word(v, "xoauth2") || imp_word(v, "oauthbearer") ||
+		    imp_word(v, "scram-sha-256")) {
 			if (imp_word(v, "xoauth2") ||
 			    imp_word(v, "oauthbearer"))
 				imp_note(im, k->k, ": ", "the access token "
@@ -211,7 +233,8 @@ imp_convert(struct imp *im, const struct imp_key *k, const char *v,
 			return 1;
 		}
 		imp_note(im, k->k, ": ", "a method outpost does not have, "
-		    "imported as auth = on (outpost picks PLAIN or LOGIN)");
+		    "imported as auth = on (outpost picks SCRAM-SHA-256, PLAIN "
+		    "or LOGIN)");
 		return snprintf(buf, n, "on"), 1;
 	case IC_TRUST:
 		/* "system": outpost's default trust store */
@@ -252,6 +275,18 @@ imp_convert(struct imp *im, const struct imp_key *k, const char *v,
 		imp_note(im, k->k, ": ", "imported as written: prefer the "
 		    "keyring (outpost password set) and delete the line");
 		return 1;
+	case IC_OPTIONAL:	/* an empty argument turns it off */
+		return *v == '\0' ? 0 : 1;
+	case IC_DSN:	/* the same words as msmtp; "off" is its default */
+		if (k->slot == IS_DSN_NOTIFY ? dsn_parse_notify(v, &bits) ==
+		    0 : dsn_parse_ret(v, &ret) == 0)
+			return *v == '\0' || imp_word(v, "off") ? 0 : 1;
+		fail = "not a value msmtp takes";
+		break;
+	case IC_PIN:
+		if (imp_pin(v, buf, n, &fail) == 1)
+			return 1;
+		break;
 	case IC_NONE:
 		fail = k->why;
 		break;
@@ -484,6 +519,29 @@ imp_on(const char *v, bool dflt)
 	return v == NULL ? dflt : strcmp(v, "on") == 0;
 }
 
+/*
+ * proxy_host and proxy_port: one proxy URL.  msmtp's proxy resolves the
+ * smarthost's name itself (socks5h); its port defaults to 1080.
+ */
+static void
+imp_emit_proxy(struct imp *im, const struct imp_acct *a, FILE *out)
+{
+	const char *h = a->v[IS_PROXY_HOST], *p = a->v[IS_PROXY_PORT];
+	char url[IMP_LINE_MAX + 32];
+	bool v6;
+
+	if (h == NULL) {
+		if (p != NULL)
+			fprintf(im->diag, "line %d: account %s: proxy_port "
+			    "not imported: no proxy_host\n", a->line, a->name);
+		return;
+	}
+	v6 = strchr(h, ':') != NULL;
+	snprintf(url, sizeof(url), "socks5h://%s%s%s:%s", v6 ? "[" : "", h,
+	    v6 ? "]" : "", p != NULL ? p : "1080");
+	imp_put(out, "proxy", url);
+}
+
 /* One [section]: msmtp's defaults for tls, port and auth spelled out. */
 static void
 imp_emit_acct(struct imp *im, const struct imp_acct *a, FILE *out)
@@ -506,6 +564,7 @@ imp_emit_acct(struct imp *im, const struct imp_acct *a, FILE *out)
 		if (v != NULL && imp_out_key[i] != NULL)
 			imp_put(out, imp_out_key[i], v);
 	}
+	imp_emit_proxy(im, a, out);
 }
 
 /*

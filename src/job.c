@@ -47,6 +47,7 @@ struct job {
 	char			**rcpts;
 	size_t			 nrcpts;
 	struct msg_info		 mi;
+	struct dsn_params	 dsn;		/* -N -R -V, else the account */
 	int			 spool;
 	struct aliases		 al;	/* loaded at the first local rcpt */
 	char			 acct_from[ADDR_MAX + 1];	/* expanded */
@@ -182,6 +183,7 @@ job_queue(struct job *j, struct submit_verdict *v)
 	qe.env.smtputf8 = j->utf8;
 	qe.env.eightbit = j->mi.eightbit;
 	qe.env.size = j->mi.size;
+	qe.env.dsn = j->dsn;
 	qe.created = queue_now();
 	qe.attempts = 1;
 	/* never tried (hold): due at the first run once hold is gone */
@@ -219,6 +221,7 @@ job_next(void *arg, struct submit_msg *m)
 	m->env.smtputf8 = j->utf8;
 	m->env.eightbit = j->mi.eightbit;
 	m->env.size = j->mi.size;
+	m->env.dsn = j->dsn;
 	m->spool_fd = j->spool;
 	m->t0 = j->t0;
 	return 1;
@@ -242,6 +245,21 @@ job_done(void *arg, const struct submit_msg *m, struct submit_verdict *v)
 	j->v = *v;
 }
 
+/* What -N, -R and -V ask for, the account's dsn_* where they are silent */
+static void
+job_dsn(struct job *j)
+{
+	enum dsn_ret ret = DSN_RET_UNSET;
+	unsigned notify = 0;
+
+	/* cfg checked both values when it loaded them */
+	if (j->a->dsn_notify != NULL)
+		(void)dsn_parse_notify(j->a->dsn_notify, &notify);
+	if (j->a->dsn_return != NULL)
+		(void)dsn_parse_ret(j->a->dsn_return, &ret);
+	dsn_merge(&j->dsn, &j->o->dsn, notify, ret);
+}
+
 static int
 job_run(struct job *j, struct err *e)
 {
@@ -257,6 +275,7 @@ job_run(struct job *j, struct err *e)
 	    priv_ready(j->c, j->a, j->from_arg ? j->sender : NULL, e) ==
 	    -1 || job_domain(j, e) == -1 || msglog_check(j->a, e) == -1)
 		return -1;
+	job_dsn(j);
 	j->rcpts = calloc(MSG_MAX_RCPTS, sizeof(*j->rcpts));
 	if (j->rcpts == NULL)
 		return err_sys(e, EX_OSERR, "out of memory");

@@ -23,11 +23,13 @@
 #include <curl/curl.h>
 #include <dlfcn.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sysexits.h>
 
+#include "acct_via.h"
 #include "log.h"
 #include "oauth2.h"
 
@@ -195,32 +197,69 @@ http_fail(CURLcode rc, const struct http_buf *b, const char *errbuf,
 	return err_set(e, EX_UNAVAILABLE, "token endpoint: %s", why);
 }
 
+/*
+ * The account's way out (acct_via.h) for the token endpoint too: its
+ * source_ip and its SOCKS5 proxy, so no connection of the account goes
+ * around them.  v holds the proxy's password until the transfer ends.
+ */
+static CURLcode
+http_via(CURL *c, const struct acct_via *v, char *buf, size_t cap)
+{
+	CURLcode rc = CURLE_OK;
+
+	if (v->via.source_ip != NULL) {
+		snprintf(buf, cap, "host!%s", v->via.source_ip);
+		rc = http_fn.setopt(c, CURLOPT_INTERFACE, buf);
+	}
+	if (rc != CURLE_OK || v->via.proxy == NULL)
+		return rc;
+	rc = http_fn.setopt(c, CURLOPT_PROXY, socks5_describe(v->via.proxy,
+	    buf, cap));
+	if (rc == CURLE_OK && v->proxy.user[0] != '\0')
+		rc = http_fn.setopt(c, CURLOPT_PROXYUSERNAME, v->proxy.user);
+	if (rc == CURLE_OK && v->proxy.password != NULL)
+		rc = http_fn.setopt(c, CURLOPT_PROXYPASSWORD,
+		    v->proxy.password);
+	return rc;
+}
+
 /* The transfer itself; b filled, *status the HTTP status. */
 static int
 http_run(const struct account *a, const char *url, const char *form,
     struct http_buf *b, long *status, struct err *e)
 {
-	char errbuf[CURL_ERROR_SIZE];
+	char errbuf[CURL_ERROR_SIZE], via[SOCKS5_NAME_MAX + 32];
 	struct curl_slist *hdrs;
+	struct acct_via v;
 	CURLcode rc;
 	CURL *c;
 
 	errbuf[0] = '\0';
-	if ((c = http_fn.init()) == NULL)
+	if (acct_via_open(a, &v, e) == -1) {
+		acct_via_close(&v);
+		return -1;
+	}
+	if ((c = http_fn.init()) == NULL) {
+		acct_via_close(&v);
 		return err_set(e, EX_OSERR, "token endpoint: cannot start "
 		    "libcurl");
+	}
 	hdrs = http_fn.slist_append(NULL, "Accept: application/json");
 	if (hdrs == NULL) {
 		http_fn.cleanup(c);
+		acct_via_close(&v);
 		return err_set(e, EX_OSERR, "out of memory");
 	}
 	rc = http_setup(c, a, url, form, hdrs, b, errbuf);
+	if (rc == CURLE_OK)
+		rc = http_via(c, &v, via, sizeof(via));
 	if (rc == CURLE_OK)
 		rc = http_fn.perform(c);
 	if (rc == CURLE_OK)
 		rc = http_fn.getinfo(c, CURLINFO_RESPONSE_CODE, status);
 	http_fn.cleanup(c);
 	http_fn.slist_free_all(hdrs);
+	acct_via_close(&v);
 	if (rc != CURLE_OK)
 		return http_fail(rc, b, errbuf, e);
 	return 0;

@@ -4,8 +4,11 @@
  * Pure except queue_id_new (getrandom).  The text is a version line, then
  * one "key: value" per line.  Unknown keys are ignored (a newer outpost
  * may add some); a missing required key, a bad number or an unknown
- * version is an error.  Values never hold CR, LF or NUL: addresses were
- * checked on the way in and last-error is sanitised here.
+ * version is an error.  The DSN request (dsn-notify, dsn-ret, dsn-envid
+ * as xtext) is written only when there is one, so entries without it
+ * look as they always did, and entries from before it read as "none".
+ * Values never hold CR, LF or NUL: addresses were checked on the way in
+ * and last-error is sanitised here.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -29,6 +32,45 @@ qenv_yn(bool b)
 	return b ? "yes" : "no";
 }
 
+/* The dsn-* lines that apply, appended at out; *n grows by their size. */
+static int
+qenv_dsn_format(const struct dsn_params *d, char *out, size_t cap,
+    size_t *n)
+{
+	char notify[DSN_NOTIFY_MAX], x[DSN_XTEXT_MAX];
+	int r;
+
+	dsn_notify_text(d->notify, notify, sizeof(notify));
+	dsn_xtext(d->envid, x, sizeof(x));
+	r = snprintf(out, cap, "%s%s%s%s%s%s%s%s%s", notify[0] != '\0' ?
+	    "dsn-notify: " : "", notify, notify[0] != '\0' ? "\n" : "",
+	    d->ret != DSN_RET_UNSET ? "dsn-ret: " : "", dsn_ret_text(d->ret),
+	    d->ret != DSN_RET_UNSET ? "\n" : "", x[0] != '\0' ?
+	    "dsn-envid: " : "", x, x[0] != '\0' ? "\n" : "");
+	if (r < 0 || (size_t)r >= cap)
+		return -1;
+	*n += (size_t)r;
+	return 0;
+}
+
+/* dsn-notify, dsn-ret, dsn-envid: 1 taken, 0 not one of them, -1 bad. */
+static int
+qenv_dsn_line(struct dsn_params *d, const char *k, const char *v)
+{
+	char raw[DSN_ENVID_MAX + 1];
+
+	if (strcmp(k, "dsn-notify") == 0)
+		return dsn_parse_notify(v, &d->notify) == 0 && d->notify != 0 ?
+		    1 : -1;
+	if (strcmp(k, "dsn-ret") == 0)
+		return dsn_parse_ret(v, &d->ret) == 0 && d->ret !=
+		    DSN_RET_UNSET ? 1 : -1;
+	if (strcmp(k, "dsn-envid") == 0)
+		return dsn_unxtext(v, raw, sizeof(raw)) == 0 &&
+		    dsn_set_envid(d, raw) == 0 ? 1 : -1;
+	return 0;
+}
+
 int
 queue_env_format(const struct qenv *q, char *out, size_t cap, size_t *len)
 {
@@ -47,6 +89,8 @@ queue_env_format(const struct qenv *q, char *out, size_t cap, size_t *len)
 	if (r < 0 || (size_t)r >= cap)
 		return -1;
 	n = (size_t)r;
+	if (qenv_dsn_format(&q->env.dsn, out + n, cap - n, &n) == -1)
+		return -1;
 	/* written only when set: older runners read every entry as before */
 	if (q->notice) {
 		r = snprintf(out + n, cap - n, "notice: yes\n");
@@ -106,7 +150,10 @@ static int
 qenv_line(struct qenv *q, const char *k, char *v, unsigned *seen)
 {
 	uintmax_t n;
+	int dsn;
 
+	if ((dsn = qenv_dsn_line(&q->env.dsn, k, v)) != 0)
+		return dsn;
 	if (strcmp(k, "rcpt") == 0) {
 		if (q->env.nrcpts == QENV_MAX_RCPTS || v[0] == '\0')
 			return -1;

@@ -55,6 +55,8 @@ const char *reply_first_text(const struct reply *);
 #define CAPA_AUTH_XOAUTH2	0x08
 #define CAPA_AUTH_OAUTHBEARER	0x10
 #define CAPA_AUTH_CRAM_MD5	0x20
+#define CAPA_AUTH_SCRAM		0x40	/* SCRAM-SHA-256 */
+#define CAPA_AUTH_SCRAM_PLUS	0x80	/* SCRAM-SHA-256-PLUS */
 
 struct capa {
 	bool		 starttls;

@@ -32,7 +32,7 @@
 /* Every CAPA_AUTH_* bit; capa_parse() sets no others. */
 #define SASL_KNOWN	(CAPA_AUTH_PLAIN | CAPA_AUTH_LOGIN | \
 	CAPA_AUTH_EXTERNAL | CAPA_AUTH_XOAUTH2 | CAPA_AUTH_OAUTHBEARER | \
-	CAPA_AUTH_CRAM_MD5)
+	CAPA_AUTH_CRAM_MD5 | CAPA_AUTH_SCRAM | CAPA_AUTH_SCRAM_PLUS)
 /* A token message before encoding: user, host and token with framing. */
 #define SASL_TOKEN_RAW_MAX	(4 * 4096 + 64)
 /* "server offers: " and every mechanism name of sasl_mech.c. */
@@ -65,6 +65,10 @@ sasl_pick(enum sasl_want want, unsigned offered, bool tls, bool have_cert,
 	case SASL_WANT_ON:
 		if (tls && have_cert && (offered & CAPA_AUTH_EXTERNAL) != 0)
 			m = SASL_EXTERNAL;
+		else if ((offered & CAPA_AUTH_SCRAM_PLUS) != 0)
+			m = SASL_SCRAM_PLUS;
+		else if ((offered & CAPA_AUTH_SCRAM) != 0)
+			m = SASL_SCRAM;
 		else if ((offered & CAPA_AUTH_PLAIN) != 0)
 			m = SASL_PLAIN;
 		else if ((offered & CAPA_AUTH_LOGIN) != 0)
@@ -74,6 +78,10 @@ sasl_pick(enum sasl_want want, unsigned offered, bool tls, bool have_cert,
 			return err_set(e, EX_NOPERM,
 			    "no usable AUTH mechanism (%s)", offers);
 		}
+		break;
+	case SASL_WANT_SCRAM:
+		m = (offered & CAPA_AUTH_SCRAM_PLUS) != 0 ? SASL_SCRAM_PLUS :
+		    SASL_SCRAM;
 		break;
 	default:
 		if ((m = sasl_want_mech(want)) == SASL_NONE)

@@ -19,7 +19,9 @@ enum sasl_mech {
 	SASL_LOGIN,
 	SASL_EXTERNAL,
 	SASL_XOAUTH2,
-	SASL_OAUTHBEARER
+	SASL_OAUTHBEARER,
+	SASL_SCRAM,		/* SCRAM-SHA-256 (scram.h) */
+	SASL_SCRAM_PLUS		/* SCRAM-SHA-256-PLUS, tls-exporter */
 };
 
 /* What the account asks for (config key auth). */
@@ -30,7 +32,8 @@ enum sasl_want {
 	SASL_WANT_LOGIN,
 	SASL_WANT_EXTERNAL,
 	SASL_WANT_XOAUTH2,	/* the "password" is an OAuth2 token */
-	SASL_WANT_OAUTHBEARER
+	SASL_WANT_OAUTHBEARER,
+	SASL_WANT_SCRAM		/* -PLUS when offered */
 };
 
 /*
@@ -57,7 +60,9 @@ size_t		 sasl_capa_names(unsigned bits, const char *sep,
 /*
  * Choose a mechanism from the CAPA_AUTH_* bits the server offered after
  * TLS.  Never a password mechanism without TLS.  auto order: EXTERNAL
- * (only with a client certificate), PLAIN, LOGIN.  -1 with e (77) when
+ * (only with a client certificate), SCRAM-SHA-256-PLUS, SCRAM-SHA-256,
+ * PLAIN, LOGIN (SCRAM first: the password never crosses the wire and the
+ * server has to prove it knows it).  -1 with e (77) when
  * nothing fits; the message lists what the server offered.
  */
 int	sasl_pick(enum sasl_want, unsigned offered, bool tls, bool have_cert,

@@ -33,6 +33,11 @@ static const struct sasl_row {
 	    "XOAUTH2" },
 	{ SASL_WANT_OAUTHBEARER, SASL_OAUTHBEARER, CAPA_AUTH_OAUTHBEARER,
 	    "oauthbearer", "OAUTHBEARER" },
+	{ SASL_WANT_SCRAM, SASL_SCRAM, CAPA_AUTH_SCRAM, "scram-sha-256",
+	    "SCRAM-SHA-256" },
+	/* chosen by scram-sha-256 (and on) when offered: sasl_pick() */
+	{ SASL_WANT_SCRAM, SASL_SCRAM_PLUS, CAPA_AUTH_SCRAM_PLUS, NULL,
+	    "SCRAM-SHA-256-PLUS" },
 	/* recognised in EHLO (doctor shows it) but never used */
 	{ SASL_WANT_OFF, SASL_NONE, CAPA_AUTH_CRAM_MD5, NULL, "CRAM-MD5" },
 };

@@ -6,6 +6,15 @@
  * that a caller holding a refresh token may fetch a new one and try once
  * more on a new connection.
  *
+ * SCRAM-SHA-256 (scram.h) takes three steps: our first message with the
+ * command, the proof after the server's 334, and an empty line after the
+ * 334 that carries the server's signature (RFC 4954 4: additional data
+ * with success comes as a challenge), checked before anything else is
+ * sent.  -PLUS binds the exchange to the TLS session (tls-exporter); when
+ * the server does not offer -PLUS but the session could be bound, the
+ * GS2 header says so ("y"), so a server that does offer it detects that
+ * its offer was stripped.
+ *
  * One attempt per run: a refusal is final, no second mechanism is tried
  * with the same password (account lock-out).  Lines that carry a secret
  * are wiped as soon as they are written; the transcript writer redacts
@@ -17,12 +26,14 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 
 #include "b64.h"
 #include "log.h"
 #include "sasl.h"
+#include "scram.h"
 #include "smtp_int.h"
 
 static enum smtp_state
@@ -196,6 +207,121 @@ auth_token(struct smtp_session *s, enum sasl_mech m, struct err *e)
 	return next;
 }
 
+/* The 334's text, base64-decoded, NUL-terminated, into out. */
+static int
+auth_challenge(struct smtp_session *s, char *out, size_t cap, size_t *len,
+    struct err *e)
+{
+	const char *t = reply_line(&s->r, 0);
+
+	if (s->r.nlines != 1 || b64_decode(t, strlen(t), (unsigned char *)out,
+	    cap - 1, len) == -1)
+		return err_set(e, EX_PROTOCOL, "SCRAM: the challenge from %s "
+		    "is not one line of base64", s->c->addr);
+	out[*len] = '\0';
+	return 0;
+}
+
+/* Cancel the exchange (RFC 4954 4), keep e. */
+static enum smtp_state
+auth_cancel(struct smtp_session *s)
+{
+	struct err ignored;
+
+	err_init(&ignored);
+	return smtp_cmd(s, "*", &ignored) == -1 ? SMTP_ST_DONE : SMTP_ST_QUIT;
+}
+
+struct scram_io {
+	struct scram	 sc;
+	char		 raw[SCRAM_MSG_MAX];
+	char		 final[SCRAM_MSG_MAX];	/* holds the proof */
+	char		 b64[B64_ENCODED_SIZE(SCRAM_MSG_MAX)];
+	char		 line[B64_ENCODED_SIZE(SCRAM_MSG_MAX) + 32];
+	unsigned char	 cb[SCRAM_CB_MAX];
+};
+
+/* AUTH SCRAM-SHA-256[-PLUS] with our first message; 0 when a 334 came */
+static int
+scram_start(struct smtp_session *s, struct scram_io *io, enum sasl_mech m,
+    struct err *e)
+{
+	char nonce[SCRAM_NONCE_LEN + 1];
+	size_t cblen = 0;
+	bool bound;
+
+	bound = tls_channel_binding(s->c, io->cb, sizeof(io->cb), &cblen) == 0;
+	if (m == SASL_SCRAM_PLUS && !bound)
+		return err_set(e, EX_UNAVAILABLE, "AUTH SCRAM-SHA-256-PLUS: "
+		    "this TLS session has no tls-exporter binding (TLS 1.3 "
+		    "needed)");
+	log_debug("SCRAM channel binding: %s", m == SASL_SCRAM_PLUS ?
+	    "tls-exporter" : bound ? "possible, not offered" : "none");
+	if (scram_nonce(nonce, sizeof(nonce)) == -1 ||
+	    scram_first(&io->sc, s->p->user, nonce, m == SASL_SCRAM_PLUS ?
+	    SCRAM_GS2_EXPORTER : bound ? SCRAM_GS2_COULD : SCRAM_GS2_NONE,
+	    io->cb, m == SASL_SCRAM_PLUS ? cblen : 0, io->raw,
+	    sizeof(io->raw)) == -1)
+		return err_set(e, EX_CONFIG, "user unusable for AUTH %s",
+		    sasl_name(m));
+	b64_encode(io->raw, strlen(io->raw), io->b64);
+	snprintf(io->line, sizeof(io->line), "AUTH %s %s", sasl_name(m),
+	    io->b64);
+	return smtp_cmd(s, io->line, e);
+}
+
+static enum smtp_state
+auth_scram_run(struct smtp_session *s, struct scram_io *io, enum sasl_mech m,
+    struct err *e)
+{
+	size_t len;
+
+	s->r.code = 0;
+	if (scram_start(s, io, m, e) == -1)	/* before or after the send */
+		return s->r.code == 0 && e->ex != EX_TEMPFAIL ?
+		    SMTP_ST_QUIT : SMTP_ST_DONE;
+	if (s->r.code != 334)
+		return auth_finish(s, e);
+	if (auth_challenge(s, io->raw, sizeof(io->raw), &len, e) == -1 ||
+	    scram_final(&io->sc, s->p->password, io->raw, len, io->final,
+	    sizeof(io->final), e) == -1)
+		return auth_cancel(s);
+	b64_encode(io->final, strlen(io->final), io->line);
+	if (auth_step(s, io->line, e) == -1)
+		return SMTP_ST_DONE;
+	if (s->r.code != 334) {
+		if (smtp_class(&s->r) == 2) {
+			/* it never showed it knows the password */
+			err_set(e, EX_PROTOCOL, "SCRAM: %s accepted without "
+			    "its signature", s->c->addr);
+			return SMTP_ST_QUIT;
+		}
+		return auth_finish(s, e);
+	}
+	if (auth_challenge(s, io->raw, sizeof(io->raw), &len, e) == -1 ||
+	    scram_check(&io->sc, io->raw, len, e) == -1)
+		return auth_cancel(s);
+	if (smtp_cmd(s, "", e) == -1)
+		return SMTP_ST_DONE;
+	return auth_finish(s, e);
+}
+
+static enum smtp_state
+auth_scram(struct smtp_session *s, enum sasl_mech m, struct err *e)
+{
+	struct scram_io *io;
+	enum smtp_state next;
+
+	if ((io = calloc(1, sizeof(*io))) == NULL) {
+		err_sys(e, EX_OSERR, "out of memory");
+		return SMTP_ST_QUIT;
+	}
+	next = auth_scram_run(s, io, m, e);
+	explicit_bzero(io, sizeof(*io));
+	free(io);
+	return next;
+}
+
 static enum smtp_state
 auth_run(struct smtp_session *s, struct err *e)
 {
@@ -224,6 +350,8 @@ auth_run(struct smtp_session *s, struct err *e)
 		return auth_login(s, e);
 	if (sasl_is_token(mech))
 		return auth_token(s, mech, e);
+	if (mech == SASL_SCRAM || mech == SASL_SCRAM_PLUS)
+		return auth_scram(s, mech, e);
 	return auth_external(s, e);
 }
 

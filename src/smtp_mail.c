@@ -44,7 +44,26 @@ mail_check(struct smtp_session *s, struct err *e)
 	if (p->env.smtputf8 && !s->capa.smtputf8)
 		return err_set(e, EX_DATAERR, "the envelope has non-ASCII "
 		    "addresses but %s does not offer SMTPUTF8", s->c->addr);
+	/* RFC 3461 4: the parameters only to a server that offers DSN */
+	if (dsn_any(&p->env.dsn) && !s->capa.dsn)
+		log_debug("%s does not offer DSN: NOTIFY, RET and ENVID left "
+		    "out", s->c->addr);
 	return 0;
+}
+
+/* " RET=FULL ENVID=xtext" for MAIL, when asked for and offered. */
+static void
+mail_dsn(const struct smtp_session *s, char *out, size_t cap)
+{
+	const struct dsn_params *d = &s->p->env.dsn;
+	char x[DSN_XTEXT_MAX];
+
+	out[0] = '\0';
+	if (!s->capa.dsn)
+		return;
+	dsn_xtext(d->envid, x, sizeof(x));
+	snprintf(out, cap, "%s%s%s%s", d->ret != DSN_RET_UNSET ? " RET=" : "",
+	    dsn_ret_text(d->ret), x[0] != '\0' ? " ENVID=" : "", x);
 }
 
 /* Command i of the transaction: MAIL, RCPT 1..n, DATA. */
@@ -52,21 +71,26 @@ static int
 mail_put(struct smtp_session *s, size_t i, struct err *e)
 {
 	const struct smtp_params *p = s->p;
-	char size[32] = "";
+	char size[32] = "", dsn[DSN_XTEXT_MAX + 32], notify[DSN_NOTIFY_MAX];
 
 	if (i == 0) {
 		if (s->capa.size)
 			snprintf(size, sizeof(size), " SIZE=%zu",
 			    mail_size(p));
-		return smtp_putf(s, e, "MAIL FROM:<%s>%s%s%s",
-		    p->env.sender,
-		    size, (p->env.eightbit || p->env.smtputf8) &&
-		    s->capa.eightbitmime ? " BODY=8BITMIME" : "",
-		    p->env.smtputf8 ? " SMTPUTF8" : "");
+		mail_dsn(s, dsn, sizeof(dsn));
+		return smtp_putf(s, e, "MAIL FROM:<%s>%s%s%s%s",
+		    p->env.sender, size, (p->env.eightbit ||
+		    p->env.smtputf8) && s->capa.eightbitmime ?
+		    " BODY=8BITMIME" : "", p->env.smtputf8 ? " SMTPUTF8" : "",
+		    dsn);
 	}
+	notify[0] = '\0';
+	if (s->capa.dsn)
+		dsn_notify_text(p->env.dsn.notify, notify, sizeof(notify));
 	if (i <= s->ntodo)
-		return smtp_putf(s, e, "RCPT TO:<%s>",
-		    p->env.rcpts[s->todo[i - 1]]);
+		return smtp_putf(s, e, "RCPT TO:<%s>%s%s",
+		    p->env.rcpts[s->todo[i - 1]], notify[0] != '\0' ?
+		    " NOTIFY=" : "", notify);
 	return smtp_put(s, "DATA", e);
 }
 

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 #include <poll.h>
@@ -38,6 +39,7 @@ struct tls_state {
 	gnutls_session_t			 session;
 	gnutls_certificate_credentials_t	 cred;
 	struct err				 ioerr;	/* from push/pull */
+	int					 pinned;
 };
 
 static ssize_t	tls_recv(struct conn *, void *, size_t, deadline_t,
@@ -178,7 +180,9 @@ tls_cred(struct tls_state *t, const struct tls_opts *o, struct err *e)
 
 	if (gnutls_certificate_allocate_credentials(&t->cred) < 0)
 		return err_set(e, EX_OSERR, "TLS: out of memory");
-	if (o->trust_file != NULL)
+	if (o->pin != NULL)	/* the pin is the trust: no store needed */
+		rc = 1;
+	else if (o->trust_file != NULL)
 		rc = gnutls_certificate_set_x509_trust_file(t->cred,
 		    o->trust_file, GNUTLS_X509_FMT_PEM);
 	else
@@ -211,7 +215,8 @@ tls_session(struct conn *c, struct tls_state *t, const struct tls_opts *o,
 	if (!is_ip_literal(o->host))
 		gnutls_server_name_set(t->session, GNUTLS_NAME_DNS, o->host,
 		    strlen(o->host));
-	gnutls_session_set_verify_cert(t->session, o->host, 0);
+	if (o->pin == NULL)
+		gnutls_session_set_verify_cert(t->session, o->host, 0);
 	gnutls_transport_set_ptr(t->session, c);
 	gnutls_transport_set_push_function(t->session, tls_push);
 	gnutls_transport_set_pull_function(t->session, tls_pull);
@@ -253,6 +258,79 @@ tls_handshake_error(struct conn *c, struct tls_state *t, int rc,
 	    c->addr, gnutls_strerror(rc));
 }
 
+/*
+ * The digests of the server's certificate: alg over its DER, and SHA-256
+ * over its public key (SubjectPublicKeyInfo DER, the key ID GnuTLS makes
+ * with GNUTLS_KEYID_USE_SHA256).  -1 when it sent none.
+ */
+static int
+tls_peer_digest(struct tls_state *t, enum pin_alg alg, unsigned char *cert,
+    unsigned char *spki)
+{
+	static const gnutls_digest_algorithm_t digs[] = {
+		[PIN_SHA256] = GNUTLS_DIG_SHA256, [PIN_SHA1] = GNUTLS_DIG_SHA1,
+		[PIN_MD5] = GNUTLS_DIG_MD5
+	};
+	const gnutls_datum_t *peers;
+	gnutls_x509_crt_t crt;
+	size_t len = PIN_MAX;
+	unsigned n = 0;
+	int rc;
+
+	peers = gnutls_certificate_get_peers(t->session, &n);
+	if (peers == NULL || n == 0)
+		return -1;
+	if (gnutls_hash_fast(digs[alg], peers[0].data, peers[0].size,
+	    cert) < 0 || gnutls_x509_crt_init(&crt) < 0)
+		return -1;
+	rc = gnutls_x509_crt_import(crt, &peers[0], GNUTLS_X509_FMT_DER);
+	if (rc >= 0)
+		rc = gnutls_x509_crt_get_key_id(crt, GNUTLS_KEYID_USE_SHA256,
+		    spki, &len);
+	gnutls_x509_crt_deinit(crt);
+	return rc < 0 || len != pin_alg_len(PIN_SHA256) ? -1 : 0;
+}
+
+/*
+ * tls_fingerprint: the pin decides.  A SHA-1 or MD5 pin is never trust:
+ * when it matches, the message gives the SHA-256 pin to write instead
+ * (the certificate is then the one the user pinned before); 78.
+ */
+static int
+tls_pin_check(struct conn *c, struct tls_state *t, const char *text,
+    struct err *e)
+{
+	unsigned char cert[PIN_MAX], spki[PIN_MAX], seen[PIN_MAX];
+	char show[PIN_TEXT_MAX], key[PIN_TEXT_MAX];
+	const char *why;
+	struct pin p;
+
+	t->pinned = -1;
+	if (pin_parse(text, &p, &why) == -1)
+		return err_set(e, EX_CONFIG, "tls_fingerprint: %s", why);
+	if (tls_peer_digest(t, PIN_SHA256, cert, spki) == -1)
+		return err_set(e, EX_UNAVAILABLE, "TLS: %s sent no usable "
+		    "certificate", c->addr);
+	pin_format(PIN_SHA256, cert, pin_alg_len(PIN_SHA256), show,
+	    sizeof(show));
+	pin_format(PIN_SHA256, spki, pin_alg_len(PIN_SHA256), key,
+	    sizeof(key));
+	if (p.alg == PIN_SHA256 && (pin_equal(&p, cert, p.len) ||
+	    pin_equal(&p, spki, p.len))) {
+		t->pinned = 1;
+		return 0;
+	}
+	if (p.alg != PIN_SHA256 && tls_peer_digest(t, p.alg, seen, spki) ==
+	    0 && pin_equal(&p, seen, p.len))
+		return err_set(e, EX_CONFIG, "tls_fingerprint: %s pins are "
+		    "not accepted (%s is broken); the certificate of %s "
+		    "matches it: write tls_fingerprint = %s",
+		    pin_alg_name(p.alg), pin_alg_name(p.alg), c->addr, show);
+	return err_set(e, EX_UNAVAILABLE, "TLS certificate of %s does not "
+	    "match tls_fingerprint: it is %s (public key %s)", c->addr, show,
+	    key);
+}
+
 int
 tls_start(struct conn *c, const struct tls_opts *o, deadline_t d,
     struct err *e)
@@ -277,6 +355,8 @@ tls_start(struct conn *c, const struct tls_opts *o, deadline_t d,
 	} while (rc < 0 && gnutls_error_is_fatal(rc) == 0);
 	if (rc < 0)
 		return tls_handshake_error(c, t, rc, e);
+	if (o->pin != NULL && tls_pin_check(c, t, o->pin, e) == -1)
+		return -1;
 	c->is_tls = true;
 	return 0;
 }
@@ -353,6 +433,29 @@ tls_close(struct conn *c)
 	c->tls = NULL;
 }
 
+int
+tls_channel_binding(const struct conn *c, unsigned char *out, size_t cap,
+    size_t *len)
+{
+	struct tls_state *t = c->tls;
+	gnutls_datum_t cb = { NULL, 0 };
+
+	/* RFC 9266 3: tls-exporter is defined for TLS 1.3 */
+	if (t == NULL || !c->is_tls ||
+	    gnutls_protocol_get_version(t->session) != GNUTLS_TLS1_3 ||
+	    gnutls_session_channel_binding(t->session, GNUTLS_CB_TLS_EXPORTER,
+	    &cb) < 0)
+		return -1;
+	if (cb.size > cap || cb.size == 0) {
+		gnutls_free(cb.data);
+		return -1;
+	}
+	memcpy(out, cb.data, cb.size);
+	*len = cb.size;
+	gnutls_free(cb.data);
+	return 0;
+}
+
 const char *
 tls_describe(const struct conn *c, char *buf, size_t cap)
 {
@@ -393,6 +496,7 @@ void
 tls_info(const struct conn *c, struct tls_info *out)
 {
 	struct tls_state *t = c->tls;
+	unsigned char cert[PIN_MAX], spki[PIN_MAX];
 	const gnutls_datum_t *peers;
 	gnutls_x509_crt_t crt;
 	const char *name;
@@ -414,6 +518,15 @@ tls_info(const struct conn *c, struct tls_info *out)
 	out->have_cert = true;
 	out->cert = tls_cert_bits(gnutls_session_get_verify_cert_status(
 	    t->session));
+	/* with a pin there was no chain check: the pin is the verdict */
+	if ((out->pinned = t->pinned) != 0)
+		out->cert = t->pinned == 1 ? 0 : TLS_CERT_UNTRUSTED;
+	if (tls_peer_digest(t, PIN_SHA256, cert, spki) == 0) {
+		pin_format(PIN_SHA256, cert, pin_alg_len(PIN_SHA256),
+		    out->pin, sizeof(out->pin));
+		pin_format(PIN_SHA256, spki, pin_alg_len(PIN_SHA256),
+		    out->spki_pin, sizeof(out->spki_pin));
+	}
 	if (gnutls_x509_crt_init(&crt) < 0)
 		return;
 	if (gnutls_x509_crt_import(crt, &peers[0], GNUTLS_X509_FMT_DER) >= 0 &&

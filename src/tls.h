@@ -15,12 +15,19 @@
 #include "conn.h"
 #include "deadline.h"
 #include "err.h"
+#include "pin.h"
 
 struct tls_opts {
 	const char	*host;		/* reference identity, as configured */
 	const char	*trust_file;	/* NULL: the system trust store */
 	const char	*cert_file;	/* client certificate or NULL */
 	const char	*key_file;
+	/*
+	 * tls_fingerprint (pin.h) or NULL.  When set, the pin alone decides:
+	 * the certificate is accepted when its SHA-256 or its public key's
+	 * matches, whatever its chain, name or dates; else 69.
+	 */
+	const char	*pin;
 };
 
 /*
@@ -41,6 +48,9 @@ struct tls_info {
 	bool		 have_cert;	/* the server sent a certificate */
 	unsigned	 cert;		/* TLS_CERT_* */
 	int64_t		 expires;	/* its notAfter, seconds since 1970 */
+	char		 pin[PIN_TEXT_MAX];	/* "sha256:AB:...": its DER's */
+	char		 spki_pin[PIN_TEXT_MAX];	/* its key's */
+	int		 pinned;	/* 1 the pin matched, -1 not, 0 none */
 };
 
 /*
@@ -48,6 +58,12 @@ struct tls_info {
  * certificate (the certificate is then known, the session is not used).
  */
 void	tls_info(const struct conn *, struct tls_info *);
+/*
+ * RFC 9266 tls-exporter channel binding data of the session into out
+ * (*len bytes); -1 when there is none to trust (not TLS 1.3).
+ */
+int	tls_channel_binding(const struct conn *, unsigned char *out,
+	    size_t cap, size_t *len);
 /* "TLSv1.3/AES-256-GCM" style description of the session, for -v. */
 const char *tls_describe(const struct conn *, char *buf, size_t cap);
 

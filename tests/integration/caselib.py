@@ -48,3 +48,42 @@ def queue_clone(q, qid, n):
                          os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             os.write(fd, data)
             os.close(fd)
+
+
+def _der_tlv(b, i):
+    """One DER element at b[i]: (start of its content, end of it)."""
+    n = b[i + 1]
+    i += 2
+    if n & 0x80:
+        k = n & 0x7f
+        n = int.from_bytes(b[i:i + k], "big")
+        i += k
+    return i, i + n
+
+
+def cert_pins(pem_path):
+    """The pins of a PEM certificate for tls_fingerprint cases: a dict
+    with PIN (sha256:AB:... over the certificate's DER), MSMTP_PIN (the
+    same as msmtp writes it: bare colon hex), SPKI (sha256: over the
+    SubjectPublicKeyInfo DER) and SHA1 (msmtp's SHA-1 form)."""
+    import base64
+    import hashlib
+    with open(pem_path) as f:
+        body = "".join(ln for ln in f.read().splitlines()
+                       if ln and not ln.startswith("-----"))
+    der = base64.b64decode(body)
+    _, end = _der_tlv(der, 0)
+    tbs, _ = _der_tlv(der, _der_tlv(der, 0)[0])   # tbsCertificate
+    i = tbs
+    if der[i] == 0xa0:                            # [0] version
+        i = _der_tlv(der, i)[1]
+    for _ in range(5):     # serial, signature, issuer, validity, subject
+        i = _der_tlv(der, i)[1]
+    spki = der[i:_der_tlv(der, i)[1]]
+
+    def colon(d):
+        return ":".join("%02X" % x for x in d)
+    return {"PIN": "sha256:" + colon(hashlib.sha256(der).digest()),
+            "MSMTP_PIN": colon(hashlib.sha256(der).digest()),
+            "SPKI": "sha256:" + colon(hashlib.sha256(spki).digest()),
+            "SHA1": colon(hashlib.sha1(der).digest())}

@@ -53,7 +53,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import keyring  # noqa: E402  (tests/integration/keyring.py)
-from caselib import queue_clone, unescape  # noqa: E402
+from caselib import cert_pins, queue_clone, unescape  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SECTIONS = ("server", "config", "client", "expect")
@@ -371,6 +371,19 @@ class Runner:
         with open(os.path.join(self.work, "server.log"), errors="replace") as f:
             raise RuntimeError("server did not start:\n" + f.read())
 
+    def pin_vars(self):
+        """@PIN_cert@, @MSMTP_PIN_cert@, @SPKI_cert@ and @SHA1_cert@ for
+        each server certificate of the test PKI (caselib.cert_pins),
+        cert as in listener cert=NAME."""
+        files = {"good": "server", "expired": "expired",
+                 "wronghost": "wronghost", "selfsigned": "selfsigned"}
+        for name, base in files.items():
+            path = os.path.join(self.pki, base + ".pem")
+            if not os.path.exists(path):
+                continue
+            for k, v in cert_pins(path).items():
+                self.vars["%s_%s" % (k, name)] = v
+
     def write_config(self):
         mode, host = self.case.listener()
         keys = [("host", host), ("port", self.vars["PORT"]),
@@ -438,7 +451,7 @@ class Runner:
             if not eq:
                 continue
             k = k.strip()
-            if k == "password":
+            if k in ("password", "proxy_password"):
                 self.passwords.append(unquote_cfg(v))
             elif k == "user":
                 self.user = unquote_cfg(v)
@@ -597,6 +610,8 @@ class Runner:
                 self.run_cmd = [unescape(a) for a in shlex.split(rest)]
             elif word == "oauth-server":
                 self.passwords += self.oauth_secrets
+            elif word == "socks5-proxy":
+                self.passwords += self.proxy_secrets
             elif word == "oauth-browser":
                 self.browser = rest.split()
             elif word == "oauth-paste":
@@ -834,6 +849,87 @@ class Runner:
                          OAUTH_URL="https://127.0.0.1:%s/token" % port,
                          OAUTH_AUTH_URL="https://127.0.0.1:%s/auth" % port,
                          OAUTH_DEVICE_URL="https://127.0.0.1:%s/device" % port)
+
+    # ---- SOCKS5 proxy (socks5-proxy.py) -----------------------------------
+    def start_proxy(self):
+        """[client] socks5-proxy [user=U password=P] [map=NAME=ADDR]...:
+        start the test proxy; @PROXY_PORT@ is its port."""
+        lines = [s for _, s in self.case.sec["client"]
+                 if s.split()[0] == "socks5-proxy"]
+        self.proxy, self.proxy_secrets, self.proxy_events = None, [], []
+        if not lines:
+            return
+        d = os.path.join(self.work, "proxy")
+        os.mkdir(d)
+        argv = [sys.executable, os.path.join(HERE, "socks5-proxy.py"),
+                "--dir", d]
+        opts = dict(w.partition("=")[::2] for w in lines[0].split()[1:]
+                    if not w.startswith("map="))
+        for w in lines[0].split()[1:]:
+            if w.startswith("map="):
+                argv += ["--map", w[4:]]
+        if "password" in opts:  # ESC: \\s for a space
+            opts["password"] = unescape(opts["password"]).decode()
+        if "user" in opts:
+            auth = os.path.join(d, "auth")
+            fd = os.open(auth, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write("%s\n%s" % (opts["user"], opts.get("password", "")))
+            argv += ["--auth", auth]
+            self.proxy_secrets.append(opts.get("password", ""))
+        log = open(os.path.join(self.work, "proxy.log"), "wb")
+        self.proxy = subprocess.Popen(argv, stdout=log, stderr=log,
+                                      stdin=subprocess.DEVNULL)
+        log.close()
+        ready = os.path.join(d, "ready")
+        end = time.monotonic() + 10
+        while time.monotonic() < end and not os.path.exists(ready):
+            if self.proxy.poll() is not None:
+                raise RuntimeError("socks5-proxy.py did not start")
+            time.sleep(0.02)
+        with open(ready) as f:
+            self.vars["PROXY_PORT"] = f.read()
+
+    def stop_proxy(self):
+        if self.proxy is None:
+            return
+        if self.proxy.poll() is None:
+            self.proxy.terminate()
+            self.proxy.wait()
+        try:
+            with open(os.path.join(self.work, "proxy", "events.jsonl"),
+                      encoding="utf-8") as f:
+                self.proxy_events = [json.loads(ln) for ln in f if ln.strip()]
+        except FileNotFoundError:
+            self.proxy_events = []
+
+    def x_proxy_connect(self, rest):
+        atyp, host = rest.split()
+        hits = [e for e in self.proxy_events if e["ev"] == "connect"]
+        self.ok(any(e["atyp"] == atyp and e["host"] == host and
+                    e["reply"] == 0 for e in hits),
+                "the proxy connected to %s %s" % (atyp, host), repr(hits))
+
+    def x_proxy_no_connect_atyp(self, rest):
+        hits = [e for e in self.proxy_events if e["ev"] == "connect" and
+                e["atyp"] == rest]
+        self.ok(not hits, "no CONNECT by %s" % rest, repr(hits))
+
+    def x_proxy_connections(self, rest):
+        n = sum(1 for e in self.proxy_events if e["ev"] == "accept")
+        self.ok(n == int(rest), "%s proxy connection(s) (got %d)"
+                % (rest, n))
+
+    def x_proxy_auth(self, rest):
+        hits = [e for e in self.proxy_events if e["ev"] == "auth"]
+        want = {"ok": [True], "fail": [False], "none": []}[rest]
+        self.ok([e["ok"] for e in hits][:1] == want, "proxy auth %s" % rest,
+                repr(hits))
+
+    def x_peer(self, rest):
+        peers = {e.get("peer") for e in self.events if e["ev"] == "accept"}
+        self.ok(peers == {rest}, "every connection came from %s" % rest,
+                repr(peers))
 
     def stop_oauth(self):
         if self.oauth is not None and self.oauth.poll() is None:
@@ -1082,6 +1178,7 @@ class Runner:
         self.preflight()
         self.keyring = None
         self.oauth = None
+        self.proxy, self.proxy_secrets, self.proxy_events = None, [], []
         base = os.path.join(self.build, "tests", "work")
         os.makedirs(base, exist_ok=True)
         self.work = tempfile.mkdtemp(prefix=self.case.name + ".", dir=base)
@@ -1093,9 +1190,11 @@ class Runner:
                          "BUILDDIR": self.build}
             for name, xport in self.extra_ports.items():
                 self.vars["PORT_" + name] = xport
+            self.pin_vars()
             self.vars["FREE_PORT"] = str(free_port())
             self.blackhole_ports()
             self.start_oauth()
+            self.start_proxy()
             self.write_config()
             self.client_setup()
             self.run_outpost()
@@ -1105,6 +1204,7 @@ class Runner:
         finally:
             self.stop_server()
             self.stop_oauth()
+            self.stop_proxy()
             if self.keyring is not None:
                 self.keyring.stop()
         self.events = self.load_events()
@@ -1751,6 +1851,12 @@ class Runner:
     def x_rcpt_count(self, rest):
         n = len(self._rcpts())
         self.ok(n == int(rest), "%s RCPT commands (got %d)" % (rest, n))
+
+    def x_rcpt_param_contains(self, rest):
+        r = self._rcpts()
+        self.ok(r and all(any(rest.upper() in p.upper() for p in e["params"])
+                          for e in r), "every RCPT parameter %s" % rest,
+                repr([e["params"] for e in r]))
 
     def x_rcpt_params_none(self, rest):
         r = self._rcpts()

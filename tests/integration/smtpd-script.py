@@ -52,6 +52,7 @@ import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from caselib import unescape  # noqa: E402  (tests/integration/caselib.py)
+import scramlib  # noqa: E402  (tests/integration/scramlib.py)
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -113,6 +114,8 @@ class Script:
         self.auth_reject = None
         self.require_auth = False
         self.tokens = None
+        self.scram_iter = 4096
+        self.scram_bad_signature = False
         self.token_until = {}
         self.replies = {}                # (CMD, n or 0) -> bytes raw/tuple
         self.rcpt_replies = {}
@@ -236,6 +239,12 @@ class Script:
 
     def d_auth_token(self, rest):
         self.tokens = rest.split()
+
+    def d_scram_iter(self, rest):
+        self.scram_iter = int(rest)
+
+    def d_scram_bad_signature(self, rest):
+        self.scram_bad_signature = True
 
     def d_auth_token_until(self, rest):
         tok, n = rest.split()
@@ -1143,7 +1152,47 @@ class Session:
             return ok, info
         if mech in ("XOAUTH2", "OAUTHBEARER"):
             return self.sasl_token(mech, ir)
+        if mech in ("SCRAM-SHA-256", "SCRAM-SHA-256-PLUS"):
+            return self.sasl_scram(mech, ir)
         return False, None
+
+    def sasl_scram(self, mech, ir):
+        """SCRAM-SHA-256(-PLUS) (scramlib.py): server-first as a 334, the
+        proof checked, the server's signature as a 334 whose answer must
+        be an empty line (RFC 4954 4); events scram-cb-n, scram-cb-y or
+        scram-cb-tls-exporter say which binding the client chose."""
+        raw = ir if ir is not None else self.sasl_line("")
+        if raw == b"*":
+            return False, {"cancelled": True}
+        plus = any("SCRAM-SHA-256-PLUS" in c.upper() for c in self.capa)
+        srv = scramlib.ScramServer(self.sc.user, self.sc.password,
+                                   iters=self.sc.scram_iter,
+                                   plus_offered=plus)
+        info = {"user": None}
+        try:
+            sfirst = srv.first(text(self.b64(raw)))
+            self.ev("scram-cb-" + srv.cbflag.replace("p=", ""))
+            fin = self.sasl_line(text(base64.b64encode(sfirst.encode())))
+            if fin == b"*":
+                return False, {"cancelled": True}
+            if (mech == "SCRAM-SHA-256-PLUS") != srv.cbflag.startswith(
+                    "p="):
+                raise scramlib.ScramError("channel-binding-not-supported")
+            sfinal = srv.final(text(self.b64(fin)))
+        except scramlib.ScramError as exc:
+            self.ev("scram-error", error=str(exc))
+            return False, info
+        info["user"] = srv.name
+        if self.sc.scram_bad_signature:
+            sfinal = "v=" + text(base64.b64encode(bytes(32)))
+        ack = self.sasl_line(text(base64.b64encode(sfinal.encode())))
+        if ack == b"*":
+            return False, {"cancelled": True}
+        if ack != b"":
+            self.violation("answer to the SCRAM server-final was %r, not "
+                           "an empty line" % text(ack))
+            return False, info
+        return True, info
 
     @staticmethod
     def token_fields(mech, dec):
@@ -1223,6 +1272,8 @@ class Server:
 
     def serve(self):
         sc = self.script
+        if not scramlib.self_test():
+            raise RuntimeError("scramlib fails RFC 7677's example")
         ls = self.listen(sc.host, sc.mode)
         port = ls.getsockname()[1]
         self.rec.ev(0, "listen", host=sc.host, port=port, mode=sc.mode)

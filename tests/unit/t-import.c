@@ -16,6 +16,8 @@
 		"import-msmtprc.\n# Review it, then save it as " \
 		"~/.config/outpost/config (mode 0600).\n"
 #define T_LONG	(IMP_LINE_MAX + 10)
+#define P20	"00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33"
+#define P32	P20 ":44:55:66:77:88:99:AA:BB:CC:DD:EE:FF"
 
 static const struct {
 	const char	*desc;
@@ -102,7 +104,11 @@ static const struct {
 	  "\n[a]\nhost = h\nport = 25\ntls = off\nauth = on\n"
 	  "user = u\n",
 	  "line 4: auth: a method outpost does not have, imported as auth = "
-	  "on (outpost picks PLAIN or LOGIN)\n" },
+	  "on (outpost picks SCRAM-SHA-256, PLAIN or LOGIN)\n" },
+	{ "auth scram-sha-256 kept",
+	  "account a\nhost h\nuser u\nauth SCRAM-SHA-256\n", 0,
+	  "\n[a]\nhost = h\nport = 25\ntls = off\nauth = scram-sha-256\n"
+	  "user = u\n", "" },
 	{ "auth xoauth2 and oauthbearer kept, with a note on the token",
 	  "account a\nhost h\nuser u\nauth xoauth2\npasswordeval tok\n"
 	  "account b\nhost h\nuser u\nauth OAUTHBEARER\n", 0,
@@ -138,14 +144,44 @@ static const struct {
 	{ "keys without an equivalent, each with its line and reason",
 	  "account a\nhost h\ntls_fingerprint AA:BB\nprotocol lmtp\n"
 	  "logfile -\nproxy_host p\nprotocol smtp\n", 0, NULL,
-	  "line 3: tls_fingerprint not imported: outpost verifies the "
-	  "certificate against a CA (tls_trust_file), it pins no "
-	  "fingerprint\n"
+	  "line 3: tls_fingerprint not imported: not a fingerprint "
+	  "(colon-separated hex)\n"
 	  "line 4: protocol not imported: outpost speaks SMTP only\n"
 	  "line 5: logfile not imported: outpost logs to a file or syslog, "
-	  "not to stdout\n"
-	  "line 6: proxy_host not imported: outpost connects directly (no "
-	  "SOCKS proxy)\n" },
+	  "not to stdout\n" },
+	{ "proxy_host and proxy_port become one socks5h:// proxy",
+	  "account a\nhost h\nproxy_host 127.0.0.1\nproxy_port 9050\n"
+	  "account b\nhost h\nproxy_host ::1\naccount c\nhost h\n"
+	  "proxy_port 1\n", 0,
+	  "\n[a]\nhost = h\nport = 25\ntls = off\nauth = off\n"
+	  "proxy = socks5h://127.0.0.1:9050\n"
+	  "\n[b]\nhost = h\nport = 25\ntls = off\nauth = off\n"
+	  "proxy = socks5h://[::1]:1080\n"
+	  "\n[c]\nhost = h\nport = 25\ntls = off\nauth = off\n",
+	  "line 8: account c: proxy_port not imported: no proxy_host\n" },
+	{ "dsn_notify and dsn_return copied, off is the default",
+	  "account a\nhost h\ndsn_notify failure,delay\ndsn_return headers\n"
+	  "account b\nhost h\ndsn_notify off\ndsn_return maybe\n", 0,
+	  "\n[a]\nhost = h\nport = 25\ntls = off\nauth = off\n"
+	  "dsn_notify = failure,delay\ndsn_return = headers\n"
+	  "\n[b]\nhost = h\nport = 25\ntls = off\nauth = off\n",
+	  "line 8: dsn_return not imported: not a value msmtp takes\n" },
+	{ "source_ip copied; an empty one is msmtp's off",
+	  "account a\nhost h\nsource_ip 192.0.2.1\naccount b\nhost h\n"
+	  "source_ip 192.0.2.1\nsource_ip\n", 0,
+	  "\n[a]\nhost = h\nport = 25\ntls = off\nauth = off\n"
+	  "source_ip = 192.0.2.1\n"
+	  "\n[b]\nhost = h\nport = 25\ntls = off\nauth = off\n", "" },
+	{ "tls_fingerprint: a SHA-256 pin becomes sha256:...",
+	  "account a\nhost h\ntls_fingerprint " P32 "\n", 0,
+	  "\n[a]\nhost = h\nport = 25\ntls = off\nauth = off\n"
+	  "tls_fingerprint = sha256:" P32 "\n", "" },
+	{ "tls_fingerprint: a SHA-1 pin is refused, the way out named",
+	  "account a\nhost h\ntls_fingerprint " P20 "\n", 0,
+	  "\n[a]\nhost = h\nport = 25\ntls = off\nauth = off\n",
+	  "line 3: tls_fingerprint not imported: outpost takes SHA-256 "
+	  "pins only (SHA-1 and MD5 are broken): outpost doctor shows the "
+	  "server's\n" },
 	{ "an unknown key is reported",
 	  "account a\nhost h\nfrobnicate yes\n", 0, NULL,
 	  "line 3: frobnicate not imported: not an msmtp key outpost knows\n" },

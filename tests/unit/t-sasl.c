@@ -23,6 +23,8 @@
 #define XO	CAPA_AUTH_XOAUTH2
 #define OB	CAPA_AUTH_OAUTHBEARER
 #define CM	CAPA_AUTH_CRAM_MD5
+#define SC	CAPA_AUTH_SCRAM
+#define SP	CAPA_AUTH_SCRAM_PLUS
 
 static const struct {
 	enum sasl_want	 want;
@@ -89,6 +91,17 @@ static const struct {
 	{ SASL_WANT_OAUTHBEARER, OB, false, false, -1, SASL_NONE, EX_CONFIG,
 	    "refusing AUTH OAUTHBEARER without TLS" },
 	{ SASL_WANT_ON, XO | OB | L, true, false, 0, SASL_LOGIN, 0, "" },
+	/* SCRAM before PLAIN; -PLUS first; EXTERNAL with a cert before all */
+	{ SASL_WANT_ON, P | L | SC, true, false, 0, SASL_SCRAM, 0, "" },
+	{ SASL_WANT_ON, P | SC | SP, true, false, 0, SASL_SCRAM_PLUS, 0, "" },
+	{ SASL_WANT_ON, X | SC, true, true, 0, SASL_EXTERNAL, 0, "" },
+	{ SASL_WANT_ON, SC, false, false, -1, SASL_NONE, EX_CONFIG,
+	    "refusing AUTH SCRAM-SHA-256 without TLS" },
+	{ SASL_WANT_SCRAM, P | SC, true, false, 0, SASL_SCRAM, 0, "" },
+	{ SASL_WANT_SCRAM, SC | SP, true, false, 0, SASL_SCRAM_PLUS, 0, "" },
+	{ SASL_WANT_SCRAM, P | L, true, false, -1, SASL_NONE, EX_NOPERM,
+	    "AUTH SCRAM-SHA-256 not offered (server offers: PLAIN LOGIN)" },
+	{ SASL_WANT_PLAIN, P | SC, true, false, 0, SASL_PLAIN, 0, "" },
 };
 
 /* Token messages: mech, user, host, port, token -> decoded bytes. */
@@ -188,8 +201,8 @@ test_table(void)
 	sasl_capa_names(CAPA_AUTH_PLAIN | CAPA_AUTH_LOGIN, " ", "", buf, 8);
 	is_str(buf, "PLAIN", "a name that does not fit is left out");
 	sasl_want_words(buf, sizeof(buf));
-	is_str(buf, "off, on, plain, login, external, xoauth2, oauthbearer",
-	    "the words for a config error");
+	is_str(buf, "off, on, plain, login, external, xoauth2, oauthbearer, "
+	    "scram-sha-256", "the words for a config error");
 }
 
 static void
