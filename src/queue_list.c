@@ -36,27 +36,31 @@ list_age(time_t secs, char *out, size_t cap)
 }
 
 static void
-list_entry(FILE *f, const struct qenv *qe, time_t now)
+list_entry(FILE *f, const struct config *cfg, const struct qenv *qe,
+    time_t now)
 {
 	char age[32];
 	size_t i;
 
 	list_age(now - qe->created, age, sizeof(age));
-	fprintf(f, "%s %6s %9zu %5u  <%s>\n", qe->id, age, qe->size,
-	    qe->attempts, qe->sender);
-	for (i = 0; i < qe->nrcpts; i++)
-		fprintf(f, "%45s<%s>\n", "", qe->rcpts[i]);
+	fprintf(f, "%s %6s %9zu %5u  <%s>\n", qe->id, age, qe->env.size,
+	    qe->attempts, qe->env.sender);
+	for (i = 0; i < qe->env.nrcpts; i++)
+		fprintf(f, "%45s<%s>\n", "", qe->env.rcpts[i]);
 	if (qe->last_error[0] != '\0')
 		fprintf(f, "%45s(%s)\n", "", qe->last_error);
 	if (qe->dup_risk)
 		fprintf(f, "%45s(possible duplicate: a try broke after the "
 		    "final dot)\n", "");
+	if (cfg_account(cfg, qe->account) == NULL)
+		fprintf(f, "%45s(held: account %s is not in %s)\n", "",
+		    qe->account, cfg->path);
 }
 
 /* The entries of one queue; *n counts them, *bytes their sizes. */
 static int
-list_queue(const char *path, FILE *f, size_t *n, size_t *bytes,
-    struct err *e)
+list_queue(const struct config *cfg, const char *path, FILE *f, size_t *n,
+    size_t *bytes, struct err *e)
 {
 	char (*ids)[QUEUE_ID_LEN + 1] = NULL;
 	struct queue q;
@@ -87,9 +91,9 @@ list_queue(const char *path, FILE *f, size_t *n, size_t *bytes,
 		if (*n == 0)
 			fprintf(f, "%-32s %6s %9s %5s  %s\n", "Queue ID",
 			    "Age", "Size", "Tries", "Sender / Recipients");
-		list_entry(f, &qe, now);
+		list_entry(f, cfg, &qe, now);
 		(*n)++;
-		*bytes += qe.size;
+		*bytes += qe.env.size;
 		queue_env_free(&qe);
 	}
 	free(ids);
@@ -110,7 +114,7 @@ queue_list(const struct config *cfg, FILE *f, struct err *e)
 		if (strcmp(path, prev) == 0)
 			continue;	/* the common case: one queue */
 		before = n;
-		if (list_queue(path, f, &n, &bytes, e) == -1)
+		if (list_queue(cfg, path, f, &n, &bytes, e) == -1)
 			return -1;
 		if (n > before)
 			fprintf(f, "-- %zu message%s (%zu bytes) in %s\n",
