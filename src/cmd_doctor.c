@@ -31,6 +31,7 @@
 #include "cred.h"
 #include "deadline.h"
 #include "doctor.h"
+#include "hint.h"
 
 #define DOCTOR_USAGE "usage: outpost doctor [-a account | host] " \
 	"[-C config] [--auth] [--json] [--ports port[/mode],...]"
@@ -417,6 +418,14 @@ doctor_run_probes(struct doctor_run *r, const struct doctor_opts *o,
 	doctor_probe_all(&t, r->probes, r->nprobes);
 	doctor_ehlo_check(r, t.ehlo_name != NULL ? t.ehlo_name :
 	    "[our address]");
+	/* the relay takes such a name now and then refuses it with 421 */
+	if (r->a != NULL && r->a->provider != NULL &&
+	    strcmp(r->a->provider, "google-relay") == 0 &&
+	    hint_ehlo_unusable(t.ehlo_name))
+		check_add(r, "EHLO name", 0, 0, "%s: Google's SMTP relay "
+		    "refuses an address or localhost (421 on EHLO): set domain "
+		    "= a host name of yours", t.ehlo_name != NULL ?
+		    t.ehlo_name : "[our address]");
 	if (r->want_auth)
 		doctor_try_auth(r, &t, pw);
 }

@@ -52,6 +52,8 @@ list_entry(FILE *f, const struct config *cfg, const struct qenv *qe,
 	if (qe->dup_risk)
 		fprintf(f, "%45s(possible duplicate: a try broke after the "
 		    "final dot)\n", "");
+	if (qe->notice)
+		fprintf(f, "%45s(an undelivered-mail notice)\n", "");
 	if (cfg_account(cfg, qe->account) == NULL)
 		fprintf(f, "%45s(held: account %s is not in %s)\n", "",
 		    qe->account, cfg->path);
@@ -92,6 +94,10 @@ list_queue(const struct config *cfg, const char *path, FILE *f, size_t *n,
 			fprintf(f, "%-32s %6s %9s %5s  %s\n", "Queue ID",
 			    "Age", "Size", "Tries", "Sender / Recipients");
 		list_entry(f, cfg, &qe, now);
+		if (queue_marked(&q, qe.id))
+			fprintf(f, "%45s(being sent now, or possibly "
+			    "delivered: a run ended after its final dot)\n",
+			    "");
 		(*n)++;
 		*bytes += qe.env.size;
 		queue_env_free(&qe);
@@ -114,6 +120,7 @@ queue_list(const struct config *cfg, FILE *f, struct err *e)
 		if (strcmp(path, prev) == 0)
 			continue;	/* the common case: one queue */
 		before = n;
+		bytes = 0;	/* this queue's, not a running total */
 		if (list_queue(cfg, path, f, &n, &bytes, e) == -1)
 			return -1;
 		if (n > before)
