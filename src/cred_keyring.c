@@ -12,13 +12,23 @@
  * unlocked.  Items are matched on their host, service and user attributes
  * without the schema name, and stored with exactly those three, so msmtp
  * and secret-tool see the same items.
+ *
+ * libsecret is loaded with dlopen() on the first keyring call (SECRET_SONAME
+ * from configure), like libcurl in oauth2_http.c: a send that does not
+ * use the keyring maps neither it nor GLib, GIO and GObject (13 shared
+ * libraries, ~4 ms and ~3 MiB a run).  The header gives the types only;
+ * every function is called through kr_fn.  One lookup uses one D-Bus
+ * connection: the one the preflight opened is kept until libsecret has
+ * taken it (GLib shares the session bus connection while it is alive).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +45,74 @@
 #define KR_SECRETS_NAME	"org.freedesktop.secrets"
 #define KR_LOCKED_MSG	"unlock it (log in to the desktop) or use " \
 			"password_file or passwordeval"
+#ifndef SECRET_SONAME
+#define SECRET_SONAME	"libsecret-1.so.0"
+#endif
+/* G_VARIANT_TYPE() may call into GLib: the type strings as such */
+#define KR_TYPE(s)	((const GVariantType *)(s))
+
+/* The libsecret, GIO, GObject and GLib functions used, once loaded. */
+static struct {
+	__typeof__(g_bus_get_sync)			*bus_get_sync;
+	__typeof__(g_dbus_connection_call_sync)		*call_sync;
+	__typeof__(g_variant_new)			*variant_new;
+	__typeof__(g_variant_get)			*variant_get;
+	__typeof__(g_variant_unref)			*variant_unref;
+	__typeof__(g_variant_iter_loop)			*iter_loop;
+	__typeof__(g_variant_iter_free)			*iter_free;
+	__typeof__(g_object_unref)			*object_unref;
+	__typeof__(g_clear_error)			*clear_error;
+	__typeof__(g_hash_table_new)			*hash_new;
+	__typeof__(g_hash_table_insert)			*hash_insert;
+	__typeof__(g_hash_table_unref)			*hash_unref;
+	__typeof__(g_str_hash)				*str_hash;
+	__typeof__(g_str_equal)				*str_equal;
+	__typeof__(g_list_free_full)			*list_free_full;
+	__typeof__(secret_service_get_sync)		*service_get_sync;
+	__typeof__(secret_service_search_sync)		*search_sync;
+	__typeof__(secret_item_get_locked)		*item_get_locked;
+	__typeof__(secret_item_get_secret)		*item_get_secret;
+	__typeof__(secret_item_create_sync)		*item_create_sync;
+	__typeof__(secret_item_delete_sync)		*item_delete_sync;
+	__typeof__(secret_value_get)			*value_get;
+	__typeof__(secret_value_new)			*value_new;
+	__typeof__(secret_value_unref)			*value_unref;
+	__typeof__(secret_collection_for_alias_sync)	*coll_for_alias_sync;
+	__typeof__(secret_collection_get_locked)	*coll_get_locked;
+} kr_fn;
+
+#define KR_SYM(field, name)	{ name, offsetof(__typeof__(kr_fn), field) }
+static const struct {
+	const char	*name;
+	size_t		 off;
+} kr_syms[] = {
+	KR_SYM(bus_get_sync, "g_bus_get_sync"),
+	KR_SYM(call_sync, "g_dbus_connection_call_sync"),
+	KR_SYM(variant_new, "g_variant_new"),
+	KR_SYM(variant_get, "g_variant_get"),
+	KR_SYM(variant_unref, "g_variant_unref"),
+	KR_SYM(iter_loop, "g_variant_iter_loop"),
+	KR_SYM(iter_free, "g_variant_iter_free"),
+	KR_SYM(object_unref, "g_object_unref"),
+	KR_SYM(clear_error, "g_clear_error"),
+	KR_SYM(hash_new, "g_hash_table_new"),
+	KR_SYM(hash_insert, "g_hash_table_insert"),
+	KR_SYM(hash_unref, "g_hash_table_unref"),
+	KR_SYM(str_hash, "g_str_hash"),
+	KR_SYM(str_equal, "g_str_equal"),
+	KR_SYM(list_free_full, "g_list_free_full"),
+	KR_SYM(service_get_sync, "secret_service_get_sync"),
+	KR_SYM(search_sync, "secret_service_search_sync"),
+	KR_SYM(item_get_locked, "secret_item_get_locked"),
+	KR_SYM(item_get_secret, "secret_item_get_secret"),
+	KR_SYM(item_create_sync, "secret_item_create_sync"),
+	KR_SYM(item_delete_sync, "secret_item_delete_sync"),
+	KR_SYM(value_get, "secret_value_get"),
+	KR_SYM(value_new, "secret_value_new"),
+	KR_SYM(value_unref, "secret_value_unref"),
+	KR_SYM(coll_for_alias_sync, "secret_collection_for_alias_sync"),
+	KR_SYM(coll_get_locked, "secret_collection_get_locked"),
+};
 
 static const SecretSchema keyring_schema = {
 	"org.outpost.Password",
@@ -70,6 +148,40 @@ struct kr_job {
 	struct err	 e;
 };
 
+/*
+ * Load libsecret (and with it GLib) once; -1 with e when it is missing.
+ * Test builds: OUTPOST_TEST_SECRET_SONAME names another library, e.g. one
+ * that does not exist.
+ */
+static int
+keyring_load(struct err *e)
+{
+	static bool loaded;
+	const char *so = SECRET_SONAME;
+	void *h, *f;
+	size_t i;
+
+#ifdef OUTPOST_TEST_HOOKS
+	if (getenv("OUTPOST_TEST_SECRET_SONAME") != NULL)
+		so = getenv("OUTPOST_TEST_SECRET_SONAME");
+#endif
+	if (loaded)
+		return 0;
+	if ((h = dlopen(so, RTLD_NOW | RTLD_LOCAL)) == NULL)
+		return err_set(e, EX_CONFIG, "keyring: needs libsecret (%s): "
+		    "%s: install it (Debian: libsecret-1-0), or use "
+		    "password_file or passwordeval", so, dlerror());
+	for (i = 0; i < sizeof(kr_syms) / sizeof(kr_syms[0]); i++) {
+		if ((f = dlsym(h, kr_syms[i].name)) == NULL)
+			return err_set(e, EX_CONFIG, "keyring: %s has no %s",
+			    so, kr_syms[i].name);
+		/* POSIX: a dlsym() result converts to a function pointer */
+		memcpy((char *)&kr_fn + kr_syms[i].off, &f, sizeof(f));
+	}
+	loaded = true;
+	return 0;
+}
+
 static bool
 keyring_bus_present(void)
 {
@@ -95,27 +207,27 @@ keyring_service_known(GDBusConnection *c, GError **ge)
 	const gchar *name;
 	gboolean owned = FALSE;
 
-	r = g_dbus_connection_call_sync(c, "org.freedesktop.DBus",
+	r = kr_fn.call_sync(c, "org.freedesktop.DBus",
 	    "/org/freedesktop/DBus", "org.freedesktop.DBus", "NameHasOwner",
-	    g_variant_new("(s)", KR_SECRETS_NAME), G_VARIANT_TYPE("(b)"),
+	    kr_fn.variant_new("(s)", KR_SECRETS_NAME), KR_TYPE("(b)"),
 	    G_DBUS_CALL_FLAGS_NONE, KR_DBUS_CALL_MS, NULL, ge);
 	if (r == NULL)
 		return false;
-	g_variant_get(r, "(b)", &owned);
-	g_variant_unref(r);
+	kr_fn.variant_get(r, "(b)", &owned);
+	kr_fn.variant_unref(r);
 	if (owned)
 		return true;
-	r = g_dbus_connection_call_sync(c, "org.freedesktop.DBus",
+	r = kr_fn.call_sync(c, "org.freedesktop.DBus",
 	    "/org/freedesktop/DBus", "org.freedesktop.DBus",
-	    "ListActivatableNames", NULL, G_VARIANT_TYPE("(as)"),
+	    "ListActivatableNames", NULL, KR_TYPE("(as)"),
 	    G_DBUS_CALL_FLAGS_NONE, KR_DBUS_CALL_MS, NULL, ge);
 	if (r == NULL)
 		return false;
-	g_variant_get(r, "(as)", &it);
-	while (!owned && g_variant_iter_loop(it, "&s", &name))
+	kr_fn.variant_get(r, "(as)", &it);
+	while (!owned && kr_fn.iter_loop(it, "&s", &name))
 		owned = strcmp(name, KR_SECRETS_NAME) == 0;
-	g_variant_iter_free(it);
-	g_variant_unref(r);
+	kr_fn.iter_free(it);
+	kr_fn.variant_unref(r);
 	return owned;
 }
 
@@ -128,37 +240,44 @@ keyring_service(struct kr_job *j)
 	SecretService *svc;
 	bool known;
 
-	c = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &ge);
+	c = kr_fn.bus_get_sync(G_BUS_TYPE_SESSION, NULL, &ge);
 	if (c == NULL) {
 		err_set(&j->e, EX_CONFIG, "keyring: cannot connect to the "
 		    "session bus: %s", ge != NULL ? ge->message : "?");
-		g_clear_error(&ge);
+		kr_fn.clear_error(&ge);
 		return NULL;
 	}
 	known = keyring_service_known(c, &ge);
-	g_object_unref(c);
 	if (!known) {
+		kr_fn.object_unref(c);
 		err_set(&j->e, EX_CONFIG, "keyring: no Secret Service on the "
 		    "session bus%s%s: start gnome-keyring-daemon, or use "
 		    "password_file or passwordeval", ge != NULL ? ": " : "",
 		    ge != NULL ? ge->message : "");
-		g_clear_error(&ge);
+		kr_fn.clear_error(&ge);
 		return NULL;
 	}
-	svc = secret_service_get_sync(SECRET_SERVICE_OPEN_SESSION, NULL, &ge);
+	/* c still held: libsecret gets the same connection, not a second */
+	svc = kr_fn.service_get_sync(SECRET_SERVICE_OPEN_SESSION, NULL, &ge);
+	kr_fn.object_unref(c);
 	if (svc == NULL) {
 		err_set(&j->e, EX_CONFIG, "keyring: Secret Service "
 		    "unavailable: %s", ge != NULL ? ge->message : "?");
-		g_clear_error(&ge);
+		kr_fn.clear_error(&ge);
 	}
 	return svc;
 }
 
+/* host, service, user: the job's strings (it outlives the table) */
 static GHashTable *
 keyring_attrs(const struct kr_job *j)
 {
-	return secret_attributes_build(&keyring_schema, "host", j->host,
-	    "service", j->service, "user", j->user, NULL);
+	GHashTable *attrs = kr_fn.hash_new(kr_fn.str_hash, kr_fn.str_equal);
+
+	kr_fn.hash_insert(attrs, (gpointer)"host", j->host);
+	kr_fn.hash_insert(attrs, (gpointer)"service", j->service);
+	kr_fn.hash_insert(attrs, (gpointer)"user", j->user);
+	return attrs;
 }
 
 static void
@@ -168,11 +287,11 @@ keyring_copy_secret(struct kr_job *j, SecretItem *item)
 	const gchar *pw;
 	gsize len;
 
-	if ((v = secret_item_get_secret(item)) == NULL) {
+	if ((v = kr_fn.item_get_secret(item)) == NULL) {
 		err_set(&j->e, EX_CONFIG, "keyring: the item has no secret");
 		return;
 	}
-	pw = secret_value_get(v, &len);
+	pw = kr_fn.value_get(v, &len);
 	if (len == 0 || len > SECRET_MAX || memchr(pw, '\0', len) != NULL) {
 		err_set(&j->e, EX_CONFIG, "keyring: the stored secret for "
 		    "host %s service %s user %s is empty, too long or "
@@ -183,7 +302,7 @@ keyring_copy_secret(struct kr_job *j, SecretItem *item)
 		j->s->len = len;
 		j->result = 1;
 	}
-	secret_value_unref(v);
+	kr_fn.value_unref(v);
 }
 
 static void
@@ -194,20 +313,20 @@ keyring_find(struct kr_job *j, SecretService *svc)
 	GList *items;
 
 	/* no SECRET_SEARCH_UNLOCK: a locked item is reported, not opened */
-	items = secret_service_search_sync(svc, &keyring_schema, attrs,
+	items = kr_fn.search_sync(svc, &keyring_schema, attrs,
 	    SECRET_SEARCH_LOAD_SECRETS, NULL, &ge);
-	g_hash_table_unref(attrs);
+	kr_fn.hash_unref(attrs);
 	if (ge != NULL) {
 		err_set(&j->e, EX_TEMPFAIL, "keyring: search failed: %s",
 		    ge->message);
-		g_clear_error(&ge);
-	} else if (items != NULL && secret_item_get_locked(items->data)) {
+		kr_fn.clear_error(&ge);
+	} else if (items != NULL && kr_fn.item_get_locked(items->data)) {
 		err_set(&j->e, EX_TEMPFAIL, "keyring: the item for host %s "
 		    "is locked: " KR_LOCKED_MSG, j->host);
 	} else if (items != NULL) {
 		keyring_copy_secret(j, items->data);
 	}
-	g_list_free_full(items, g_object_unref);
+	kr_fn.list_free_full(items, kr_fn.object_unref);
 }
 
 /*
@@ -225,39 +344,36 @@ keyring_store(struct kr_job *j, SecretService *svc)
 	SecretValue *v;
 	GHashTable *attrs;
 
-	coll = secret_collection_for_alias_sync(svc, SECRET_COLLECTION_DEFAULT,
+	coll = kr_fn.coll_for_alias_sync(svc, SECRET_COLLECTION_DEFAULT,
 	    SECRET_COLLECTION_NONE, NULL, &ge);
 	if (coll == NULL) {
 		err_set(&j->e, EX_CONFIG, "keyring: no default collection%s%s:"
 		    " create one (log in to the desktop once)",
 		    ge != NULL ? ": " : "", ge != NULL ? ge->message : "");
-		g_clear_error(&ge);
+		kr_fn.clear_error(&ge);
 		return;
 	}
-	if (secret_collection_get_locked(coll)) {
+	if (kr_fn.coll_get_locked(coll)) {
 		err_set(&j->e, EX_TEMPFAIL, "keyring: the default collection "
 		    "is locked: unlock it (log in to the desktop) and retry");
-		g_object_unref(coll);
+		kr_fn.object_unref(coll);
 		return;
 	}
-	attrs = g_hash_table_new(g_str_hash, g_str_equal);
-	g_hash_table_insert(attrs, (gpointer)"host", j->host);
-	g_hash_table_insert(attrs, (gpointer)"service", j->service);
-	g_hash_table_insert(attrs, (gpointer)"user", j->user);
-	v = secret_value_new(j->s->buf, (gssize)j->s->len, "text/plain");
-	item = secret_item_create_sync(coll, NULL, attrs, j->label, v,
+	attrs = keyring_attrs(j);
+	v = kr_fn.value_new(j->s->buf, (gssize)j->s->len, "text/plain");
+	item = kr_fn.item_create_sync(coll, NULL, attrs, j->label, v,
 	    SECRET_ITEM_CREATE_REPLACE, NULL, &ge);
-	secret_value_unref(v);
-	g_hash_table_unref(attrs);
-	g_object_unref(coll);
+	kr_fn.value_unref(v);
+	kr_fn.hash_unref(attrs);
+	kr_fn.object_unref(coll);
 	if (item == NULL) {
 		err_set(&j->e, EX_TEMPFAIL, "keyring: storing failed: %s",
 		    ge != NULL ? ge->message : "?");
-		g_clear_error(&ge);
+		kr_fn.clear_error(&ge);
 		return;
 	}
 	j->result = 1;
-	g_object_unref(item);
+	kr_fn.object_unref(item);
 }
 
 /* Remove every matching item; none when one of them is locked. */
@@ -268,29 +384,29 @@ keyring_clear(struct kr_job *j, SecretService *svc)
 	GHashTable *attrs = keyring_attrs(j);
 	GList *items, *i;
 
-	items = secret_service_search_sync(svc, &keyring_schema, attrs,
+	items = kr_fn.search_sync(svc, &keyring_schema, attrs,
 	    SECRET_SEARCH_ALL, NULL, &ge);
-	g_hash_table_unref(attrs);
+	kr_fn.hash_unref(attrs);
 	if (ge != NULL) {
 		err_set(&j->e, EX_TEMPFAIL, "keyring: search failed: %s",
 		    ge->message);
-		g_clear_error(&ge);
+		kr_fn.clear_error(&ge);
 	}
 	for (i = items; i != NULL && !err_is_set(&j->e); i = i->next)
-		if (secret_item_get_locked(i->data))
+		if (kr_fn.item_get_locked(i->data))
 			err_set(&j->e, EX_TEMPFAIL, "keyring: the item for "
 			    "host %s is locked: unlock it (log in to the "
 			    "desktop) and retry", j->host);
 	for (i = items; i != NULL && !err_is_set(&j->e); i = i->next) {
-		if (!secret_item_delete_sync(i->data, NULL, &ge)) {
+		if (!kr_fn.item_delete_sync(i->data, NULL, &ge)) {
 			err_set(&j->e, EX_TEMPFAIL, "keyring: removing "
 			    "failed: %s", ge != NULL ? ge->message : "?");
-			g_clear_error(&ge);
+			kr_fn.clear_error(&ge);
 		} else {
 			j->result = 1;
 		}
 	}
-	g_list_free_full(items, g_object_unref);
+	kr_fn.list_free_full(items, kr_fn.object_unref);
 }
 
 static void
@@ -318,7 +434,7 @@ keyring_thread(void *arg)
 			keyring_store(j, svc);
 		else
 			keyring_clear(j, svc);
-		g_object_unref(svc);
+		kr_fn.object_unref(svc);
 	}
 	pthread_mutex_lock(&j->mu);
 	j->done = true;
@@ -406,6 +522,10 @@ keyring_call(struct kr_job *j, struct secret *out, struct err *e)
 		return err_set(e, EX_CONFIG, "keyring: no D-Bus session bus "
 		    "(running from cron?): set password_file or passwordeval, "
 		    "or keyring = off");
+	}
+	if (keyring_load(e) == -1) {
+		job_free(j);
+		return -1;
 	}
 	if (pthread_create(&t, NULL, keyring_thread, j) != 0) {
 		job_free(j);

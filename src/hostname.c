@@ -1,12 +1,16 @@
 /*
- * hostname.c - finding a fully qualified name for this machine.
+ * hostname.c - finding a fully qualified name for this machine: the host
+ * name when it has a dot, else /etc/mailname, else the resolver's name
+ * for it (hostname_lookup.c: bounded and cached).  Test builds:
+ * OUTPOST_TEST_HOSTNAME and OUTPOST_TEST_MAILNAME stand in for the host
+ * name and the path of /etc/mailname.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include <netdb.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -34,32 +38,19 @@ hostname_usable(const char *name)
 }
 
 static bool
-from_resolver(const char *host, char *out, size_t cap)
-{
-	struct addrinfo hints, *res;
-	bool ok = false;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_flags = AI_CANONNAME;
-	hints.ai_socktype = SOCK_STREAM;
-	if (getaddrinfo(host, NULL, &hints, &res) != 0)
-		return false;
-	if (res->ai_canonname != NULL && hostname_usable(res->ai_canonname)) {
-		snprintf(out, cap, "%s", res->ai_canonname);
-		ok = true;
-	}
-	freeaddrinfo(res);
-	return ok;
-}
-
-static bool
 from_mailname(char *out, size_t cap)
 {
 	char line[HOSTNAME_MAX + 2];
 	FILE *f;
 	bool ok = false;
 
-	f = fopen(MAILNAME_PATH, "re");
+	const char *path = MAILNAME_PATH;
+
+#ifdef OUTPOST_TEST_HOOKS
+	if (getenv("OUTPOST_TEST_MAILNAME") != NULL)
+		path = getenv("OUTPOST_TEST_MAILNAME");
+#endif
+	f = fopen(path, "re");
 	if (f == NULL)
 		return false;
 	if (fgets(line, sizeof(line), f) != NULL) {
@@ -78,14 +69,19 @@ hostname_fqdn(char *out, size_t cap)
 {
 	char host[HOSTNAME_MAX + 1];
 
-	if (gethostname(host, sizeof(host)) == 0) {
-		host[sizeof(host) - 1] = '\0';
-		if (hostname_usable(host)) {
-			snprintf(out, cap, "%s", host);
-			return true;
-		}
-		if (from_resolver(host, out, cap))
-			return true;
+	if (gethostname(host, sizeof(host)) != 0)
+		host[0] = '\0';
+	host[sizeof(host) - 1] = '\0';
+#ifdef OUTPOST_TEST_HOOKS
+	if (getenv("OUTPOST_TEST_HOSTNAME") != NULL)
+		snprintf(host, sizeof(host), "%s",
+		    getenv("OUTPOST_TEST_HOSTNAME"));
+#endif
+	if (hostname_usable(host)) {
+		snprintf(out, cap, "%s", host);
+		return true;
 	}
-	return from_mailname(out, cap);
+	if (from_mailname(out, cap))
+		return true;
+	return host[0] != '\0' && hostname_lookup(host, out, cap);
 }

@@ -38,6 +38,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -132,7 +133,7 @@ msg_cr_run(struct msg_ctx *c)
 static int
 msg_segment(struct msg_ctx *c, size_t cap)
 {
-	const char *p;
+	const char *p, *q;
 	size_t n, i, avail;
 	int r;
 
@@ -161,8 +162,10 @@ msg_segment(struct msg_ctx *c, size_t cap)
 		if (c->llen == cap)
 			return 1;
 		n = avail < cap - c->llen ? avail : cap - c->llen;
-		for (i = 0; i < n && p[i] != '\n' && p[i] != '\r'; i++)
-			continue;
+		/* the segment ends at the first LF, or a CR before it */
+		if ((q = memchr(p, '\n', n)) != NULL)
+			n = (size_t)(q - p);
+		i = (q = memchr(p, '\r', n)) != NULL ? (size_t)(q - p) : n;
 		memcpy(c->line + c->llen, p, i);
 		c->llen += i;
 		c->in_pos += i;
@@ -187,14 +190,29 @@ msg_flush(struct msg_ctx *c)
 	return 0;
 }
 
+/* Any byte >= 0x80?  Eight bytes at a time: this runs on every byte. */
+static bool
+msg_has_8bit(const char *s, size_t n)
+{
+	uint64_t w, acc = 0;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		acc |= w;
+	}
+	for (; i < n; i++)
+		acc |= (unsigned char)s[i];
+	return (acc & UINT64_C(0x8080808080808080)) != 0;
+}
+
 int
 msg_put(struct msg_ctx *c, const char *s, size_t n)
 {
-	size_t i, k;
+	size_t k;
 
-	for (i = 0; i < n && !c->eightbit; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			c->eightbit = true;
+	if (!c->eightbit)
+		c->eightbit = msg_has_8bit(s, n);
 	while (n > 0) {
 		if (c->out_len == sizeof(c->out_buf) && msg_flush(c) == -1)
 			return -1;

@@ -5,6 +5,11 @@
  * transport with the connection's current deadline (conn->io_deadline),
  * so a handshake or a record read can never outlive it.  The session's
  * lifetime is the connection's: tls_close() runs from conn_close().
+ *
+ * Without tls_trust_file the system trust store is not loaded before
+ * the handshake: tls_verify_lazy() adds the bundle's certificates the
+ * server's chain can use, then verifies as gnutls_session_set_verify_cert()
+ * does (tls_trust.c says why).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -25,6 +30,7 @@
 #include <unistd.h>
 
 #include "tls.h"
+#include "tls_trust.h"
 
 #define TLS_KEY_MAX	(64 * 1024)	/* a client key or certificate */
 
@@ -40,6 +46,10 @@ struct tls_state {
 	gnutls_certificate_credentials_t	 cred;
 	struct err				 ioerr;	/* from push/pull */
 	int					 pinned;
+	const char				*bundle; /* lazy system trust */
+	const char				*host;	/* during tls_start */
+	unsigned				 vstatus; /* lazy: verified */
+	struct err				 verr;	/* lookup failed */
 };
 
 static ssize_t	tls_recv(struct conn *, void *, size_t, deadline_t,
@@ -185,6 +195,8 @@ tls_cred(struct tls_state *t, const struct tls_opts *o, struct err *e)
 	else if (o->trust_file != NULL)
 		rc = gnutls_certificate_set_x509_trust_file(t->cred,
 		    o->trust_file, GNUTLS_X509_FMT_PEM);
+	else if ((t->bundle = tls_trust_bundle()) != NULL)
+		rc = 1;			/* tls_verify_lazy() loads */
 	else
 		rc = gnutls_certificate_set_x509_system_trust(t->cred);
 	if (rc <= 0)
@@ -195,6 +207,70 @@ tls_cred(struct tls_state *t, const struct tls_opts *o, struct err *e)
 	if (o->cert_file != NULL)
 		return tls_client_cert(t, o, e);
 	return 0;
+}
+
+/*
+ * The system store's certificates named in the server's chain (as issuer
+ * or subject): the only ones GnuTLS's verification can look up.
+ */
+static int
+tls_add_issuers(gnutls_session_t session, struct tls_state *t)
+{
+	gnutls_datum_t names[TRUST_NAMES_MAX];
+	gnutls_x509_crt_t crts[TRUST_NAMES_MAX / 2];
+	const gnutls_datum_t *peers;
+	gnutls_x509_trust_list_t tl;
+	unsigned n = 0, i, k = 0;
+	int rc;
+
+	peers = gnutls_certificate_get_peers(session, &n);
+	if (peers == NULL || n == 0)
+		return 0;		/* verification says "no certificate" */
+	if (n > TRUST_NAMES_MAX / 2)
+		n = TRUST_NAMES_MAX / 2; /* GnuTLS verifies at most 16 */
+	for (i = 0; i < n; i++) {
+		if (gnutls_x509_crt_init(&crts[i]) < 0)
+			break;
+		if (gnutls_x509_crt_import(crts[i], &peers[i],
+		    GNUTLS_X509_FMT_DER) < 0) {
+			gnutls_x509_crt_deinit(crts[i]);
+			break;
+		}
+		if (gnutls_x509_crt_get_raw_issuer_dn(crts[i], &names[k]) == 0)
+			k++;
+		if (gnutls_x509_crt_get_raw_dn(crts[i], &names[k]) == 0)
+			k++;
+	}
+	gnutls_certificate_get_trust_list(t->cred, &tl);
+	rc = tls_trust_add(tl, t->bundle, names, k, &t->verr);
+	while (i-- > 0)
+		gnutls_x509_crt_deinit(crts[i]);
+	return rc == -1 ? -1 : 0;
+}
+
+/* gnutls_session_set_verify_cert()'s callback, after the lookup. */
+static int
+tls_verify_lazy(gnutls_session_t session)
+{
+	struct conn *c = gnutls_session_get_ptr(session);
+	struct tls_state *t = c->tls;
+	unsigned status;
+
+	if (tls_add_issuers(session, t) == -1)
+		return GNUTLS_E_CERTIFICATE_ERROR;
+	if (gnutls_certificate_verify_peers3(session, t->host, &status) < 0)
+		return GNUTLS_E_CERTIFICATE_ERROR;
+	t->vstatus = status;
+	return status != 0 ? GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR : 0;
+}
+
+/* The verification status, either way it was verified. */
+static unsigned
+tls_verify_status(const struct tls_state *t)
+{
+	if (t->bundle != NULL)
+		return t->vstatus;
+	return gnutls_session_get_verify_cert_status(t->session);
 }
 
 static int
@@ -215,8 +291,15 @@ tls_session(struct conn *c, struct tls_state *t, const struct tls_opts *o,
 	if (!is_ip_literal(o->host))
 		gnutls_server_name_set(t->session, GNUTLS_NAME_DNS, o->host,
 		    strlen(o->host));
-	if (o->pin == NULL)
+	/* with a pin, tls_pin_check() is the verdict: no chain check */
+	if (o->pin == NULL && t->bundle != NULL) {
+		t->host = o->host;
+		gnutls_session_set_ptr(t->session, c);
+		gnutls_session_set_verify_function(t->session,
+		    tls_verify_lazy);
+	} else if (o->pin == NULL) {
 		gnutls_session_set_verify_cert(t->session, o->host, 0);
+	}
 	gnutls_transport_set_ptr(t->session, c);
 	gnutls_transport_set_push_function(t->session, tls_push);
 	gnutls_transport_set_pull_function(t->session, tls_pull);
@@ -239,8 +322,12 @@ tls_handshake_error(struct conn *c, struct tls_state *t, int rc,
 		*e = t->ioerr;
 		return -1;
 	}
+	if (err_is_set(&t->verr)) {
+		*e = t->verr;
+		return -1;
+	}
 	if (rc == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR) {
-		status = gnutls_session_get_verify_cert_status(t->session);
+		status = tls_verify_status(t);
 		if (gnutls_certificate_verification_status_print(status,
 		    GNUTLS_CRT_X509, &out, 0) == 0) {
 			while (out.size > 0 && out.data[out.size - 1] == ' ')
@@ -346,6 +433,7 @@ tls_start(struct conn *c, const struct tls_opts *o, deadline_t d,
 		return err_sys(e, EX_OSERR, "TLS");
 	c->tls = t;
 	c->ops = &tls_ops;	/* from now on conn_close() frees t */
+	t->vstatus = (unsigned)-1;	/* GnuTLS's "not verified yet" */
 	if (tls_cred(t, o, e) == -1 || tls_session(c, t, o, e) == -1)
 		return -1;
 	c->io_deadline = d;
@@ -516,8 +604,7 @@ tls_info(const struct conn *c, struct tls_info *out)
 	if (peers == NULL || n == 0)
 		return;
 	out->have_cert = true;
-	out->cert = tls_cert_bits(gnutls_session_get_verify_cert_status(
-	    t->session));
+	out->cert = tls_cert_bits(tls_verify_status(t));
 	/* with a pin there was no chain check: the pin is the verdict */
 	if ((out->pinned = t->pinned) != 0)
 		out->cert = t->pinned == 1 ? 0 : TLS_CERT_UNTRUSTED;

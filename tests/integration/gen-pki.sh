@@ -10,6 +10,9 @@
 #   selfsigned.pem selfsigned.key right names, self-signed (not the CA)
 #   client.pem client.key         client certificate, CN alice@example.com
 #   client-0644.key-open          the same key, mode 0644 (must be refused)
+#   system-ca.pem                 the system bundle + impostor.pem + ca.pem
+#   system-impostor.pem           the system bundle + impostor.pem (a CA
+#                                 named like the test CA, another key)
 # Private keys are mode 0600 and are never committed (tests/pki is build
 # output, removed by make clean).  Without openssl it writes DIR/NO-OPENSSL
 # and exits 0: the TLS cases then skip.
@@ -112,6 +115,27 @@ if openssl verify -CAfile ca.pem expired.pem >/dev/null 2>&1; then
 	echo "gen-pki.sh: expired.pem is not expired" >&2
 	exit 1
 fi
+
+# Stand-ins for the system trust store (OUTPOST_TEST_TRUST_BUNDLE, test
+# builds): the system bundle with the test CA in its middle, after an
+# impostor CA of the same name with another key; and the system bundle
+# with the impostor alone.
+key impostor
+openssl req -new -x509 -key impostor.key -sha256 -days 3650 \
+    -subj "/CN=outpost test CA" \
+    -addext "basicConstraints = critical, CA:TRUE" \
+    -addext "keyUsage = critical, keyCertSign, cRLSign" \
+    -addext "subjectKeyIdentifier = hash" -out impostor.pem
+sys=/etc/ssl/certs/ca-certificates.crt
+[ -r "$sys" ] || sys=/dev/null
+half=$(($(grep -c 'END CERTIFICATE' "$sys" || true) / 2))
+{
+	awk -v h="$half" '{ print } /END CERTIFICATE/ && ++k == h { exit }' \
+	    "$sys"
+	cat impostor.pem ca.pem
+	awk -v h="$half" 'k >= h { print } /END CERTIFICATE/ { k++ }' "$sys"
+} >system-ca.pem
+cat "$sys" impostor.pem >system-impostor.pem
 
 rm -rf newcerts index.txt* serial* ./*.csr ./*.ext ca.cnf
 chmod 0600 ./*.key

@@ -18,7 +18,8 @@ import subprocess
 import tempfile
 import time
 
-TOOLS = ("dbus-daemon", "dbus-send", "gnome-keyring-daemon", "secret-tool")
+TOOLS = ("dbus-daemon", "dbus-send", "dbus-monitor", "gnome-keyring-daemon",
+         "secret-tool")
 START_LIMIT = 5.0        # seconds for the bus and the keyring to come up
 
 BUS_CONF = """<!DOCTYPE busconfig PUBLIC
@@ -149,6 +150,47 @@ class Keyring:
             timeout=START_LIMIT)
         return r.stdout.decode("utf-8", "surrogateescape") \
             if r.returncode == 0 else None
+
+    def monitor_start(self):
+        """Watch the bus for new connections (each one sends Hello)."""
+        self.mon_out = tempfile.TemporaryFile()
+        self.mon = subprocess.Popen(
+            ["dbus-monitor", "--address", self.address,
+             "type='method_call',member='Hello'"], env=self.env,
+            stdout=self.mon_out, stderr=subprocess.DEVNULL)
+        self.pids.append(self.mon.pid)
+        self.mon_base = self._mon_sync()
+
+    def _mon_sync(self):
+        """Connect once more and wait until the monitor shows it: the
+        number of Hello calls seen up to and with this one."""
+        end = time.monotonic() + START_LIMIT
+        while True:
+            seen = self._mon_count()
+            subprocess.run(["dbus-send", "--session",
+                            "--dest=org.freedesktop.DBus",
+                            "/org/freedesktop/DBus",
+                            "org.freedesktop.DBus.GetId"], env=self.env,
+                           capture_output=True, timeout=START_LIMIT)
+            t = time.monotonic() + 0.5
+            while time.monotonic() < t:
+                if self._mon_count() > seen:
+                    return self._mon_count()
+                time.sleep(0.01)
+            if time.monotonic() > end:
+                raise RuntimeError("dbus-monitor shows nothing")
+
+    def _mon_count(self):
+        self.mon_out.seek(0)
+        return self.mon_out.read().count(b"member=Hello")
+
+    def monitor_stop(self):
+        """The connections made since monitor_start()."""
+        n = self._mon_sync() - self.mon_base - 1
+        self.mon.terminate()
+        self.mon.wait()
+        self.pids.remove(self.mon.pid)
+        return n
 
     def stop(self):
         for pid in self.stopped:

@@ -1197,7 +1197,14 @@ class Runner:
             self.start_proxy()
             self.write_config()
             self.client_setup()
+            watch = any(w.split()[0] == "bus-connections"
+                        for _, w in self.case.sec["expect"])
+            if watch:
+                self.keyring_setup()
+                self.keyring.monitor_start()
             self.run_outpost()
+            if watch:
+                self.bus_conns = self.keyring.monitor_stop()
             self.run_then()
             self.run_thens()
             self.keyring_lookups()
@@ -1478,6 +1485,11 @@ class Runner:
                 "user %s with the expected secret" % (h, sv, u),
                 "found: %s" % ("nothing" if got is None else
                                "a different secret"))
+
+    def x_bus_connections(self, rest):
+        got = getattr(self, "bus_conns", None)
+        self.ok(got == int(rest), "%s D-Bus connection(s) to the session "
+                "bus (got %s)" % (rest, got))
 
     def x_keyring_no_item(self, rest):
         key = tuple(rest.split()[:3])
