@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "cli_cmd.h"
 #include "cmd.h"
 #include "cred.h"
 #include "deadline.h"
@@ -113,11 +114,14 @@ doctor_args(int argc, char **argv, struct doctor_opts *o, struct err *e)
 		{ "ports", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char *const known[] = {
+		"--auth", "--json", "--ports", "-a", "-C", NULL
+	};
 	int ch;
 
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "a:C:", longs, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":a:C:", longs, NULL)) != -1) {
 		if (ch == 'a')
 			o->account = optarg;
 		else if (ch == 'C')
@@ -126,9 +130,15 @@ doctor_args(int argc, char **argv, struct doctor_opts *o, struct err *e)
 			o->auth = true;
 		else if (ch == 'J')
 			o->json = true;
-		else if (ch != 'P' || doctor_ports_parse(optarg, o, e) == -1)
-			return err_is_set(e) ? -1 : err_set(e, EX_USAGE, "%s",
-			    DOCTOR_USAGE);
+		else if (ch == 'P') {
+			if (doctor_ports_parse(optarg, o, e) == -1)
+				return -1;
+		} else if (ch == ':')
+			return err_set(e, EX_USAGE, "doctor: %s needs a value; "
+			    "%s", argv[optind - 1], DOCTOR_USAGE);
+		else
+			return cli_cmd_badopt("doctor", "option", argv[optind - 1],
+			    known, DOCTOR_USAGE, e);
 	}
 	if (optind < argc)
 		o->host = argv[optind++];

@@ -28,6 +28,7 @@
 #include "bs.h"
 #include "cfg.h"
 #include "cli.h"
+#include "cli_cmd.h"
 #include "cmd.h"
 #include "cmd_import.h"
 #include "cmd_password.h"
@@ -75,19 +76,6 @@ struct job {
 	bool			 sending;	/* the message was read */
 };
 
-/* "outpost NAME ...": a row per subcommand, the file says cmd_NAME. */
-static const struct subcmd {
-	const char	*name;
-	cmd_fn		*run;
-} subcmds[] = {
-	{ "oauth2", cmd_oauth2 },
-	{ "password", cmd_password },
-	{ "import-msmtprc", cmd_import_msmtprc },
-	{ "doctor", cmd_doctor },
-	{ "providers", cmd_providers },
-	{ NULL, NULL }
-};
-
 static void
 on_term(int sig)
 {
@@ -128,21 +116,6 @@ process_setup(void)
 	umask(077);
 	prctl(PR_SET_DUMPABLE, 0);
 	setrlimit(RLIMIT_CORE, &rl);
-}
-
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: outpost [-t] [-i] [-f sender] [-F name] [-a account] "
-	    "[-C config] [-v] [--] [recipient ...] < message\n"
-	    "       outpost -bp | mailq        list the queue\n"
-	    "       outpost -q [--flush] [--id ID]  run the queue\n"
-	    "       outpost --drop ID          remove a queued message\n"
-	    "       outpost import-msmtprc [FILE]  print ~/.msmtprc as "
-	    "outpost config\n"
-	    "       outpost -V | --version\n"
-	    "See outpost(8) and outpost.conf(5).\n");
 }
 
 /*
@@ -518,34 +491,23 @@ err_hint(const struct job *j, const struct err *e)
 	return " (not delivered, not queued: try again later)";
 }
 
-static const struct subcmd *
-subcmd_find(int argc, char **argv)
-{
-	const struct subcmd *sc;
-
-	if (argc < 2)
-		return NULL;
-	for (sc = subcmds; sc->name != NULL; sc++)
-		if (strcmp(argv[1], sc->name) == 0)
-			return sc;
-	return NULL;
-}
-
 int
 main(int argc, char **argv)
 {
-	const struct subcmd *sc;
+	struct cli_call sc;
 	struct job j;
 	struct err e;
+	int sub;
 
 	process_setup();
 	memset(&j, 0, sizeof(j));
 	j.spool = -1;
 	err_init(&e);
-	if ((sc = subcmd_find(argc, argv)) != NULL) {
+	if ((sub = cli_cmd_find(argc, argv, &sc, &e)) == 1) {
+		log_set_verbose(sc.verbose);
 		if (priv_init(NULL, &e) == 0)
-			sc->run(argc - 1, argv + 1, &e);
-	} else if (cli_parse(argc, argv, &j.o, &e) == 0 &&
+			sc.run(sc.argc, sc.argv, &e);
+	} else if (sub == 0 && cli_parse(argc, argv, &j.o, &e) == 0 &&
 	    priv_init(&j.o, &e) == 0) {
 		log_set_verbose(j.o.verbose);
 		switch (j.o.mode) {
@@ -553,7 +515,7 @@ main(int argc, char **argv)
 			printf("outpost %s\n", PACKAGE_VERSION);
 			break;
 		case CLI_MODE_HELP:
-			usage(stdout);
+			cli_usage(stdout);
 			break;
 		case CLI_MODE_QUEUE_LIST:
 		case CLI_MODE_QUEUE_RUN:
@@ -571,7 +533,7 @@ main(int argc, char **argv)
 	job_free(&j);
 	if (err_is_set(&e)) {
 		fprintf(stderr, "outpost: %s%s\n", e.msg,
-		    sc == NULL ? err_hint(&j, &e) : "");
+		    sub == 0 ? err_hint(&j, &e) : "");
 		return e.ex;
 	}
 	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
