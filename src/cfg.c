@@ -29,6 +29,7 @@
 #include "cfg.h"
 #include "cfg_int.h"
 #include "provider.h"
+#include "suggest.h"
 
 #define CFG_MAX_NAME	48	/* inih keeps 49 bytes of a section name */
 #define CFG_SHOW	64	/* value bytes quoted in a message */
@@ -194,6 +195,42 @@ cfg_section_line(struct cfg_ctx *c, const char *line)
 	return 1;
 }
 
+/* msmtp's words for what outpost spells otherwise. */
+static const struct cfg_foreign {
+	const char	*key;
+	const char	*use;
+} cfg_foreign[] = {
+	{ "tls_starttls", "tls = starttls (or tls = implicit)" },
+	{ "tls_certcheck", "nothing: certificates are always checked "
+	    "(tls_trust_file for a private CA)" },
+	{ "tls_fingerprint", "tls_trust_file with the server's CA" },
+	{ "auto_from", "from = (and maildomain =)" },
+	{ "eval", "passwordeval =" },
+	{ "port_auto", "port = auto" },
+};
+
+/* "unknown key", with the key it was probably meant to be. */
+static int
+cfg_unknown_key(struct cfg_ctx *c, const char *name)
+{
+	struct suggest sg;
+	size_t i;
+	int k;
+
+	for (i = 0; i < sizeof(cfg_foreign) / sizeof(cfg_foreign[0]); i++)
+		if (strcmp(cfg_foreign[i].key, name) == 0)
+			return cfg_fail(c, "unknown key '%s' (msmtp's; outpost "
+			    "uses %s)", name, cfg_foreign[i].use);
+	suggest_init(&sg, name, SUGGEST_DIST);
+	for (k = 0; k < K_NKEYS; k++)
+		suggest_try(&sg, cfg_keys[k].name);
+	if (suggest_best(&sg) != NULL)
+		return cfg_fail(c, "unknown key '%.*s' (did you mean '%s'?)",
+		    CFG_SHOW, name, suggest_best(&sg));
+	return cfg_fail(c, "unknown key '%.*s' (outpost.conf(5) lists the "
+	    "keys)", CFG_SHOW, name);
+}
+
 /* The inih handler: store the unquoted value of one key with its line. */
 static int
 cfg_handler(void *user, const char *section, const char *name,
@@ -214,7 +251,7 @@ cfg_handler(void *user, const char *section, const char *name,
 		if (strcmp(cfg_keys[k].name, name) == 0)
 			break;
 	if (k == K_NKEYS)
-		return cfg_fail(c, "unknown key '%.*s'", CFG_SHOW, name);
+		return cfg_unknown_key(c, name);
 	if (k == K_ACCOUNT && s != &c->sec[0])
 		return cfg_fail(c, "key 'account' belongs in [defaults]");
 	if (s->v[k].s != NULL)

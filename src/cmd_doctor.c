@@ -134,11 +134,11 @@ doctor_args(int argc, char **argv, struct doctor_opts *o, struct err *e)
 			if (doctor_ports_parse(optarg, o, e) == -1)
 				return -1;
 		} else if (ch == ':')
-			return err_set(e, EX_USAGE, "doctor: %s needs a value; "
-			    "%s", argv[optind - 1], DOCTOR_USAGE);
+			return err_set(e, EX_USAGE, "doctor: %s needs a "
+			    "value; %s", argv[optind - 1], DOCTOR_USAGE);
 		else
-			return cli_cmd_badopt("doctor", "option", argv[optind - 1],
-			    known, DOCTOR_USAGE, e);
+			return cli_cmd_badopt("doctor", "option",
+			    argv[optind - 1], known, DOCTOR_USAGE, e);
 	}
 	if (optind < argc)
 		o->host = argv[optind++];

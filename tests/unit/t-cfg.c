@@ -70,7 +70,16 @@ static const struct row {
 	    "t.conf:3: duplicate key 'host' (first at line 2)", 0 },
 	{ "\xef\xbb\xbf[a]\nhost = h\n", 0, "host", "h", NULL, 0 },
 	{ H "hots = x\nnovalue\n", 0, "host", NULL,
-	    "t.conf:3: unknown key 'hots'", 0 },
+	    "t.conf:3: unknown key 'hots' (did you mean 'host'?)", 0 },
+	{ H "usre = x\n", 0, "host", NULL,
+	    "t.conf:3: unknown key 'usre' (did you mean 'user'?)", 0 },
+	{ H "User = x\n", 0, "host", NULL,
+	    "t.conf:3: unknown key 'User' (did you mean 'user'?)", 0 },
+	{ H "tls_starttls = on\n", 0, "host", NULL,
+	    "t.conf:3: unknown key 'tls_starttls' (msmtp's; outpost uses "
+	    "tls = starttls", 0 },
+	{ H "zzzzzzzz = x\n", 0, "host", NULL,
+	    "t.conf:3: unknown key 'zzzzzzzz' (outpost.conf(5) lists", 0 },
 	{ H "novalue\nhots = x\n", 0, "host", NULL, "t.conf:3: syntax error",
 	    0 },
 	/* quoting */
