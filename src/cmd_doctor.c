@@ -234,7 +234,8 @@ doctor_password(struct doctor_run *r, struct secret **pw, struct err *e)
 		return 0;
 	}
 	src = a->password != NULL ? "the config file" : a->passwordeval !=
-	    NULL ? "passwordeval" : a->keyring && a->user != NULL ?
+	    NULL ? "passwordeval" : a->password_file != NULL ?
+	    "password_file" : a->keyring && a->user != NULL ?
 	    "the keyring" : NULL;
 	if (!r->want_auth && (src == NULL || strcmp(src, "the keyring") != 0)) {
 		check_add(r, "password", -1, 0, "from %s (read with --auth)",

@@ -32,8 +32,16 @@
 
 #define KR_DBUS_CALL_MS	2000		/* one bus call of the preflight */
 #define KR_SECRETS_NAME	"org.freedesktop.secrets"
+/*
+ * Where else a password can live, for every failure a headless server
+ * meets (no bus, no daemon, no collection, locked): a file the account
+ * names, a systemd credential, or a command.
+ */
+#define KR_ELSEWHERE	"password_file = FILE (mode 0600), password_file = " \
+			"%%d/NAME (a systemd credential) or passwordeval = " \
+			"COMMAND"
 #define KR_LOCKED_MSG	"unlock it (log in to the desktop) or use " \
-			"password_file or passwordeval"
+			KR_ELSEWHERE
 
 static const SecretSchema keyring_schema = {
 	"org.outpost.Password",
@@ -130,7 +138,8 @@ keyring_service(struct kr_job *j)
 	c = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &ge);
 	if (c == NULL) {
 		err_set(&j->e, EX_CONFIG, "keyring: cannot connect to the "
-		    "session bus: %s", ge != NULL ? ge->message : "?");
+		    "session bus (%s): use " KR_ELSEWHERE, ge != NULL ?
+		    ge->message : "?");
 		g_clear_error(&ge);
 		return NULL;
 	}
@@ -139,7 +148,7 @@ keyring_service(struct kr_job *j)
 	if (!known) {
 		err_set(&j->e, EX_CONFIG, "keyring: no Secret Service on the "
 		    "session bus%s%s: start gnome-keyring-daemon, or use "
-		    "password_file or passwordeval", ge != NULL ? ": " : "",
+		    KR_ELSEWHERE, ge != NULL ? ": " : "",
 		    ge != NULL ? ge->message : "");
 		g_clear_error(&ge);
 		return NULL;
@@ -147,7 +156,8 @@ keyring_service(struct kr_job *j)
 	svc = secret_service_get_sync(SECRET_SERVICE_OPEN_SESSION, NULL, &ge);
 	if (svc == NULL) {
 		err_set(&j->e, EX_CONFIG, "keyring: Secret Service "
-		    "unavailable: %s", ge != NULL ? ge->message : "?");
+		    "unavailable (%s): use " KR_ELSEWHERE, ge != NULL ?
+		    ge->message : "?");
 		g_clear_error(&ge);
 	}
 	return svc;
@@ -228,14 +238,15 @@ keyring_store(struct kr_job *j, SecretService *svc)
 	    SECRET_COLLECTION_NONE, NULL, &ge);
 	if (coll == NULL) {
 		err_set(&j->e, EX_CONFIG, "keyring: no default collection%s%s:"
-		    " create one (log in to the desktop once)",
+		    " create one (log in to the desktop once) or use "
+		    KR_ELSEWHERE,
 		    ge != NULL ? ": " : "", ge != NULL ? ge->message : "");
 		g_clear_error(&ge);
 		return;
 	}
 	if (secret_collection_get_locked(coll)) {
 		err_set(&j->e, EX_TEMPFAIL, "keyring: the default collection "
-		    "is locked: unlock it (log in to the desktop) and retry");
+		    "is locked: " KR_LOCKED_MSG);
 		g_object_unref(coll);
 		return;
 	}
@@ -356,7 +367,7 @@ keyring_wait(struct kr_job *j, bool *gave_up, struct err *e)
 	if (!done)
 		return err_set(e, EX_TEMPFAIL, "keyring: no answer from the "
 		    "session bus or the Secret Service within %d ms (is the "
-		    "keyring daemon hung?): use password_file or passwordeval",
+		    "keyring daemon hung?): use " KR_ELSEWHERE,
 		    CRED_KEYRING_TIMEOUT_MS);
 	if (err_is_set(&j->e)) {
 		*e = j->e;
@@ -403,8 +414,8 @@ keyring_call(struct kr_job *j, struct secret *out, struct err *e)
 	if (!keyring_bus_present()) {
 		job_free(j);
 		return err_set(e, EX_CONFIG, "keyring: no D-Bus session bus "
-		    "(running from cron?): set password_file or passwordeval, "
-		    "or keyring = off");
+		    "(running from cron, or a server without a desktop?): use "
+		    KR_ELSEWHERE);
 	}
 	if (pthread_create(&t, NULL, keyring_thread, j) != 0) {
 		job_free(j);

@@ -17,6 +17,7 @@
 /* flags */
 #define ERR_DUP_RISK	0x1	/* failed after the final dot was sent */
 #define ERR_RESOLVE	0x2	/* the host name could not be resolved */
+#define ERR_AUTH	0x4	/* the server refused AUTH */
 #define ERR_AUTH_TOKEN	0x100	/* the server refused an OAuth2 token */
 
 struct reply;
