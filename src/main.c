@@ -256,6 +256,7 @@ job_message(struct job *j, struct err *e)
 static int
 job_queue(struct job *j, struct err *e)
 {
+	char note[QUEUE_NOTE_MAX];
 	struct qenv qe;
 	struct err qerr;
 
@@ -281,9 +282,8 @@ job_queue(struct job *j, struct err *e)
 	}
 	snprintf(j->queued_id, sizeof(j->queued_id), "%s", qe.id);
 	j->qerr = *e;
-	fprintf(stderr, "outpost: queued as %s: %s%s\n", qe.id, e->msg,
-	    qe.dup_risk ? " (possible duplicate: the server may already "
-	    "have it)" : "");
+	queue_note_queued(&qe, j->a, note, sizeof(note));
+	fprintf(stderr, "outpost: %s\n", note);
 	err_init(e);
 	return 0;
 }
@@ -391,10 +391,16 @@ job_queue_mode(struct job *j, struct err *e)
 {
 	struct queue_run_opts ro;
 	struct queue_run_stats st;
+	char qid[QUEUE_ID_LEN + 1];
 
 	if (cfg_load(j->o.config, &j->cfg, e) == -1 ||
 	    priv_ready(&j->cfg, NULL, NULL, e) == -1)
 		return -1;
+	if (j->o.queue_id != NULL) {	/* a unique prefix will do */
+		if (queue_id_resolve(&j->cfg, j->o.queue_id, qid, e) == -1)
+			return -1;
+		j->o.queue_id = qid;
+	}
 	switch (j->o.mode) {
 	case CLI_MODE_QUEUE_LIST:
 		return queue_list(&j->cfg, stdout, e);
@@ -411,8 +417,8 @@ job_queue_mode(struct job *j, struct err *e)
 	ro.id = j->o.queue_id;
 	if (queue_run(&j->cfg, &ro, &st, e) == -1)
 		return -1;
-	log_debug("queue run: %u delivered, %u deferred, %u returned",
-	    st.delivered, st.deferred, st.bounced);
+	log_debug("queue run: %u delivered, %u deferred, %u returned, %u not "
+	    "due yet", st.delivered, st.deferred, st.bounced, st.skipped);
 	return 0;
 }
 

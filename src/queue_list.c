@@ -3,8 +3,9 @@
  *
  * The listing reads envelopes without locking them (a runner may be
  * working on one; what is shown is the last committed state) and never
- * shows a body or a secret: id, age, size, tries, sender, recipients,
- * the last error and the possible-duplicate mark.
+ * shows a body or a secret: id, age, size, tries, next try, account,
+ * sender, recipients, the last error and the possible-duplicate mark,
+ * for q/ and then for dead/, and whether a queue runner is set up.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -35,47 +36,59 @@ list_age(time_t secs, char *out, size_t cap)
 		snprintf(out, cap, "%jdd", (intmax_t)(secs / 86400));
 }
 
+/* "in 3m", "now" (due: the next run takes it), or "-" for dead/. */
 static void
-list_entry(FILE *f, const struct qenv *qe, time_t now)
+list_next(const struct qenv *qe, time_t now, bool dead, char *out,
+    size_t cap)
 {
-	char age[32];
+	char in[32];
+
+	if (dead)
+		snprintf(out, cap, "never (dead)");
+	else if (qe->next_try <= now)
+		snprintf(out, cap, "due now");
+	else {
+		list_age(qe->next_try - now, in, sizeof(in));
+		snprintf(out, cap, "in %s", in);
+	}
+}
+
+static void
+list_entry(FILE *f, const struct qenv *qe, time_t now, bool dead)
+{
+	char age[32], next[48];
 	size_t i;
 
 	list_age(now - qe->created, age, sizeof(age));
-	fprintf(f, "%s %6s %9zu %5u  <%s>\n", qe->id, age, qe->size,
-	    qe->attempts, qe->sender);
+	list_next(qe, now, dead, next, sizeof(next));
+	fprintf(f, "%s %6s %9zu %5u  %-12s %s\n", qe->id, age, qe->size,
+	    qe->attempts, next, qe->account);
+	fprintf(f, "    from <%s>\n", qe->sender);
 	for (i = 0; i < qe->nrcpts; i++)
-		fprintf(f, "%45s<%s>\n", "", qe->rcpts[i]);
+		fprintf(f, "    to   <%s>\n", qe->rcpts[i]);
 	if (qe->last_error[0] != '\0')
-		fprintf(f, "%45s(%s)\n", "", qe->last_error);
+		fprintf(f, "    last error: %s\n", qe->last_error);
 	if (qe->dup_risk)
-		fprintf(f, "%45s(possible duplicate: a try broke after the "
-		    "final dot)\n", "");
+		fprintf(f, "    possible duplicate: a try broke after the "
+		    "final dot, the server may already have it\n");
 }
 
-/* The entries of one queue; *n counts them, *bytes their sizes. */
+/* The entries of q/ (or dead/: q's qfd swapped for its deadfd). */
 static int
-list_queue(const char *path, FILE *f, size_t *n, size_t *bytes,
+list_dir(struct queue *q, bool dead, FILE *f, size_t *n, size_t *bytes,
     struct err *e)
 {
 	char (*ids)[QUEUE_ID_LEN + 1] = NULL;
-	struct queue q;
 	struct qenv qe;
 	struct err pe;
-	size_t nids, i;
+	size_t nids, i, shown = 0;
 	time_t now = queue_now();
 
-	if (access(path, F_OK) == -1)
-		return 0;
-	if (queue_open(path, false, &q, e) == -1)
+	if (queue_ids(q, &ids, &nids, e) == -1)
 		return -1;
-	if (queue_ids(&q, &ids, &nids, e) == -1) {
-		queue_close(&q);
-		return -1;
-	}
 	for (i = 0; i < nids; i++) {
 		err_init(&pe);
-		if (queue_peek(&q, ids[i], &qe, &pe) != 1) {
+		if (queue_peek(q, ids[i], &qe, &pe) != 1) {
 			if (err_is_set(&pe) && priv_may_see((uid_t)-1))
 				fprintf(f, "%s (%s)\n", ids[i], pe.msg);
 			continue;
@@ -84,24 +97,48 @@ list_queue(const char *path, FILE *f, size_t *n, size_t *bytes,
 			queue_env_free(&qe);
 			continue;
 		}
-		if (*n == 0)
-			fprintf(f, "%-32s %6s %9s %5s  %s\n", "Queue ID",
-			    "Age", "Size", "Tries", "Sender / Recipients");
-		list_entry(f, &qe, now);
+		if (shown++ == 0)
+			fprintf(f, "%s%-32s %6s %9s %5s  %-12s %s\n",
+			    dead ? "Dead (returned to the sender or refused; "
+			    "never retried):\n" : "",
+			    "Queue ID", "Age", "Size", "Tries", "Next try",
+			    "Account");
+		list_entry(f, &qe, now, dead);
 		(*n)++;
 		*bytes += qe.size;
 		queue_env_free(&qe);
 	}
 	free(ids);
-	queue_close(&q);
 	return 0;
+}
+
+/* The entries of one queue; *n counts them, *bytes their sizes. */
+static int
+list_queue(const char *path, FILE *f, size_t *n, size_t *bytes,
+    size_t *ndead, struct err *e)
+{
+	struct queue q, d;
+	size_t dbytes = 0;
+	int rc;
+
+	if (access(path, F_OK) == -1)
+		return 0;
+	if (queue_open(path, false, &q, e) == -1)
+		return -1;
+	rc = list_dir(&q, false, f, n, bytes, e);
+	d = q;
+	d.qfd = q.deadfd;
+	if (rc == 0)
+		rc = list_dir(&d, true, f, ndead, &dbytes, e);
+	queue_close(&q);
+	return rc;
 }
 
 int
 queue_list(const struct config *cfg, FILE *f, struct err *e)
 {
-	char path[QUEUE_PATH_MAX], prev[QUEUE_PATH_MAX] = "";
-	size_t i, n = 0, bytes = 0, before;
+	char path[QUEUE_PATH_MAX], prev[QUEUE_PATH_MAX] = "", what[64];
+	size_t i, n = 0, bytes = 0, before, ndead = 0;
 
 	for (i = 0; i < cfg->naccounts; i++) {
 		if (queue_path(cfg->accounts[i].queue_dir, path, sizeof(path),
@@ -110,16 +147,22 @@ queue_list(const struct config *cfg, FILE *f, struct err *e)
 		if (strcmp(path, prev) == 0)
 			continue;	/* the common case: one queue */
 		before = n;
-		if (list_queue(path, f, &n, &bytes, e) == -1)
+		if (list_queue(path, f, &n, &bytes, &ndead, e) == -1)
 			return -1;
 		if (n > before)
-			fprintf(f, "-- %zu message%s (%zu bytes) in %s\n",
+			fprintf(f, "-- %zu message%s (%zu bytes) in %s; %s; "
+			    "outpost -q --flush tries every one now\n",
 			    n - before, n - before == 1 ? "" : "s", bytes,
-			    path);
+			    path, queue_runner_found(priv_queue_shared(path),
+			    what, sizeof(what)) ? "a queue runner is set up" :
+			    "no queue runner timer was found");
 		snprintf(prev, sizeof(prev), "%s", path);
 	}
 	if (n == 0)
 		fprintf(f, "Mail queue is empty\n");
+	if (ndead > 0)
+		fprintf(f, "-- %zu dead message%s: never retried\n", ndead,
+		    ndead == 1 ? "" : "s");
 	return 0;
 }
 
@@ -131,7 +174,7 @@ queue_drop(const struct config *cfg, const char *id, struct err *e)
 	size_t i;
 	int envfd, msgfd, rc;
 
-	if (!queue_id_valid(id))
+	if (!queue_id_valid(id))	/* queue_id_resolve() made it whole */
 		return err_set(e, EX_USAGE, "not a queue id: %.40s", id);
 	for (i = 0; i < cfg->naccounts; i++) {
 		if (queue_for(&cfg->accounts[i], false, &q, e) == -1) {

@@ -268,6 +268,9 @@ run_take(struct run *r, struct smtp_params *p)
 		r->cur = true;
 		r->t0 = deadline_now_ms();
 		if (!run_mine(r, &r->env) || !run_due(r, &r->env)) {
+			if (run_mine(r, &r->env) && r->o->id == NULL)
+				r->stats->skipped += queue_note_skipped(
+				    &r->env, r->now);
 			run_release(r);
 			continue;
 		}
