@@ -284,7 +284,11 @@ doctor_plan(struct doctor_run *r, const struct doctor_opts *o,
 		}
 }
 
-/* The EHLO name is accepted when some server took it. */
+/*
+ * The EHLO name is accepted when some server took it.  Without a name
+ * each probe sent its own address literal: the one shown is the one
+ * that server saw ("[192.0.2.7]").
+ */
 static void
 doctor_ehlo_check(struct doctor_run *r, const char *name)
 {
@@ -294,18 +298,21 @@ doctor_ehlo_check(struct doctor_run *r, const char *name)
 	for (i = 0; i < r->nprobes; i++) {
 		p = &r->probes[i];
 		if (p->have_capa) {
-			check_add(r, "EHLO name", 1, 0, "%s: accepted", name);
+			check_add(r, "EHLO name", 1, 0, "%s: accepted",
+			    name != NULL ? name : p->ehlo_sent);
 			return;
 		}
 		if (p->ehlo_code >= 400 && refused == NULL)
 			refused = p;
 	}
 	if (refused != NULL)
-		check_add(r, "EHLO name", 0, 0, "%s: refused (%d %s)", name,
+		check_add(r, "EHLO name", 0, 0, "%s: refused (%d %s)",
+		    name != NULL ? name : refused->ehlo_sent,
 		    refused->ehlo_code, refused->ehlo_text);
 	else if (r->nprobes > 0)
 		check_add(r, "EHLO name", -1, 0, "%s: not checked (no server "
-		    "got that far)", name);
+		    "got that far)", name != NULL ? name : "our address "
+		    "literal");
 }
 
 /* The first configured path that works carries the one AUTH attempt. */
@@ -426,8 +433,7 @@ doctor_run_probes(struct doctor_run *r, const struct doctor_opts *o,
 		return;
 	doctor_plan(r, o, addrs, naddrs);
 	doctor_probe_all(&t, r->probes, r->nprobes);
-	doctor_ehlo_check(r, t.ehlo_name != NULL ? t.ehlo_name :
-	    "[our address]");
+	doctor_ehlo_check(r, t.ehlo_name);
 	if (r->want_auth)
 		doctor_try_auth(r, &t, pw);
 }
