@@ -72,7 +72,7 @@ struct doctor_probe {
 	int		 ms;		/* time to connect */
 	int		 greeting_code;	/* 0: none */
 	char		 greeting[DOCTOR_TEXT_MAX];
-	char		 ehlo_sent[DOCTOR_ADDR_MAX + 8];	/* EHLO's name */
+	char		 ehlo_sent[DOCTOR_ADDR_MAX + 8];	/* EHLO arg */
 	int		 ehlo_code;	/* the last EHLO's; 0: none */
 	char		 ehlo_text[DOCTOR_TEXT_MAX];
 	bool		 tls_tried;
