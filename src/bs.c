@@ -265,11 +265,11 @@ bs_data(struct bs *b)
 		return bs_reply(b, "552 5.3.4 message too big");
 	}
 	memset(&m, 0, sizeof(m));
-	m.sender = b->sender;
-	m.rcpts = b->rcpts;
-	m.nrcpts = b->nrcpts;
+	m.env.sender = b->sender;
+	m.env.rcpts = b->rcpts;
+	m.env.nrcpts = b->nrcpts;
+	m.env.size = size;
 	m.body_fd = fd;
-	m.size = size;
 	snprintf(reply, sizeof(reply), "451 4.3.0 not submitted");
 	if (lseek(fd, 0, SEEK_SET) == 0)
 		b->submit(b->arg, &m, reply, sizeof(reply));

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 
+#include "envelope.h"
 #include "err.h"
 
 #define BS_CMD_MAX	512		/* RFC 5321 4.5.3.1.4, with CRLF */
@@ -27,11 +28,8 @@
 #define BS_REPLY_MAX	512
 
 struct bs_msg {
-	const char	*sender;	/* "" for <> */
-	char * const	*rcpts;		/* as given, checked by addr_check */
-	size_t		 nrcpts;
+	struct envelope	 env;		/* sender "" for <>; rcpts as given */
 	int		 body_fd;	/* at offset 0, unstuffed, as sent */
-	size_t		 size;
 };
 
 /*

@@ -51,12 +51,6 @@ static const char *const cfg_tls_words[] = {
 	[TLS_MODE_STARTTLS] = "starttls", [TLS_MODE_IMPLICIT] = "implicit",
 	[TLS_MODE_OFF] = "off"
 };
-static const char *const cfg_auth_words[] = {
-	[SASL_WANT_OFF] = "off", [SASL_WANT_ON] = "on",
-	[SASL_WANT_PLAIN] = "plain", [SASL_WANT_LOGIN] = "login",
-	[SASL_WANT_EXTERNAL] = "external",
-	[SASL_WANT_XOAUTH2] = "xoauth2", [SASL_WANT_OAUTHBEARER] = "oauthbearer"
-};
 static const char *const cfg_bool_words[] = { "off", "on" };
 
 static const struct cfg_keydef {
@@ -78,8 +72,7 @@ static const struct cfg_keydef {
 	    "a file name" },
 	{ "tls_key_file", KIND_STR, OFF(tls_key_file), KF_PATH,
 	    "a file name" },
-	{ "auth", KIND_AUTH, 0, 0, "on, off, plain, login, external, xoauth2 "
-	    "or oauthbearer" },
+	{ "auth", KIND_AUTH, 0, 0, NULL },	/* hint: sasl_want_words */
 	{ "user", KIND_STR, OFF(user), KF_EMPTY, "a user name" },
 	{ "password", KIND_STR, OFF(password), KF_SECRET | KF_EMPTY, "" },
 	{ "passwordeval", KIND_STR, OFF(passwordeval), KF_SECRET, "a command" },
@@ -105,7 +98,7 @@ static const struct cfg_keydef {
 	{ "fallback", KIND_WORD, OFF(fallback), 0, "an account name" },
 	{ "provider", KIND_WORD, OFF(provider), 0, "a provider name (see "
 	    "outpost providers)" },
-	/* issue 7 and 9: values checked where they are used */
+	/* values checked where they are used (aliases.c, local.c, priv.c) */
 	{ "aliases", KIND_STR, OFF(aliases), KF_PATH, "a file name" },
 	{ "rewrite_local_headers", KIND_BOOL, OFF(rewrite_local), 0,
 	    "on or off" },
@@ -372,6 +365,7 @@ cfg_set(const struct cfg_ctx *c, struct account *a, int k,
 	const struct cfg_keydef *d = &cfg_keys[k];
 	char *field = (char *)a + d->off;
 	const char *why = NULL;
+	char words[128];
 	long n = 0;
 	int w;
 
@@ -411,10 +405,8 @@ cfg_set(const struct cfg_ctx *c, struct account *a, int k,
 		a->tls_set = true;
 		return 0;
 	case KIND_AUTH:
-		if ((w = cfg_word(cfg_auth_words, NITEMS(cfg_auth_words),
-		    v->s)) == -1)
+		if (sasl_want_parse(v->s, &a->auth) == -1)
 			break;
-		a->auth = (enum sasl_want)w;
 		return 0;
 	case KIND_BOOL:
 		if ((w = cfg_word(cfg_bool_words, 2, v->s)) == -1)
@@ -425,8 +417,11 @@ cfg_set(const struct cfg_ctx *c, struct account *a, int k,
 	if (d->flags & KF_SECRET)
 		return err_set(e, EX_CONFIG, "%s:%d: key '%s': bad value",
 		    c->file, v->line, d->name);
+	if (d->hint == NULL)
+		sasl_want_words(words, sizeof(words));
 	return err_set(e, EX_CONFIG, "%s:%d: key '%s': bad value '%.*s' (%s)",
-	    c->file, v->line, d->name, CFG_SHOW, v->s, d->hint);
+	    c->file, v->line, d->name, CFG_SHOW, v->s, d->hint != NULL ?
+	    d->hint : words);
 }
 
 /* Free the strings of a (those of the key table), wiping each first. */
@@ -685,16 +680,25 @@ cfg_pick_from(const struct config *cfg, const char *sender)
 }
 
 const struct account *
+cfg_account(const struct config *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; cfg != NULL && name != NULL && i < cfg->naccounts; i++)
+		if (strcmp(cfg->accounts[i].name, name) == 0)
+			return &cfg->accounts[i];
+	return NULL;
+}
+
+const struct account *
 cfg_pick(const struct config *cfg, const char *name, const char *sender,
     struct err *e)
 {
 	const struct account *a;
-	size_t i;
 
 	if (name != NULL) {
-		for (i = 0; i < cfg->naccounts; i++)
-			if (strcmp(cfg->accounts[i].name, name) == 0)
-				return &cfg->accounts[i];
+		if ((a = cfg_account(cfg, name)) != NULL)
+			return a;
 		err_set(e, EX_CONFIG, "%s: no account named '%.*s'", cfg->path,
 		    CFG_SHOW, name);
 		return NULL;

@@ -102,6 +102,8 @@ int	cfg_parse_stream(FILE *, const char *name, struct config *,
  */
 const struct account *cfg_pick(const struct config *, const char *name,
 	    const char *sender, struct err *);
+/* The account of that name, or NULL (the only lookup by name). */
+const struct account *cfg_account(const struct config *, const char *name);
 /*
  * Wipe every password held in the config (the strings stay, empty): once
  * the one in use is in a struct secret, no copy should linger.

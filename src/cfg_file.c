@@ -4,12 +4,13 @@
  *
  * The file is opened once and every check is made on that descriptor
  * (fstat), so -C /dev/fd/N and pipes work and a symlink cannot swap the
- * file between check and use (protocol.md 5.5).  inih reads the file
+ * file between check and use.  inih reads the file
  * through cfg_read_line(), which counts lines (the Debian build passes no
  * line number to handlers), strips indentation (so no line ever continues
  * the previous key), refuses over-long lines, NUL bytes, "key: value" and,
  * where inih cannot be told to keep " ;" in a value, lines that it would
- * cut (protocol.md 8.3); cfg_ini_knobs() sets inih's runtime knobs where
+ * cut (t-cfg-file has a row for each such inih quirk); cfg_ini_knobs()
+ * sets inih's runtime knobs where
  * they exist.  Parsing and resolving the values is cfg.c.
  * Invariants: the reader returns no line after the first error; every
  * file read is owned by the euid or root and not writable by group or
@@ -38,6 +39,7 @@
 
 #include "cfg.h"
 #include "cfg_int.h"
+#include "paths.h"
 #include "priv.h"
 
 #ifndef SYSCONFDIR
@@ -257,28 +259,6 @@ cfg_load_fd(int fd, const char *path, struct config *cfg, struct err *e)
 	return 0;
 }
 
-/* $XDG_CONFIG_HOME/outpost/config, else ~/.config/outpost/config. */
-static int
-cfg_user_path(char *buf, size_t size)
-{
-	const char *dir, *sub = "";
-	struct passwd *pw;
-	int n;
-
-	dir = getenv("XDG_CONFIG_HOME");
-	if (dir == NULL || dir[0] != '/') {
-		sub = "/.config";
-		dir = getenv("HOME");
-		if ((dir == NULL || dir[0] != '/') &&
-		    (pw = getpwuid(geteuid())) != NULL)
-			dir = pw->pw_dir;
-		if (dir == NULL || dir[0] != '/')
-			return -1;
-	}
-	n = snprintf(buf, size, "%s%s/outpost/config", dir, sub);
-	return n < 0 || (size_t)n >= size ? -1 : 0;
-}
-
 int
 cfg_load(const char *path, struct config *cfg, struct err *e)
 {
@@ -291,7 +271,7 @@ cfg_load(const char *path, struct config *cfg, struct err *e)
 			return err_sys(e, EX_CONFIG, "cannot open %s", path);
 		return cfg_load_fd(fd, path, cfg, e);
 	}
-	if (cfg_user_path(user, sizeof(user)) == -1)
+	if (paths_user_config(user, sizeof(user)) == -1)
 		snprintf(user, sizeof(user), "~/.config/outpost/config");
 	else if ((fd = open(user, O_RDONLY | O_CLOEXEC)) != -1)
 		return cfg_load_fd(fd, user, cfg, e);

@@ -16,53 +16,15 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/wait.h>
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "cred.h"
 #include "deadline.h"
 #include "oauth2.h"
 #include "priv.h"
-
-struct secret *
-secret_new(struct err *e)
-{
-	struct secret *s;
-
-	s = calloc(1, sizeof(*s));
-	if (s == NULL) {
-		err_sys(e, EX_OSERR, "out of memory");
-		return NULL;
-	}
-	(void)mlock(s, sizeof(*s));	/* best effort: keep it off swap */
-	return s;
-}
-
-void
-secret_free(struct secret *s)
-{
-	if (s == NULL)
-		return;
-	explicit_bzero(s, sizeof(*s));
-	munlock(s, sizeof(*s));
-	free(s);
-}
-
-static int
-secret_set(struct secret *s, const char *p, size_t len, struct err *e)
-{
-	if (len > SECRET_MAX)
-		return err_set(e, EX_CONFIG, "password longer than %d bytes",
-		    SECRET_MAX);
-	if (memchr(p, '\0', len) != NULL)
-		return err_set(e, EX_CONFIG, "password contains a NUL byte");
-	memcpy(s->buf, p, len);
-	s->buf[len] = '\0';
-	s->len = len;
-	return 0;
-}
 
 static void
 eval_child(const char *cmd, int out)
@@ -126,28 +88,16 @@ eval_read(int fd, deadline_t d, int timeout_ms, char *buf, size_t cap,
 static int
 eval_status(pid_t pid, deadline_t d, int timeout_ms, struct err *e)
 {
-	bool killed = false;
-	pid_t r;
-	int st;
+	int st, r;
 
-	for (;;) {
-		r = waitpid(pid, &st, killed ? 0 : WNOHANG);
-		if (r == pid)
-			break;
-		if (r == -1 && errno != EINTR)
-			return err_sys(e, EX_OSERR, "waitpid");
-		if (r == 0 && deadline_expired(d)) {
-			kill(-pid, SIGKILL);
-			kill(pid, SIGKILL);
-			killed = true;
+	if ((r = child_wait(pid, d, true, &st)) == -1)
+		return err_sys(e, EX_OSERR, "waitpid");
+	if (r == 1 || err_is_set(e)) {
+		if (!err_is_set(e))
 			err_set(e, EX_TEMPFAIL, "passwordeval did not finish "
 			    "within %d s", timeout_ms / 1000);
-		} else if (r == 0) {
-			poll(NULL, 0, 10);
-		}
-	}
-	if (err_is_set(e))
 		return -1;
+	}
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0;
 	if (WIFEXITED(st))

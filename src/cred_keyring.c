@@ -2,8 +2,9 @@
  * cred_keyring.c - find, store and clear secrets in the Secret Service
  * (libsecret).  The only file that sees GLib types.
  *
- * Never blocks, never prompts (protocol.md 7.3): without a session bus a
- * call fails at once (cron); otherwise it runs in a worker thread that
+ * Never blocks, never prompts (cron and PHP have no one to answer a
+ * prompt, and a stalled bus must not hold a message): without a session
+ * bus a call fails at once (cron); otherwise it runs in a worker thread that
  * first asks the bus whether a Secret Service exists, and the caller
  * waits at most CRED_KEYRING_TIMEOUT_MS; a stalled bus leaves the thread
  * behind, which is fine for a one-shot process (the thread owns its job
@@ -28,7 +29,7 @@
 
 #include <libsecret/secret.h>
 
-#include "cred.h"
+#include "cred_keyring.h"
 
 #define KR_DBUS_CALL_MS	2000		/* one bus call of the preflight */
 #define KR_SECRETS_NAME	"org.freedesktop.secrets"

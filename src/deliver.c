@@ -1,7 +1,6 @@
 /*
  * deliver.c - the account's hosts in order, for each a race over its
- * ports and addresses, TLS when implicit, the SMTP session; then, on a
- * temporary failure, the fallback account.
+ * ports and addresses, TLS when implicit, the SMTP session.
  *
  * Security never depends on which endpoint won: every port carries the
  * TLS mode the config resolved for it, and TLS verifies against the host
@@ -19,6 +18,7 @@
 #include <sysexits.h>
 
 #include "conn.h"
+#include "cred.h"
 #include "deliver.h"
 #include "log.h"
 #include "route.h"
@@ -73,13 +73,8 @@ deliver_params(const struct deliver_req *r, const char *host,
 	p->user = a->user;
 	p->password = r->pw != NULL ? r->pw->buf : NULL;
 	p->timeout = a->timeout;
-	p->sender = r->sender;
-	p->rcpts = r->rcpts;
-	p->nrcpts = r->nrcpts;
-	p->need_smtputf8 = r->need_smtputf8;
-	p->eightbit = r->eightbit;
+	p->env = *r->env;
 	p->spool_fd = r->spool_fd;
-	p->size = r->size;
 	p->more = r->more;
 	p->next = r->next;
 	p->next_arg = r->next_arg;
@@ -200,73 +195,10 @@ deliver_account(const struct deliver_req *r, struct err *e)
 	return rc == 0 ? 0 : -1;
 }
 
-static const struct account *
-deliver_find(const struct config *cfg, const char *name)
-{
-	size_t i;
-
-	for (i = 0; cfg != NULL && name != NULL && i < cfg->naccounts; i++)
-		if (strcmp(cfg->accounts[i].name, name) == 0)
-			return &cfg->accounts[i];
-	return NULL;
-}
-
-int
-deliver_fallback_pw(const struct config *cfg, const struct account *a,
-    struct secret **out, struct err *e)
-{
-	const struct account *fb = deliver_find(cfg, a->fallback);
-
-	*out = NULL;
-	if (fb == NULL || fb->password == NULL)
-		return 0;
-	return cred_get(fb, out, e);
-}
-
-/*
- * Every host and port of r->a failed with a temporary error and nothing
- * can have been delivered: the fallback account's turn.  Its result is
- * the result; the primary's error stays in -v.
- */
-static int
-deliver_fallback(const struct deliver_req *r, const struct account *fb,
-    struct err *e)
-{
-	struct deliver_req fr = *r;
-	struct secret *pw = NULL;
-	int rc;
-
-	log_debug("account %s failed (%s); trying fallback account %s",
-	    r->a->name, e->msg, fb->name);
-	fr.a = fb;
-	fr.pw = r->fallback_pw;
-	err_init(e);
-	if (fr.pw == NULL) {
-		if (cred_get(fb, &pw, e) == -1)
-			return -1;
-		fr.pw = pw;
-	}
-	rc = deliver_account(&fr, e);
-	secret_free(pw);
-	return rc;
-}
-
 int
 deliver(const struct deliver_req *r, struct err *e)
 {
-	const struct account *fb = deliver_find(r->cfg, r->a->fallback);
-
 	if (r->used != NULL)
 		memset(r->used, 0, sizeof(*r->used));
-	if (deliver_account(r, e) == 0)
-		return 0;
-	/*
-	 * Not for the queue runner's sessions (r->next): the message in r
-	 * may already be delivered; a queued entry waits for its own
-	 * account's next try instead.
-	 */
-	if (fb == NULL || e->ex != EX_TEMPFAIL || (e->flags & ERR_DUP_RISK) ||
-	    r->next != NULL)
-		return -1;
-	return deliver_fallback(r, fb, e);
+	return deliver_account(r, e);
 }

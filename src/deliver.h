@@ -1,15 +1,13 @@
 /*
- * deliver.h - one delivery over the account's hosts and ports, then its
- * fallback account.
+ * deliver.h - one SMTP session of one account over its hosts and ports.
  *
  * Hosts are tried in order; for each, every (port, address) candidate is
  * raced (conn_open_race: staggered, IPv6 and IPv4 interleaved), the
  * remembered endpoint (route.h) first.  The next host is tried only when
  * no candidate of this one connected (and greeted); once a server has
- * answered, its verdict stands.  When the account fails with a temporary
- * error and nothing may have been delivered, the fallback account (its
- * own hosts, ports, TLS and credentials) gets the message; its own
- * fallback is not followed.
+ * answered, its verdict stands.  Which account, which credentials, the
+ * fallback account and the retry after a refused OAuth2 token are
+ * submit.c's: this file only connects and talks.
  */
 #ifndef OUTPOST_DELIVER_H
 #define OUTPOST_DELIVER_H
@@ -19,46 +17,37 @@
 
 #include "cfg.h"
 #include "conn.h"
-#include "cred.h"
+#include "envelope.h"
 #include "err.h"
+#include "secret.h"
 #include "smtp.h"
 
 struct deliver_used;
 
 struct deliver_req {
-	const struct config	*cfg;		/* for a fallback account */
 	const struct account	*a;
-	const char		*sender;
-	char * const		*rcpts;
-	size_t			 nrcpts;
-	bool			 need_smtputf8;
-	bool			 eightbit;
+	const struct envelope	*env;		/* the first message */
 	int			 spool_fd;
-	size_t			 size;
 	struct secret		*pw;		/* NULL: none; wiped by AUTH */
 	const char		*ehlo_name;	/* NULL: [local address] */
 	bool			 more;		/* queue runner: see smtp.h */
 	smtp_next_fn		*next;
 	void			*next_arg;
-	struct secret		*fallback_pw;	/* see deliver_fallback_pw */
 	struct deliver_used	*used;		/* NULL, or filled */
 };
 
 /* Where the message went (or the last endpoint that was reached). */
 struct deliver_used {
-	const char	*account;	/* r->a or its fallback */
+	const char	*account;	/* the account whose session it was */
 	const char	*host;		/* the host name connected to */
 	int		 port;		/* 0: nothing was reached */
 	char		 addr[CONN_ADDR_MAX];	/* peer address:port */
 };
 
-int	deliver(const struct deliver_req *, struct err *);
 /*
- * Call before cfg_forget_secrets(): a password written in the config for
- * a's fallback account, copied into *out (NULL when the fallback gets its
- * password elsewhere: that source is asked only when it is needed).
+ * 0: the server took the message (with next: the session ended well).
+ * -1 with e: refused or failed; see smtp.h for next's contract.
  */
-int	deliver_fallback_pw(const struct config *, const struct account *a,
-	    struct secret **out, struct err *);
+int	deliver(const struct deliver_req *, struct err *);
 
 #endif

@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "doctor.h"
+#include "sasl.h"
 
 #define DATE_MAX	32
 #define CAPA_MAX	256
@@ -33,15 +34,6 @@ static const char *const conn_words[] = {
 static const char *const auth_words[] = {
 	[DOCTOR_AUTH_NOT_TRIED] = "not tried", [DOCTOR_AUTH_OK] = "accepted",
 	[DOCTOR_AUTH_REJECTED] = "rejected", [DOCTOR_AUTH_FAILED] = "failed"
-};
-static const struct {
-	unsigned	 bit;
-	const char	*name;
-} mech_names[] = {
-	{ CAPA_AUTH_PLAIN, "PLAIN" }, { CAPA_AUTH_LOGIN, "LOGIN" },
-	{ CAPA_AUTH_EXTERNAL, "EXTERNAL" }, { CAPA_AUTH_XOAUTH2, "XOAUTH2" },
-	{ CAPA_AUTH_OAUTHBEARER, "OAUTHBEARER" },
-	{ CAPA_AUTH_CRAM_MD5, "CRAM-MD5" },
 };
 
 const char *
@@ -302,16 +294,11 @@ doctor_verdict(struct doctor_run *r)
 static const char *
 capa_text(const struct capa *c, char *buf, size_t cap)
 {
-	size_t i, len;
+	char names[128];
+	size_t len;
 
-	snprintf(buf, cap, "AUTH");
-	for (i = 0; i < sizeof(mech_names) / sizeof(mech_names[0]); i++)
-		if (c->auth_mechs & mech_names[i].bit) {
-			len = strlen(buf);
-			snprintf(buf + len, cap - len, " %s",
-			    mech_names[i].name);
-		}
-	len = strlen(buf);
+	sasl_capa_names(c->auth_mechs, " ", "", names, sizeof(names));
+	snprintf(buf, cap, "AUTH%s%s", names[0] != '\0' ? " " : "", names);
 	if (!c->auth)
 		snprintf(buf, cap, "no AUTH");
 	len = strlen(buf);
@@ -426,15 +413,10 @@ json_str(FILE *f, const char *s)
 static void
 json_capa(FILE *f, const struct capa *c)
 {
-	const char *sep = "";
-	size_t i;
+	char names[160];
 
-	fputs("{\"auth\": [", f);
-	for (i = 0; i < sizeof(mech_names) / sizeof(mech_names[0]); i++)
-		if (c->auth_mechs & mech_names[i].bit) {
-			fprintf(f, "%s\"%s\"", sep, mech_names[i].name);
-			sep = ", ";
-		}
+	sasl_capa_names(c->auth_mechs, ", ", "\"", names, sizeof(names));
+	fprintf(f, "{\"auth\": [%s", names);
 	if (c->size)
 		fprintf(f, "], \"size\": %lu", c->size_max);
 	else

@@ -1,5 +1,6 @@
 /*
- * err_reply.c - SMTP reply -> exit code, protocol.md 6.2 as data.
+ * err_reply.c - SMTP reply -> exit code, as a table (outpost(8), EXIT
+ * STATUS, says what each code means to a caller).
  *
  * The first digit of the reply decides temporary (4xx: 75) or permanent;
  * for a permanent reply the command and the enhanced code refine the

@@ -1,9 +1,10 @@
 /*
  * log.c - stderr diagnostics and the redacting protocol transcript.
  *
- * State: the verbosity and whether the last server line was a 334 (then
- * the next client line is a SASL response and is redacted).  This is the
- * only file-level state in outpost; it is logging configuration.
+ * State: the verbosity, set once by main() before any thread starts.
+ * This is the only file-level state in outpost; it is logging
+ * configuration.  Whether a client line is a SASL response (redacted)
+ * is the session's own state, passed in.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -21,7 +22,6 @@
 #define LOG_LINE_MAX	1024
 
 static int	log_level;
-static bool	log_in_sasl;	/* last server line was a 334 */
 
 void
 log_set_verbose(int level)
@@ -36,7 +36,7 @@ log_verbose(void)
 }
 
 void
-log_proto_send(const char *line, size_t len)
+log_proto_send(bool in_sasl, const char *line, size_t len)
 {
 	char out[LOG_LINE_MAX];
 	const char *sp;
@@ -52,7 +52,7 @@ log_proto_send(const char *line, size_t len)
 			    sp != NULL ? " <redacted>" : "");
 		return;
 	}
-	if (log_in_sasl) {
+	if (in_sasl) {
 		if (log_level > 0)
 			fprintf(stderr, "--> <redacted>\n");
 		return;
@@ -64,11 +64,11 @@ log_proto_send(const char *line, size_t len)
 }
 
 void
-log_proto_recv(const char *line, size_t len)
+log_proto_recv(bool *in_sasl, const char *line, size_t len)
 {
 	char out[LOG_LINE_MAX];
 
-	log_in_sasl = len >= 3 && memcmp(line, "334", 3) == 0;
+	*in_sasl = len >= 3 && memcmp(line, "334", 3) == 0;
 	if (log_level > 0) {
 		err_sanitize(out, sizeof(out), line, len);
 		fprintf(stderr, "<-- %s\n", out);
@@ -83,6 +83,19 @@ log_debug(const char *fmt, ...)
 
 	if (log_level == 0)
 		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	err_sanitize(out, sizeof(out), buf, strlen(buf));
+	fprintf(stderr, "outpost: %s\n", out);
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	char buf[LOG_LINE_MAX], out[LOG_LINE_MAX];
+	va_list ap;
+
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);

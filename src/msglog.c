@@ -20,7 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "msglog.h"
+#include "sasl.h"
 
 static const struct {
 	const char	*name;
@@ -96,18 +98,13 @@ msglog_how(const struct config *cfg, const struct msglog_rec *r,
 {
 	static const char *const tlsn[] = { "-", "starttls", "implicit",
 	    "off" };
-	static const char *const authn[] = { "off", "on", "plain", "login",
-	    "external" };
 	const struct account *a = r->a;
 	size_t i;
 
 	*tls = "-";
-	if (r->used != NULL && r->used->account != NULL && cfg != NULL)
-		for (i = 0; i < cfg->naccounts; i++)
-			if (strcmp(cfg->accounts[i].name,
-			    r->used->account) == 0)
-				a = &cfg->accounts[i];
-	*auth = (unsigned)a->auth < 5 ? authn[a->auth] : "-";
+	if (r->used != NULL && cfg_account(cfg, r->used->account) != NULL)
+		a = cfg_account(cfg, r->used->account);
+	*auth = sasl_want_word(a->auth);
 	if (r->used == NULL || r->used->port == 0)
 		return;
 	for (i = 0; i < a->nports; i++)
@@ -183,8 +180,8 @@ msglog_file(const char *path, const char *line)
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
 	    O_CLOEXEC | O_NOCTTY, 0600);
 	if (fd == -1 || write(fd, buf, n) != (ssize_t)n)
-		fprintf(stderr, "outpost: logfile %s: %s (the message "
-		    "itself is not affected)\n", path, strerror(errno));
+		log_warn("logfile %s: %s (the message "
+		    "itself is not affected)", path, strerror(errno));
 	if (fd != -1)
 		close(fd);
 }

@@ -19,8 +19,8 @@
 #include <stddef.h>
 
 #include "cfg.h"
-#include "cred.h"
 #include "err.h"
+#include "secret.h"
 
 #define OAUTH2_BODY_MAX		(64 * 1024)	/* token response cap */
 #define OAUTH2_FORM_MAX		(4 * 3 * SECRET_MAX)	/* request body */

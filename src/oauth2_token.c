@@ -34,6 +34,8 @@
 
 #include "fdio.h"
 #include "log.h"
+#include "cred_file.h"
+#include "cred_keyring.h"
 #include "oauth2.h"
 
 #define OAUTH2_PATH_MAX		4096	/* "<file>.new" for the rewrite */
@@ -90,51 +92,6 @@ oauth2_resp_free(struct oauth2_resp *r)
 	free(r);
 }
 
-/* The first line of a private file (what: for messages) into s. */
-static int
-token_file_read(const char *path, const char *what, struct secret *s,
-    struct err *e)
-{
-	struct stat st;
-	ssize_t n;
-	char *nl;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd == -1)
-		return err_sys(e, EX_CONFIG, "%s %s", what, path);
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return err_set(e, EX_CONFIG, "%s %s is not a regular file",
-		    what, path);
-	}
-	if ((st.st_uid != geteuid() && st.st_uid != 0) ||
-	    (st.st_mode & 077) != 0) {
-		close(fd);
-		return err_set(e, EX_CONFIG, "%s %s must be private: owned "
-		    "by you, mode 0600", what, path);
-	}
-	do {
-		n = read(fd, s->buf, SECRET_MAX + 1);
-	} while (n == -1 && errno == EINTR);
-	close(fd);
-	if (n == -1)
-		return err_sys(e, EX_CONFIG, "%s %s", what, path);
-	s->len = (size_t)n;
-	if ((nl = memchr(s->buf, '\n', s->len)) != NULL)
-		s->len = (size_t)(nl - s->buf);
-	if (s->len > 0 && s->buf[s->len - 1] == '\r')
-		s->len--;
-	if (s->len > SECRET_MAX || s->len == 0 ||
-	    memchr(s->buf, '\0', s->len) != NULL) {
-		explicit_bzero(s, sizeof(*s));
-		return err_set(e, EX_CONFIG, "%s %s: the first line must "
-		    "hold it (1 to %d bytes, no NUL)", what, path, SECRET_MAX);
-	}
-	explicit_bzero(s->buf + s->len, sizeof(s->buf) - s->len);
-	return 0;
-}
-
 int
 oauth2_refresh_get(const struct account *a, struct secret *s,
     struct err *e)
@@ -143,8 +100,8 @@ oauth2_refresh_get(const struct account *a, struct secret *s,
 	int rc;
 
 	if (a->oauth2_refresh_token_file != NULL)
-		return token_file_read(a->oauth2_refresh_token_file,
-		    "oauth2_refresh_token_file", s, e);
+		return cred_file_secret("oauth2_refresh_token_file",
+		    a->oauth2_refresh_token_file, false, s, e);
 	if (a->keyring) {
 		rc = cred_keyring_find(token_key(a, OAUTH2_SVC_REFRESH, &t), s,
 		    e);
@@ -165,8 +122,8 @@ oauth2_client_secret(const struct account *a, struct secret *s,
 	struct token_key t;
 
 	if (a->oauth2_client_secret_file != NULL)
-		return token_file_read(a->oauth2_client_secret_file,
-		    "oauth2_client_secret_file", s, e);
+		return cred_file_secret("oauth2_client_secret_file",
+		    a->oauth2_client_secret_file, false, s, e);
 	/* beside a refresh token in the keyring: none found, none needed */
 	if (a->keyring && a->oauth2_refresh_token_file == NULL &&
 	    cred_keyring_find(token_key(a, OAUTH2_SVC_SECRET, &t), s, e) == -1)
@@ -362,8 +319,8 @@ token_refresh(const struct account *a, struct secret *out, struct err *e)
 		/* rotated (Microsoft does): the old one may be dead now */
 		err_init(&se);
 		if (oauth2_refresh_store(a, &r->refresh, &se) == -1)
-			fprintf(stderr, "outpost: warning: new refresh token "
-			    "not stored: %s\n", se.msg);
+			log_warn("warning: new refresh token "
+			    "not stored: %s", se.msg);
 	}
 	*out = r->access;
 	cache_put(a, &r->access, r->expires_in);

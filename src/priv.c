@@ -24,8 +24,9 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "cred.h"
+#include "cred_file.h"
 #include "log.h"
+#include "paths.h"
 #include "priv.h"
 
 #define PRIV_NAME_MAX	64	/* one name in allow_from_override */
@@ -100,16 +101,7 @@ priv_drop(struct err *e)
 static bool
 priv_user_config(char *path, size_t cap)
 {
-	const char *x = getenv("XDG_CONFIG_HOME"), *h = getenv("HOME");
-	int n;
-
-	if (x != NULL && x[0] == '/')
-		n = snprintf(path, cap, "%s/outpost/config", x);
-	else if (h != NULL && h[0] == '/')
-		n = snprintf(path, cap, "%s/.config/outpost/config", h);
-	else
-		return false;
-	return n > 0 && (size_t)n < cap && access(path, F_OK) == 0;
+	return paths_user_config(path, cap) == 0 && access(path, F_OK) == 0;
 }
 
 int

@@ -1,5 +1,6 @@
 /*
- * priv.h - the system-wide relay (issue 9): privilege bracketing of the
+ * priv.h - the system-wide relay (outpost(8), SECURITY): privilege
+ * bracketing of the
  * setgid outpost, the system paths, the envelope-sender policy and the
  * queue commit through the setuid helper (outpost-queue).
  *

@@ -26,6 +26,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "deadline.h"
 #include "priv.h"
 #include "queue_run.h"
@@ -105,24 +106,13 @@ helper_talk(int envfd, int outfd, const char *env, size_t len, char *out,
 static int
 helper_wait(pid_t pid, deadline_t d, struct err *e)
 {
-	pid_t r;
-	int st;
+	int st, r;
 
-	for (;;) {
-		r = waitpid(pid, &st, WNOHANG);
-		if (r == pid)
-			break;
-		if (r == -1 && errno != EINTR)
-			return err_sys(e, EX_TEMPFAIL, "queue helper");
-		if (deadline_expired(d)) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &st, 0);
-			return err_set(e, EX_TEMPFAIL, "queue helper: no "
-			    "answer within %d s",
-			    PRIV_HELPER_TIMEOUT_MS / 1000);
-		}
-		poll(NULL, 0, 10);
-	}
+	if ((r = child_wait(pid, d, false, &st)) == -1)
+		return err_sys(e, EX_TEMPFAIL, "queue helper");
+	if (r == 1)
+		return err_set(e, EX_TEMPFAIL, "queue helper: no answer "
+		    "within %d s", PRIV_HELPER_TIMEOUT_MS / 1000);
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0;
 	return err_set(e, EX_TEMPFAIL, "queue helper %s failed (status %d)",

@@ -2,11 +2,11 @@
  * provider.c - the provider preset table and applying a preset to an
  * account (pure: strings in, struct account out).
  *
- * Every value comes from the page named in its row's source (most from
- * protocol.md 2.3, the provider matrix); a value a provider changes is
- * changed here, in one place.  Port 25 is left out even where a provider
- * offers it: outbound 25 is blocked on most networks, and a preset only
- * lists ports worth trying (port = ..., 25 still adds it).
+ * Every value comes from the provider's page named in its row's source;
+ * a value a provider changes is changed here, in one place.  Port 25 is
+ * left out even where a provider offers it: outbound 25 is blocked on
+ * most networks, and a preset only lists ports worth trying (port = ...,
+ * 25 still adds it).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

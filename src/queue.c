@@ -1,6 +1,6 @@
 /*
  * queue.c - the queue on disk: directories, the commit protocol, entry
- * updates, locking and cleaning (design.md 2.8).
+ * updates, locking and cleaning.
  *
  * Commit: the message is copied into tmp/<id>.msg and fsynced; the
  * envelope is written to tmp/<id>.env (O_EXCL) and fsynced; the .msg is
@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "fdio.h"
+#include "paths.h"
 #include "priv.h"
 #include "queue.h"
 
@@ -64,15 +65,12 @@ queue_fault(const char *step)
 int
 queue_path(const char *dir, char *out, size_t cap, struct err *e)
 {
-	const char *x = getenv("XDG_STATE_HOME"), *h = getenv("HOME");
 	int n;
 
 	if (dir != NULL)
 		n = snprintf(out, cap, "%s", dir);
-	else if (x != NULL && x[0] == '/')
-		n = snprintf(out, cap, "%s/outpost/queue", x);
-	else if (h != NULL && h[0] == '/')
-		n = snprintf(out, cap, "%s/.local/state/outpost/queue", h);
+	else if (paths_user_state("queue", out, cap) == 0)
+		n = (int)strlen(out);
 	else
 		return err_set(e, EX_TEMPFAIL, "no queue directory (HOME is "
 		    "not set; set queue_dir)");

@@ -1,5 +1,5 @@
 /*
- * queue.h - the durable local queue (design.md 2.8, issue 6).
+ * queue.h - the durable local queue (doc/architecture.md: the queue).
  *
  * A queue directory (0700, owned by the euid) holds tmp/, q/ and dead/.
  * An entry is q/<id>.msg (the message, as it goes on the wire before
@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "addr.h"
+#include "envelope.h"
 #include "err.h"
 
 #define QUEUE_ID_LEN		32		/* 128 random bits in hex */
@@ -32,19 +33,15 @@
 struct qenv {
 	char		 id[QUEUE_ID_LEN + 1];
 	const char	*account;
-	const char	*sender;	/* "" for the null sender */
-	const char	**rcpts;
-	size_t		 nrcpts;
+	struct envelope	 env;		/* rcpts: rcptv once parsed */
 	time_t		 created;
 	time_t		 next_try;
 	unsigned	 attempts;
 	char		 last_error[ERR_MSG_MAX];
 	bool		 dup_risk;	/* a try broke after the final dot */
-	bool		 smtputf8;
-	bool		 eightbit;
-	size_t		 size;
 	uid_t		 uid;		/* who submitted it */
 	char		*buf;		/* parse: the strings point in here */
+	char		**rcptv;	/* parse: env.rcpts, owned */
 };
 
 struct queue {

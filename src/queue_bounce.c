@@ -6,8 +6,9 @@
  * naming the recipients and the last error and quoting the header of the
  * original (at most BOUNCE_HEADER_MAX bytes, never the body).  From: is
  * the account's own address, since a smarthost refuses others.  It goes
- * out on its own connection through the same account; if that fails the
- * entry stays in dead/ and the failure is reported on stderr.
+ * out through submit.h like any message (its own connection, the same
+ * account, its fallback); if that fails the entry stays in dead/ and
+ * the failure is reported on stderr.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -22,13 +23,12 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "cred.h"
-#include "deliver.h"
 #include "fdio.h"
 #include "hostname.h"
 #include "msg.h"
 #include "queue_bounce.h"
 #include "spool.h"
+#include "submit.h"
 
 /* snprintf into out at *n, moving *n; false once out is full. */
 static bool
@@ -76,12 +76,14 @@ queue_bounce_text(const struct account *a, const struct qenv *qe,
 	    "Your message could not be delivered to its recipients and has "
 	    "been\r\ngiven up: %s.\r\n\r\n"
 	    "Queue ID:   %s\r\nSubmitted:  %s\r\nTries:      %u\r\n"
-	    "Last error: %s\r\n", a->from != NULL ? a->from : qe->sender,
-	    qe->sender, date, qe->id, host, host, expired ? "it could not be "
-	    "delivered for 5 days" : "the server refused it", qe->id, made,
+	    "Last error: %s\r\n", a->from != NULL ? a->from : qe->env.sender,
+	    qe->env.sender, date, qe->id, host, host, expired ?
+	    "it could not be delivered for 5 days" : "the server refused it",
+	    qe->id, made,
 	    qe->attempts, qe->last_error);
-	for (i = 0; i < qe->nrcpts; i++)
-		bounce_add(out, cap, &n, "Recipient:  <%s>\r\n", qe->rcpts[i]);
+	for (i = 0; i < qe->env.nrcpts; i++)
+		bounce_add(out, cap, &n, "Recipient:  <%s>\r\n",
+		    qe->env.rcpts[i]);
 	bounce_add(out, cap, &n, "\r\n--- The header of your message ---"
 	    "\r\n\r\n%.*s", (int)hlen, hdr);
 	if (n >= cap)
@@ -118,17 +120,46 @@ bounce_orig_header(struct queue *q, const char *id, char *buf, size_t cap)
 	return (size_t)(end - buf);
 }
 
+/* The notice as the one message of a submit_run(). */
+struct bounce_job {
+	struct submit_msg	 m;
+	bool			 taken;
+	struct submit_verdict	 v;
+};
+
+static int
+bounce_next(void *arg, struct submit_msg *m)
+{
+	struct bounce_job *b = arg;
+
+	if (b->taken)
+		return 0;
+	b->taken = true;
+	*m = b->m;
+	return 1;
+}
+
+static void
+bounce_done(void *arg, const struct submit_msg *m, struct submit_verdict *v)
+{
+	struct bounce_job *b = arg;
+
+	(void)m;
+	b->v = *v;
+}
+
 int
 queue_bounce(const struct config *cfg, const struct account *a,
     struct queue *q, const struct qenv *qe, bool expired, struct err *e)
 {
+	static const struct submit_ops ops = { bounce_next, bounce_done };
 	char *hdr = NULL, *text = NULL, *rcpt[1];
-	struct secret *pw = NULL;
-	struct deliver_req r;
+	struct bounce_job b;
+	struct submit_req rq;
 	size_t hlen, tlen;
 	int fd = -1, rc = -1;
 
-	if (qe->sender[0] == '\0')
+	if (qe->env.sender[0] == '\0')
 		return 0;	/* a bounce is never bounced */
 	if ((hdr = malloc(BOUNCE_HEADER_MAX)) == NULL ||
 	    (text = malloc(BOUNCE_TEXT_MAX)) == NULL) {
@@ -144,26 +175,28 @@ queue_bounce(const struct config *cfg, const struct account *a,
 		err_sys(e, EX_IOERR, "bounce spool");
 		goto out;
 	}
-	if (cred_get(a, &pw, e) == -1)
-		goto out;
-	rcpt[0] = (char *)qe->sender;
-	memset(&r, 0, sizeof(r));
-	r.cfg = cfg;
-	r.a = a;
-	r.sender = "";
-	r.rcpts = rcpt;
-	r.nrcpts = 1;
-	r.need_smtputf8 = qe->smtputf8;
-	r.eightbit = qe->eightbit;
-	r.spool_fd = fd;
-	r.size = tlen;
-	r.pw = pw;
-	r.ehlo_name = a->domain;
-	rc = deliver(&r, e);
+	rcpt[0] = (char *)qe->env.sender;
+	memset(&b, 0, sizeof(b));
+	b.m.env.sender = "";
+	b.m.env.rcpts = rcpt;
+	b.m.env.nrcpts = 1;
+	b.m.env.smtputf8 = qe->env.smtputf8;
+	b.m.env.eightbit = qe->env.eightbit;
+	b.m.env.size = tlen;
+	b.m.spool_fd = fd;
+	memset(&rq, 0, sizeof(rq));
+	rq.cfg = cfg;
+	rq.a = a;
+	rq.ops = &ops;
+	rq.arg = &b;
+	submit_run(&rq);
+	if (b.v.outcome == SUBMIT_DELIVERED)
+		rc = 0;
+	else
+		*e = b.v.e;
 out:
 	if (fd != -1)
 		close(fd);
-	secret_free(pw);
 	free(hdr);
 	free(text);
 	return rc;

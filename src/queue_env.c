@@ -40,15 +40,15 @@ queue_env_format(const struct qenv *q, char *out, size_t cap, size_t *len)
 	r = snprintf(out, cap, "%s\nid: %s\naccount: %s\nsender: %s\n"
 	    "created: %jd\nattempts: %u\nnext-try: %jd\nlast-error: %s\n"
 	    "possible-duplicate: %s\nsize: %zu\nsmtputf8: %s\neightbit: %s\n"
-	    "uid: %ju\n", QUEUE_ENV_VERSION, q->id, q->account, q->sender,
+	    "uid: %ju\n", QUEUE_ENV_VERSION, q->id, q->account, q->env.sender,
 	    (intmax_t)q->created, q->attempts, (intmax_t)q->next_try, err,
-	    qenv_yn(q->dup_risk), q->size, qenv_yn(q->smtputf8),
-	    qenv_yn(q->eightbit), (uintmax_t)q->uid);
+	    qenv_yn(q->dup_risk), q->env.size, qenv_yn(q->env.smtputf8),
+	    qenv_yn(q->env.eightbit), (uintmax_t)q->uid);
 	if (r < 0 || (size_t)r >= cap)
 		return -1;
 	n = (size_t)r;
-	for (i = 0; i < q->nrcpts; i++) {
-		r = snprintf(out + n, cap - n, "rcpt: %s\n", q->rcpts[i]);
+	for (i = 0; i < q->env.nrcpts; i++) {
+		r = snprintf(out + n, cap - n, "rcpt: %s\n", q->env.rcpts[i]);
 		if (r < 0 || (size_t)r >= cap - n)
 			return -1;
 		n += (size_t)r;
@@ -101,9 +101,9 @@ qenv_line(struct qenv *q, const char *k, char *v, unsigned *seen)
 	uintmax_t n;
 
 	if (strcmp(k, "rcpt") == 0) {
-		if (q->nrcpts == QENV_MAX_RCPTS || v[0] == '\0')
+		if (q->env.nrcpts == QENV_MAX_RCPTS || v[0] == '\0')
 			return -1;
-		q->rcpts[q->nrcpts++] = v;
+		q->rcptv[q->env.nrcpts++] = v;
 		return 1;
 	}
 	if (strcmp(k, "id") == 0 && queue_id_valid(v))
@@ -111,7 +111,7 @@ qenv_line(struct qenv *q, const char *k, char *v, unsigned *seen)
 	else if (strcmp(k, "account") == 0 && v[0] != '\0')
 		q->account = v;
 	else if (strcmp(k, "sender") == 0)
-		q->sender = v;
+		q->env.sender = v;
 	else if (strcmp(k, "created") == 0 && qenv_num(v, INT64_MAX, &n) == 0)
 		q->created = (time_t)n;
 	else if (strcmp(k, "next-try") == 0 && qenv_num(v, INT64_MAX, &n) == 0)
@@ -119,15 +119,17 @@ qenv_line(struct qenv *q, const char *k, char *v, unsigned *seen)
 	else if (strcmp(k, "attempts") == 0 && qenv_num(v, 100000, &n) == 0)
 		q->attempts = (unsigned)n;
 	else if (strcmp(k, "size") == 0 && qenv_num(v, SIZE_MAX, &n) == 0)
-		q->size = (size_t)n;
+		q->env.size = (size_t)n;
 	else if (strcmp(k, "uid") == 0 && qenv_num(v, UINT32_MAX, &n) == 0)
 		q->uid = (uid_t)n;
 	else if (strcmp(k, "last-error") == 0)
 		snprintf(q->last_error, sizeof(q->last_error), "%s", v);
 	else if (!(strcmp(k, "possible-duplicate") == 0 &&
 	    qenv_bool(v, &q->dup_risk) == 0) &&
-	    !(strcmp(k, "smtputf8") == 0 && qenv_bool(v, &q->smtputf8) == 0) &&
-	    !(strcmp(k, "eightbit") == 0 && qenv_bool(v, &q->eightbit) == 0))
+	    !(strcmp(k, "smtputf8") == 0 &&
+	    qenv_bool(v, &q->env.smtputf8) == 0) &&
+	    !(strcmp(k, "eightbit") == 0 &&
+	    qenv_bool(v, &q->env.eightbit) == 0))
 		return qenv_known(k) ? -1 : 0;	/* known key, bad value */
 	if (strcmp(k, "id") == 0)
 		*seen |= 1;
@@ -154,8 +156,9 @@ queue_env_parse(const char *text, size_t len, struct qenv *q, struct err *e)
 	    text[vl] != '\n')
 		return err_set(e, EX_DATAERR, "envelope of an unknown version");
 	q->buf = malloc(len + 1);
-	q->rcpts = calloc(QENV_MAX_RCPTS, sizeof(*q->rcpts));
-	if (q->buf == NULL || q->rcpts == NULL) {
+	q->rcptv = calloc(QENV_MAX_RCPTS, sizeof(*q->rcptv));
+	q->env.rcpts = q->rcptv;
+	if (q->buf == NULL || q->rcptv == NULL) {
 		queue_env_free(q);
 		return err_sys(e, EX_OSERR, "out of memory");
 	}
@@ -170,7 +173,7 @@ queue_env_parse(const char *text, size_t len, struct qenv *q, struct err *e)
 		if (qenv_line(q, line, colon + 2, &seen) == -1)
 			break;
 	}
-	if (*line != '\0' || seen != 15 || q->nrcpts == 0) {
+	if (*line != '\0' || seen != 15 || q->env.nrcpts == 0) {
 		queue_env_free(q);
 		return err_set(e, EX_DATAERR, "damaged envelope");
 	}
@@ -181,10 +184,11 @@ void
 queue_env_free(struct qenv *q)
 {
 	free(q->buf);
-	free(q->rcpts);
+	free(q->rcptv);
 	q->buf = NULL;
-	q->rcpts = NULL;
-	q->nrcpts = 0;
+	q->rcptv = NULL;
+	q->env.rcpts = NULL;
+	q->env.nrcpts = 0;
 }
 
 int

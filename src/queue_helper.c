@@ -1,6 +1,7 @@
 /*
  * queue_helper.c - outpost-queue: commit one message into the system
- * queue (issue 9).  Installed setuid to the queue's user (outpost), like
+ * queue (outpost(8), SECURITY).  Installed setuid to the queue's user
+ * (outpost), like
  * nullmailer-queue or Postfix's postdrop, so that entries are never owned
  * by the user who submitted them (an owner could rewrite its envelope).
  *
@@ -76,10 +77,10 @@ helper_check(struct qenv *qe, struct err *e)
 	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "0123456789._-") != n)
 		return err_set(e, EX_DATAERR, "bad account name");
-	if (helper_addr(qe->sender, true, e) == -1)
+	if (helper_addr(qe->env.sender, true, e) == -1)
 		return -1;
-	for (i = 0; i < qe->nrcpts; i++)
-		if (helper_addr(qe->rcpts[i], false, e) == -1)
+	for (i = 0; i < qe->env.nrcpts; i++)
+		if (helper_addr(qe->env.rcpts[i], false, e) == -1)
 			return -1;
 	return 0;
 }
@@ -105,7 +106,7 @@ helper_commit(char *buf, struct err *e)
 		return -1;
 	}
 	qe.uid = getuid();
-	qe.size = (size_t)st.st_size;
+	qe.env.size = (size_t)st.st_size;
 	qe.created = queue_now();
 	qe.attempts = 1;
 	qe.next_try = qe.created + queue_backoff(1);

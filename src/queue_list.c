@@ -54,29 +54,33 @@ list_next(const struct qenv *qe, time_t now, bool dead, char *out,
 }
 
 static void
-list_entry(FILE *f, const struct qenv *qe, time_t now, bool dead)
+list_entry(FILE *f, const struct config *cfg, const struct qenv *qe,
+    time_t now, bool dead)
 {
 	char age[32], next[48];
 	size_t i;
 
 	list_age(now - qe->created, age, sizeof(age));
 	list_next(qe, now, dead, next, sizeof(next));
-	fprintf(f, "%s %6s %9zu %5u  %-12s %s\n", qe->id, age, qe->size,
-	    qe->attempts, next, qe->account);
-	fprintf(f, "    from <%s>\n", qe->sender);
-	for (i = 0; i < qe->nrcpts; i++)
-		fprintf(f, "    to   <%s>\n", qe->rcpts[i]);
+	fprintf(f, "%s %6s %9zu %5u  %-12s %s\n", qe->id, age,
+	    qe->env.size, qe->attempts, next, qe->account);
+	fprintf(f, "    from <%s>\n", qe->env.sender);
+	for (i = 0; i < qe->env.nrcpts; i++)
+		fprintf(f, "    to   <%s>\n", qe->env.rcpts[i]);
 	if (qe->last_error[0] != '\0')
 		fprintf(f, "    last error: %s\n", qe->last_error);
 	if (qe->dup_risk)
 		fprintf(f, "    possible duplicate: a try broke after the "
 		    "final dot, the server may already have it\n");
+	if (!dead && cfg_account(cfg, qe->account) == NULL)
+		fprintf(f, "    held: account %s is not in %s\n", qe->account,
+		    cfg->path);
 }
 
 /* The entries of q/ (or dead/: q's qfd swapped for its deadfd). */
 static int
-list_dir(struct queue *q, bool dead, FILE *f, size_t *n, size_t *bytes,
-    struct err *e)
+list_dir(const struct config *cfg, struct queue *q, bool dead, FILE *f,
+    size_t *n, size_t *bytes, struct err *e)
 {
 	char (*ids)[QUEUE_ID_LEN + 1] = NULL;
 	struct qenv qe;
@@ -103,9 +107,9 @@ list_dir(struct queue *q, bool dead, FILE *f, size_t *n, size_t *bytes,
 			    "never retried):\n" : "",
 			    "Queue ID", "Age", "Size", "Tries", "Next try",
 			    "Account");
-		list_entry(f, &qe, now, dead);
+		list_entry(f, cfg, &qe, now, dead);
 		(*n)++;
-		*bytes += qe.size;
+		*bytes += qe.env.size;
 		queue_env_free(&qe);
 	}
 	free(ids);
@@ -114,8 +118,8 @@ list_dir(struct queue *q, bool dead, FILE *f, size_t *n, size_t *bytes,
 
 /* The entries of one queue; *n counts them, *bytes their sizes. */
 static int
-list_queue(const char *path, FILE *f, size_t *n, size_t *bytes,
-    size_t *ndead, struct err *e)
+list_queue(const struct config *cfg, const char *path, FILE *f, size_t *n,
+    size_t *bytes, size_t *ndead, struct err *e)
 {
 	struct queue q, d;
 	size_t dbytes = 0;
@@ -125,11 +129,11 @@ list_queue(const char *path, FILE *f, size_t *n, size_t *bytes,
 		return 0;
 	if (queue_open(path, false, &q, e) == -1)
 		return -1;
-	rc = list_dir(&q, false, f, n, bytes, e);
+	rc = list_dir(cfg, &q, false, f, n, bytes, e);
 	d = q;
 	d.qfd = q.deadfd;
 	if (rc == 0)
-		rc = list_dir(&d, true, f, ndead, &dbytes, e);
+		rc = list_dir(cfg, &d, true, f, ndead, &dbytes, e);
 	queue_close(&q);
 	return rc;
 }
@@ -147,7 +151,7 @@ queue_list(const struct config *cfg, FILE *f, struct err *e)
 		if (strcmp(path, prev) == 0)
 			continue;	/* the common case: one queue */
 		before = n;
-		if (list_queue(path, f, &n, &bytes, &ndead, e) == -1)
+		if (list_queue(cfg, path, f, &n, &bytes, &ndead, e) == -1)
 			return -1;
 		if (n > before)
 			fprintf(f, "-- %zu message%s (%zu bytes) in %s; %s; "

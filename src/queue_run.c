@@ -1,6 +1,8 @@
 /*
  * queue_run.c - outpost -q: deliver what is due, one connection per
- * account, several messages per connection (smtp.h's next hook).
+ * account, several messages per connection, each entry through submit.h
+ * (so the OAuth2 retry and the fallback account work here exactly as for
+ * a direct send).
  *
  * The first due entry of an account is taken (locked) before connecting;
  * each further one only when the server is ready for it, so an entry is
@@ -10,7 +12,9 @@
  * attempts + 1 and the next try after a backoff, or the bounce when the
  * entry is older than QUEUE_LIFETIME.  A session that fails before a
  * transaction (refused connection, TLS, AUTH) never bounces: it counts as
- * one failed try for every due entry of the account.
+ * one failed try for every due entry of the account.  An entry whose
+ * account is not in the configuration is held, never sent through
+ * another account: the account may come back, or the user drops it.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -22,15 +26,12 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "cred.h"
-#include "deliver.h"
-#include "hostname.h"
+#include "deadline.h"
 #include "log.h"
 #include "priv.h"
 #include "queue_bounce.h"
 #include "queue_run.h"
-#include "msglog.h"
-#include "deadline.h"
+#include "submit.h"
 
 struct run_bounce {
 	struct qenv		 env;
@@ -50,13 +51,13 @@ struct run {
 	/* entries given up in this session: notices sent after it */
 	struct run_bounce	*bounces;
 	size_t			 nbounces;
-	/* the entry out on the wire */
-	bool			 cur;
+};
+
+/* An entry locked for this session (submit_msg.handle). */
+struct run_entry {
 	struct qenv		 env;
 	int			 envfd;
 	int			 msgfd;
-	struct deliver_used	 used;		/* for the log line */
-	int64_t			 t0;		/* this entry's start */
 };
 
 int
@@ -70,18 +71,11 @@ queue_for(const struct account *a, bool create, struct queue *q,
 	return queue_open(path, create, q, e);
 }
 
-/* Is the entry's account a (by name; an unknown name goes to the first)? */
+/* Is the entry's account this session's?  (By name, nothing else.) */
 static bool
 run_mine(const struct run *r, const struct qenv *qe)
 {
-	size_t i;
-
-	if (strcmp(qe->account, r->a->name) == 0)
-		return true;
-	for (i = 0; i < r->cfg->naccounts; i++)
-		if (strcmp(qe->account, r->cfg->accounts[i].name) == 0)
-			return false;
-	return r->a == &r->cfg->accounts[0];
+	return strcmp(qe->account, r->a->name) == 0;
 }
 
 static bool
@@ -93,39 +87,37 @@ run_due(const struct run *r, const struct qenv *qe)
 }
 
 static void
-run_release(struct run *r)
+run_release(struct run_entry *x)
 {
-	if (!r->cur)
-		return;
-	queue_env_free(&r->env);
-	close(r->envfd);
-	close(r->msgfd);
-	r->cur = false;
+	queue_env_free(&x->env);
+	close(x->envfd);
+	close(x->msgfd);
+	free(x);
 }
 
 /*
- * Keep the envelope of the entry out on the wire (now in dead/) for a
- * notice once this session is over: a second connection must not wait
- * inside the first one.
+ * Keep the envelope of a given-up entry (now in dead/) for a notice once
+ * this session is over: a second connection must not wait inside the
+ * first one.
  */
 static void
-run_bounce_later(struct run *r, bool expired)
+run_bounce_later(struct run *r, struct run_entry *x, bool expired)
 {
 	struct run_bounce *b;
 
 	b = reallocarray(r->bounces, r->nbounces + 1, sizeof(*b));
 	if (b == NULL) {
-		fprintf(stderr, "outpost: %s: out of memory: no notice sent\n",
-		    r->env.id);
+		log_warn("%s: out of memory: no notice sent",
+		    x->env.id);
 		return;
 	}
 	r->bounces = b;
-	b[r->nbounces].env = r->env;
+	b[r->nbounces].env = x->env;
 	b[r->nbounces].expired = expired;
 	r->nbounces++;
 	/* the envelope's strings now belong to the list */
-	r->env.buf = NULL;
-	r->env.rcpts = NULL;
+	x->env.buf = NULL;
+	x->env.rcptv = NULL;
 }
 
 /* Send the notices of this session's given-up entries. */
@@ -141,8 +133,9 @@ run_bounces(struct run *r)
 		err_init(&e);
 		if (queue_bounce(r->cfg, r->a, &r->q, &b->env, b->expired,
 		    &e) == -1)
-			fprintf(stderr, "outpost: %s: the notice to <%s> was "
-			    "not sent: %s\n", b->env.id, b->env.sender, e.msg);
+			log_warn("%s: the notice to <%s> was "
+			    "not sent: %s", b->env.id, b->env.env.sender,
+			    e.msg);
 		queue_env_free(&b->env);
 	}
 	free(r->bounces);
@@ -152,9 +145,10 @@ run_bounces(struct run *r)
 
 /* A try failed with e: defer, or bounce when refused or too old. */
 static void
-run_failed(struct run *r, const struct err *e, bool in_txn)
+run_failed(struct run *r, struct run_entry *x, const struct err *e,
+    bool in_txn)
 {
-	struct qenv *qe = &r->env;
+	struct qenv *qe = &x->env;
 	struct err ue;
 	bool expired, refused = in_txn &&
 	    (e->reply >= 500 || e->ex == EX_DATAERR);
@@ -163,67 +157,49 @@ run_failed(struct run *r, const struct err *e, bool in_txn)
 	snprintf(qe->last_error, sizeof(qe->last_error), "%s", e->msg);
 	if (e->flags & ERR_DUP_RISK) {
 		qe->dup_risk = true;
-		fprintf(stderr, "outpost: %s: the connection broke after the "
-		    "final dot: marked possible duplicate\n", qe->id);
+		log_warn("%s: the connection broke after the "
+		    "final dot: marked possible duplicate", qe->id);
 	}
 	expired = r->now - qe->created >= QUEUE_LIFETIME;
 	err_init(&ue);
 	if (refused || expired) {
-		fprintf(stderr, "outpost: %s: %s; returned to <%s>\n", qe->id,
-		    refused ? "refused" : "expired", qe->sender);
+		log_warn("%s: %s; returned to <%s>", qe->id,
+		    refused ? "refused" : "expired", qe->env.sender);
 		if (queue_bury(&r->q, qe->id, &ue) == 0)
-			run_bounce_later(r, expired);
+			run_bounce_later(r, x, expired);
 		else
-			fprintf(stderr, "outpost: %s: %s\n", qe->id, ue.msg);
+			log_warn("%s: %s", qe->id, ue.msg);
 		r->stats->bounced++;
 		return;
-	} else {
-		qe->next_try = r->now + queue_backoff(qe->attempts);
-		queue_update(&r->q, qe, &ue);
-		r->stats->deferred++;
 	}
+	qe->next_try = r->now + queue_backoff(qe->attempts);
+	queue_update(&r->q, qe, &ue);
+	r->stats->deferred++;
 	if (err_is_set(&ue))
-		fprintf(stderr, "outpost: %s: %s\n", qe->id, ue.msg);
+		log_warn("%s: %s", qe->id, ue.msg);
 }
 
-/* The log line (msglog.h) of the entry tried. */
+/* submit_ops: the verdict on an entry. */
 static void
-run_log(struct run *r, const struct err *verdict)
+run_done(void *arg, const struct submit_msg *m, struct submit_verdict *v)
 {
-	struct msglog_rec lr;
-
-	memset(&lr, 0, sizeof(lr));
-	lr.a = r->a;
-	lr.used = &r->used;
-	lr.from = r->env.sender;
-	lr.rcpts = (char * const *)r->env.rcpts;
-	lr.nrcpts = r->env.nrcpts;
-	lr.size = r->env.size;
-	lr.e = verdict;
-	lr.entry = r->env.id;
-	lr.ms = deadline_now_ms() - r->t0;
-	msglog_write(r->cfg, &lr);
-}
-
-/* The verdict on the entry out on the wire. */
-static void
-run_verdict(struct run *r, const struct err *verdict, bool in_txn)
-{
+	struct run *r = arg;
+	struct run_entry *x = m->handle;
 	struct err ue;
 
-	if (!r->cur)
-		return;
-	run_log(r, verdict);
 	err_init(&ue);
-	if (verdict == NULL) {
-		if (queue_remove(&r->q, r->env.id, &ue) == -1)
-			fprintf(stderr, "outpost: %s: delivered, but %s\n",
-			    r->env.id, ue.msg);
-		log_debug("%s: delivered", r->env.id);
+	if (v->outcome == SUBMIT_DELIVERED) {
+		if (queue_remove(&r->q, x->env.id, &ue) == -1)
+			log_warn("%s: delivered, but %s",
+			    x->env.id, ue.msg);
+		log_debug("%s: delivered", x->env.id);
 		r->stats->delivered++;
-	} else
-		run_failed(r, verdict, in_txn);
-	run_release(r);
+	} else {
+		if (!v->in_txn)
+			log_debug("%s", v->e.msg);
+		run_failed(r, x, &v->e, v->in_txn);
+	}
+	run_release(x);
 }
 
 /*
@@ -232,142 +208,107 @@ run_verdict(struct run *r, const struct err *verdict, bool in_txn)
  * dead/ without a notice - the sender is the forged part.
  */
 static bool
-run_refused_sender(struct run *r)
+run_refused_sender(struct run *r, struct run_entry *x)
 {
 	struct err e, be;
 
 	err_init(&e);
-	if (priv_sender_ok(r->a, r->env.uid, r->env.sender, &e) == 0)
+	if (priv_sender_ok(r->a, x->env.uid, x->env.env.sender, &e) == 0)
 		return false;
-	fprintf(stderr, "outpost: %s: %s: moved to dead/\n", r->env.id,
+	log_warn("%s: %s: moved to dead/", x->env.id,
 	    e.msg);
 	err_init(&be);
-	if (queue_bury(&r->q, r->env.id, &be) == -1)
-		fprintf(stderr, "outpost: %s: %s\n", r->env.id, be.msg);
+	if (queue_bury(&r->q, x->env.id, &be) == -1)
+		log_warn("%s: %s", x->env.id, be.msg);
 	r->stats->bounced++;
-	run_release(r);
 	return true;
 }
 
-/* Take the next due entry of this account into p; 0 when none is left. */
+/* submit_ops: the next due entry of this account, locked. */
 static int
-run_take(struct run *r, struct smtp_params *p)
+run_next(void *arg, struct submit_msg *m)
 {
+	struct run *r = arg;
+	struct run_entry *x;
 	struct err e;
 	int rc;
 
 	while (r->pos < r->nids) {
+		if ((x = calloc(1, sizeof(*x))) == NULL)
+			return 0;	/* the rest waits for the next run */
 		err_init(&e);
-		rc = queue_lock(&r->q, r->ids[r->pos++], &r->envfd,
-		    &r->msgfd, &r->env, &e);
+		rc = queue_lock(&r->q, r->ids[r->pos++], &x->envfd,
+		    &x->msgfd, &x->env, &e);
 		if (rc == -1)
-			fprintf(stderr, "outpost: %s: %s\n",
+			log_warn("%s: %s",
 			    r->ids[r->pos - 1], e.msg);
-		if (rc != 1)
-			continue;
-		r->cur = true;
-		r->t0 = deadline_now_ms();
-		if (!run_mine(r, &r->env) || !run_due(r, &r->env)) {
-			if (run_mine(r, &r->env) && r->o->id == NULL)
-				r->stats->skipped += queue_note_skipped(
-				    &r->env, r->now);
-			run_release(r);
+		if (rc != 1) {
+			free(x);
 			continue;
 		}
-		if (run_refused_sender(r))
+		if (!run_mine(r, &x->env) || !run_due(r, &x->env) ||
+		    run_refused_sender(r, x)) {
+			if (run_mine(r, &x->env) && !run_due(r, &x->env) &&
+			    r->o->id == NULL)
+				r->stats->skipped += queue_note_skipped(
+				    &x->env, r->now);
+			run_release(x);
 			continue;
-		p->sender = r->env.sender;
-		p->rcpts = (char * const *)r->env.rcpts;
-		p->nrcpts = r->env.nrcpts;
-		p->need_smtputf8 = r->env.smtputf8;
-		p->eightbit = r->env.eightbit;
-		p->spool_fd = r->msgfd;
-		p->size = r->env.size;
-		p->more = r->pos < r->nids;
-		log_debug("%s: sending to %zu recipient(s)", r->env.id,
-		    r->env.nrcpts);
+		}
+		m->env = x->env.env;
+		m->spool_fd = x->msgfd;
+		m->more = r->pos < r->nids;
+		m->entry = x->env.id;
+		m->handle = x;
+		log_debug("%s: sending to %zu recipient(s)", x->env.id,
+		    x->env.env.nrcpts);
 		return 1;
 	}
 	return 0;
 }
 
-static int
-run_next(void *arg, struct smtp_params *p, const struct err *verdict,
-    bool can_continue)
-{
-	struct run *r = arg;
-
-	run_verdict(r, verdict, true);
-	return can_continue ? run_take(r, p) : 0;
-}
-
-/* Every due entry left for this account failed with e (no session). */
-static void
-run_fail_rest(struct run *r, const struct err *e)
-{
-	struct smtp_params p;
-
-	memset(&p, 0, sizeof(p));
-	while (run_take(r, &p) == 1)
-		run_verdict(r, e, false);
-}
-
-static void
-run_ehlo(const struct account *a, char *out, size_t cap)
-{
-	if (a->domain != NULL && hostname_usable(a->domain))
-		snprintf(out, cap, "%s", a->domain);
-	else if (!hostname_fqdn(out, cap))
-		out[0] = '\0';
-}
-
-/* One account: its due entries over one connection. */
+/* One account: its due entries over one connection (submit.h). */
 static void
 run_account(struct run *r)
 {
-	char ehlo[HOSTNAME_MAX + 1];
-	struct smtp_params first;
-	struct deliver_req dr;
-	struct secret *pw = NULL;
-	struct err e;
+	static const struct submit_ops ops = { run_next, run_done };
+	struct submit_req rq;
 
 	r->pos = 0;
-	memset(&first, 0, sizeof(first));
-	if (run_take(r, &first) == 0)
-		return;
-	err_init(&e);
-	if (cred_get(r->a, &pw, &e) == -1) {
-		run_verdict(r, &e, false);
-		run_fail_rest(r, &e);
-		run_bounces(r);
-		return;
-	}
-	run_ehlo(r->a, ehlo, sizeof(ehlo));
-	memset(&dr, 0, sizeof(dr));
-	dr.cfg = r->cfg;
-	dr.a = r->a;
-	dr.sender = first.sender;
-	dr.rcpts = first.rcpts;
-	dr.nrcpts = first.nrcpts;
-	dr.need_smtputf8 = first.need_smtputf8;
-	dr.eightbit = first.eightbit;
-	dr.spool_fd = first.spool_fd;
-	dr.size = first.size;
-	dr.pw = pw;
-	dr.ehlo_name = ehlo[0] != '\0' ? ehlo : NULL;
-	dr.more = first.more;
-	dr.next = run_next;
-	dr.next_arg = r;
-	dr.used = &r->used;
-	if (deliver(&dr, &e) == -1 && r->cur) {
-		/* no transaction was reached: the session failed */
-		log_debug("%s", e.msg);
-		run_verdict(r, &e, false);
-		run_fail_rest(r, &e);
-	}
-	run_release(r);
-	secret_free(pw);
+	memset(&rq, 0, sizeof(rq));
+	rq.cfg = r->cfg;
+	rq.a = r->a;
+	rq.batch = true;
+	rq.ops = &ops;
+	rq.arg = r;
+	submit_run(&rq);
 	run_bounces(r);
+}
+
+/*
+ * Entries of accounts the configuration no longer has: held, and said
+ * so (-v; mailq says it too).
+ */
+static void
+run_orphans(struct run *r)
+{
+	struct qenv qe;
+	struct err e;
+	size_t i;
+
+	for (i = 0; i < r->nids; i++) {
+		err_init(&e);
+		if (queue_peek(&r->q, r->ids[i], &qe, &e) != 1)
+			continue;
+		if (cfg_account(r->cfg, qe.account) == NULL &&
+		    (r->o->id == NULL || strcmp(r->o->id, qe.id) == 0)) {
+			log_debug("%s: account %s is not in %s: held (add the "
+			    "account back, or outpost --drop %s)", qe.id,
+			    qe.account, r->cfg->path, qe.id);
+			r->stats->held++;
+		}
+		queue_env_free(&qe);
+	}
 }
 
 /* Has an account before index i the queue at path? */
@@ -412,6 +353,7 @@ run_queue(struct run *r, const char *path, size_t first, struct err *e)
 		r->a = &r->cfg->accounts[k];
 		run_account(r);
 	}
+	run_orphans(r);
 	free(r->ids);
 	r->ids = NULL;
 	queue_close(&r->q);

@@ -21,6 +21,7 @@ struct queue_run_stats {
 	unsigned	 delivered;
 	unsigned	 deferred;
 	unsigned	 bounced;	/* refused or expired: to dead/ */
+	unsigned	 held;		/* its account is not in the config */
 	unsigned	 skipped;	/* not due yet */
 };
 

@@ -24,6 +24,7 @@
 
 #include "err.h"
 #include "reply.h"
+#include "sasl.h"
 
 /* Longest detail or subject of an enhanced code: 1 to 3 digits. */
 #define REPLY_ENH_PART_MAX	3
@@ -33,7 +34,6 @@ static size_t	reply_enh_part(const char *, size_t, size_t);
 static void	reply_parse_enh(struct reply *);
 static size_t	reply_token(const char *, size_t *);
 static bool	reply_tokeq(const char *, size_t, const char *);
-static unsigned	reply_mech(const char *, size_t);
 static void	reply_auth_params(const char *, struct capa *);
 static unsigned long reply_size(const char *);
 static void	reply_capa_line(const char *, struct capa *);
@@ -183,27 +183,6 @@ reply_tokeq(const char *s, size_t n, const char *kw)
 	return strlen(kw) == n && strncasecmp(s, kw, n) == 0;
 }
 
-static unsigned
-reply_mech(const char *s, size_t n)
-{
-	static const struct {
-		const char	*name;
-		unsigned	 bit;
-	} mechs[] = {
-		{ "PLAIN",		CAPA_AUTH_PLAIN },
-		{ "LOGIN",		CAPA_AUTH_LOGIN },
-		{ "EXTERNAL",		CAPA_AUTH_EXTERNAL },
-		{ "XOAUTH2",		CAPA_AUTH_XOAUTH2 },
-		{ "OAUTHBEARER",	CAPA_AUTH_OAUTHBEARER },
-		{ "CRAM-MD5",		CAPA_AUTH_CRAM_MD5 },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(mechs) / sizeof(mechs[0]); i++)
-		if (reply_tokeq(s, n, mechs[i].name))
-			return mechs[i].bit;
-	return 0;
-}
 
 /* Add every known mechanism named in the blank-separated list s. */
 static void
@@ -215,7 +194,7 @@ reply_auth_params(const char *s, struct capa *c)
 		off = reply_token(s, &n);
 		if (n == 0)
 			return;
-		c->auth_mechs |= reply_mech(s + off, n);
+		c->auth_mechs |= sasl_capa_bit(s + off, n);
 		s += off + n;
 	}
 }
@@ -252,7 +231,7 @@ reply_capa_line(const char *line, struct capa *c)
 	if (n >= 5 && strncasecmp(kw, "AUTH=", 5) == 0) {
 		/* Legacy "AUTH=PLAIN LOGIN": the first mech follows '='. */
 		c->auth = true;
-		c->auth_mechs |= reply_mech(kw + 5, n - 5);
+		c->auth_mechs |= sasl_capa_bit(kw + 5, n - 5);
 		reply_auth_params(rest, c);
 	} else if (reply_tokeq(kw, n, "AUTH")) {
 		c->auth = true;

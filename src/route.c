@@ -22,20 +22,14 @@
 
 #include "fdio.h"
 #include "log.h"
+#include "paths.h"
 #include "route.h"
 
 int
 route_path(const char *xdg, const char *home, char *buf, size_t cap)
 {
-	int n;
-
-	if (xdg != NULL && xdg[0] == '/')
-		n = snprintf(buf, cap, "%s/outpost/routes", xdg);
-	else if (home != NULL && home[0] == '/')
-		n = snprintf(buf, cap, "%s/.local/state/outpost/routes", home);
-	else
-		return -1;
-	return n < 0 || (size_t)n >= cap ? -1 : 0;
+	return paths_xdg(xdg, home, ".local/state", "outpost/routes", buf,
+	    cap);
 }
 
 /* The line at p (up to end) is the account's: its first field matches */

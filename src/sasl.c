@@ -1,7 +1,7 @@
 /*
- * sasl.c - pure SASL pieces: the mechanism choice (protocol.md 2.2) and
+ * sasl.c - pure SASL pieces: the mechanism choice (sasl_pick, below) and
  * the client messages of PLAIN (RFC 4616), EXTERNAL (RFC 4422 app. A),
- * XOAUTH2 and OAUTHBEARER (RFC 7628, byte layouts of protocol.md 2.1.5/6).
+ * XOAUTH2 (Google's layout, in sasl.h) and OAUTHBEARER (RFC 7628).
  * LOGIN needs no builder: its two responses are base64(user) and
  * base64(password), made with b64_encode().
  *
@@ -35,83 +35,19 @@
 	CAPA_AUTH_CRAM_MD5)
 /* A token message before encoding: user, host and token with framing. */
 #define SASL_TOKEN_RAW_MAX	(4 * 4096 + 64)
-/* "server offers: " and every name in sasl_mech_names. */
+/* "server offers: " and every mechanism name of sasl_mech.c. */
 #define SASL_OFFERS_MAX		128
-
-static const struct {
-	unsigned	 bit;
-	const char	*name;
-} sasl_mech_names[] = {
-	{ CAPA_AUTH_PLAIN,	"PLAIN" },
-	{ CAPA_AUTH_LOGIN,	"LOGIN" },
-	{ CAPA_AUTH_EXTERNAL,	"EXTERNAL" },
-	{ CAPA_AUTH_XOAUTH2,	"XOAUTH2" },
-	{ CAPA_AUTH_OAUTHBEARER, "OAUTHBEARER" },
-	{ CAPA_AUTH_CRAM_MD5,	"CRAM-MD5" },
-};
-
-static void	sasl_offers(unsigned, char *, size_t);
-static unsigned	sasl_bit(enum sasl_mech);
-
-const char *
-sasl_name(enum sasl_mech m)
-{
-	switch (m) {
-	case SASL_PLAIN:
-		return "PLAIN";
-	case SASL_LOGIN:
-		return "LOGIN";
-	case SASL_EXTERNAL:
-		return "EXTERNAL";
-	case SASL_XOAUTH2:
-		return "XOAUTH2";
-	case SASL_OAUTHBEARER:
-		return "OAUTHBEARER";
-	case SASL_NONE:
-	default:
-		return "";
-	}
-}
-
-static unsigned
-sasl_bit(enum sasl_mech m)
-{
-	switch (m) {
-	case SASL_PLAIN:
-		return CAPA_AUTH_PLAIN;
-	case SASL_LOGIN:
-		return CAPA_AUTH_LOGIN;
-	case SASL_EXTERNAL:
-		return CAPA_AUTH_EXTERNAL;
-	case SASL_XOAUTH2:
-		return CAPA_AUTH_XOAUTH2;
-	case SASL_OAUTHBEARER:
-		return CAPA_AUTH_OAUTHBEARER;
-	case SASL_NONE:
-	default:
-		return 0;
-	}
-}
 
 /* "server offers: A B" or "server offers no AUTH", for messages. */
 static void
 sasl_offers(unsigned offered, char *buf, size_t size)
 {
-	size_t i, o;
 	int n;
 
-	n = snprintf(buf, size, "server offers%s", offered != 0 ? ":" :
+	n = snprintf(buf, size, "server offers%s", offered != 0 ? ": " :
 	    " no AUTH");
-	o = n > 0 && (size_t)n < size ? (size_t)n : 0;
-	for (i = 0; i < sizeof(sasl_mech_names) / sizeof(sasl_mech_names[0]);
-	    i++) {
-		if ((offered & sasl_mech_names[i].bit) == 0)
-			continue;
-		n = snprintf(buf + o, size - o, " %s", sasl_mech_names[i].name);
-		if (n < 0 || (size_t)n >= size - o)
-			return;
-		o += (size_t)n;
-	}
+	if (n > 0 && (size_t)n < size)
+		sasl_capa_names(offered, " ", "", buf + n, size - (size_t)n);
 }
 
 int
@@ -139,29 +75,16 @@ sasl_pick(enum sasl_want want, unsigned offered, bool tls, bool have_cert,
 			    "no usable AUTH mechanism (%s)", offers);
 		}
 		break;
-	case SASL_WANT_PLAIN:
-		m = SASL_PLAIN;
-		break;
-	case SASL_WANT_LOGIN:
-		m = SASL_LOGIN;
-		break;
-	case SASL_WANT_EXTERNAL:
-		m = SASL_EXTERNAL;
-		break;
-	case SASL_WANT_XOAUTH2:
-		m = SASL_XOAUTH2;
-		break;
-	case SASL_WANT_OAUTHBEARER:
-		m = SASL_OAUTHBEARER;
-		break;
 	default:
-		return err_set(e, EX_SOFTWARE, "unknown auth setting %d",
-		    (int)want);
+		if ((m = sasl_want_mech(want)) == SASL_NONE)
+			return err_set(e, EX_SOFTWARE, "unknown auth setting "
+			    "%d", (int)want);
+		break;
 	}
 	if (!tls)
 		return err_set(e, EX_CONFIG, "refusing AUTH %s without TLS",
 		    sasl_name(m));
-	if ((offered & sasl_bit(m)) == 0) {
+	if ((offered & sasl_mech_bit(m)) == 0) {
 		sasl_offers(offered, offers, sizeof(offers));
 		return err_set(e, EX_NOPERM, "AUTH %s not offered (%s)",
 		    sasl_name(m), offers);

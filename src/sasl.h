@@ -33,7 +33,27 @@ enum sasl_want {
 	SASL_WANT_OAUTHBEARER
 };
 
-const char *sasl_name(enum sasl_mech);
+/*
+ * sasl_mech.c: the one table of mechanism names.  The config word of a
+ * setting ("-" when unknown); parse one (as written), -1 when it is
+ * none; every word, comma-separated, for messages.
+ */
+const char	*sasl_want_word(enum sasl_want);
+int		 sasl_want_parse(const char *word, enum sasl_want *out);
+size_t		 sasl_want_words(char *out, size_t cap);
+/* The mechanism a setting names (SASL_NONE for off and on). */
+enum sasl_mech	 sasl_want_mech(enum sasl_want);
+/* The name on the wire ("" for SASL_NONE) and its CAPA_AUTH_* bit. */
+const char	*sasl_name(enum sasl_mech);
+unsigned	 sasl_mech_bit(enum sasl_mech);
+/* The CAPA_AUTH_* bit of an EHLO AUTH keyword of n bytes; 0: unknown. */
+unsigned	 sasl_capa_bit(const char *s, size_t n);
+/*
+ * The wire names of bits, each in quote, joined by sep, into out (cap
+ * bytes, NUL-terminated, cut at a name that does not fit); its length.
+ */
+size_t		 sasl_capa_names(unsigned bits, const char *sep,
+		    const char *quote, char *out, size_t cap);
 /*
  * Choose a mechanism from the CAPA_AUTH_* bits the server offered after
  * TLS.  Never a password mechanism without TLS.  auto order: EXTERNAL

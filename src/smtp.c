@@ -64,7 +64,7 @@ smtp_put(struct smtp_session *s, const char *line, struct err *e)
 
 	if (len > SMTP_LINE_MAX)
 		return err_set(e, EX_SOFTWARE, "command line too long");
-	log_proto_send(line, len);
+	log_proto_send(s->log_sasl, line, len);
 	if (conn_write(s->c, line, len, smtp_deadline(s), e) == -1 ||
 	    conn_write(s->c, "\r\n", 2, smtp_deadline(s), e) == -1)
 		return -1;
@@ -114,7 +114,7 @@ smtp_reply(struct smtp_session *s, deadline_t d, struct err *e)
 			*e = rerr;
 			return -1;
 		}
-		log_proto_recv(line, len);
+		log_proto_recv(&s->log_sasl, line, len);
 		rc = reply_feed(&s->rp, line, len, &s->r, e);
 		if (rc != 0)
 			return rc == 1 ? 0 : -1;
@@ -245,13 +245,13 @@ st_quit(struct smtp_session *s, struct err *e)
 	(void)e;
 	err_init(&scratch);
 	if (!s->quit_sent) {
-		log_proto_send("QUIT", 4);
+		log_proto_send(false, "QUIT", 4);
 		if (conn_write(s->c, "QUIT\r\n", 6, d, &scratch) == -1 ||
 		    conn_flush(s->c, d, &scratch) == -1)
 			return SMTP_ST_DONE;
 	}
 	if (conn_read_line(s->c, &line, &len, d, &scratch) == 0)
-		log_proto_recv(line, len);
+		log_proto_recv(&s->log_sasl, line, len);
 	return SMTP_ST_DONE;
 }
 
@@ -259,7 +259,7 @@ st_quit(struct smtp_session *s, struct err *e)
 static int
 smtp_txn_init(struct smtp_session *s, struct err *e)
 {
-	size_t n = s->p->nrcpts + 1, *t, *x;
+	size_t n = s->p->env.nrcpts + 1, *t, *x;
 
 	t = reallocarray(s->todo, n, sizeof(*s->todo));
 	if (t != NULL)
@@ -269,7 +269,7 @@ smtp_txn_init(struct smtp_session *s, struct err *e)
 		s->next = x;
 	if (t == NULL || x == NULL)
 		return err_sys(e, EX_OSERR, "out of memory");
-	for (s->ntodo = 0; s->ntodo < s->p->nrcpts; s->ntodo++)
+	for (s->ntodo = 0; s->ntodo < s->p->env.nrcpts; s->ntodo++)
 		s->todo[s->ntodo] = s->ntodo;
 	s->nnext = 0;
 	s->rounds = 0;

@@ -16,6 +16,7 @@
 
 #include "cfg.h"
 #include "conn.h"
+#include "envelope.h"
 #include "err.h"
 #include "sasl.h"
 #include "tls.h"
@@ -32,7 +33,7 @@ struct smtp_params;
  * The queue runner's hook for several messages on one connection: called
  * when a transaction is over with its verdict (NULL: the server took the
  * message).  When can_continue, it may load the next message into the
- * message fields of p (sender ... size, more) and return 1; else 0.
+ * message fields of p (env, spool_fd, more) and return 1; else 0.
  */
 typedef int	smtp_next_fn(void *arg, struct smtp_params *p,
 		    const struct err *verdict, bool can_continue);
@@ -45,13 +46,8 @@ struct smtp_params {
 	const char	*user;
 	char		*password;	/* NULL: none; wiped after AUTH */
 	int		 timeout;	/* seconds, each phase */
-	const char	*sender;	/* "" for the null sender */
-	char * const	*rcpts;
-	size_t		 nrcpts;
-	bool		 need_smtputf8;	/* non-ASCII in the envelope */
-	bool		 eightbit;	/* 8-bit bytes in the message */
+	struct envelope	 env;		/* of the message being sent */
 	int		 spool_fd;	/* canonical message bytes */
-	size_t		 size;		/* exact size of those bytes */
 	bool		 more;		/* another message follows */
 	smtp_next_fn	*next;		/* NULL: one message */
 	void		*next_arg;

@@ -1,7 +1,7 @@
 /*
  * smtp_auth.c - the AUTH state (RFC 4954): PLAIN with an initial response
  * (two steps when the line would pass 512 octets), LOGIN, EXTERNAL, and the
- * token mechanisms XOAUTH2 and OAUTHBEARER (protocol.md 2.1.5/6; two steps
+ * token mechanisms XOAUTH2 and OAUTHBEARER (layouts in sasl.h; two steps
  * when too long, as PLAIN).  A refused token is marked ERR_AUTH_TOKEN so
  * that a caller holding a refresh token may fetch a new one and try once
  * more on a new connection.

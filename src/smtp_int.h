@@ -39,6 +39,8 @@ struct smtp_session {
 	bool				 delivered;
 	bool				 quit_sent;	/* behind the dot */
 	bool				 in_txn;	/* a message is out */
+	/* the last server line was a 334: the next client line is secret */
+	bool				 log_sasl;
 	/*
 	 * Recipients (indexes into p->rcpts) of this transaction, and those
 	 * a "452 too many recipients" put off to the next one.

@@ -29,11 +29,11 @@ mail_check(struct smtp_session *s, struct err *e)
 	const struct smtp_params *p = s->p;
 
 	if (s->capa.size && s->capa.size_max > 0 &&
-	    p->size > s->capa.size_max)
+	    p->env.size > s->capa.size_max)
 		return err_set(e, EX_DATAERR, "message is %zu bytes, %s "
-		    "accepts at most %lu", p->size, s->c->addr,
+		    "accepts at most %lu", p->env.size, s->c->addr,
 		    s->capa.size_max);
-	if (p->need_smtputf8 && !s->capa.smtputf8)
+	if (p->env.smtputf8 && !s->capa.smtputf8)
 		return err_set(e, EX_DATAERR, "the envelope has non-ASCII "
 		    "addresses but %s does not offer SMTPUTF8", s->c->addr);
 	return 0;
@@ -48,15 +48,17 @@ mail_put(struct smtp_session *s, size_t i, struct err *e)
 
 	if (i == 0) {
 		if (s->capa.size)
-			snprintf(size, sizeof(size), " SIZE=%zu", p->size);
-		return smtp_putf(s, e, "MAIL FROM:<%s>%s%s%s", p->sender,
-		    size, (p->eightbit || p->need_smtputf8) &&
+			snprintf(size, sizeof(size), " SIZE=%zu",
+			    p->env.size);
+		return smtp_putf(s, e, "MAIL FROM:<%s>%s%s%s",
+		    p->env.sender,
+		    size, (p->env.eightbit || p->env.smtputf8) &&
 		    s->capa.eightbitmime ? " BODY=8BITMIME" : "",
-		    p->need_smtputf8 ? " SMTPUTF8" : "");
+		    p->env.smtputf8 ? " SMTPUTF8" : "");
 	}
 	if (i <= s->ntodo)
 		return smtp_putf(s, e, "RCPT TO:<%s>",
-		    p->rcpts[s->todo[i - 1]]);
+		    p->env.rcpts[s->todo[i - 1]]);
 	return smtp_put(s, "DATA", e);
 }
 
@@ -102,7 +104,7 @@ mail_note(struct smtp_session *s, size_t i, struct mail_result *m)
 			return;
 		}
 		snprintf(what, sizeof(what), "RCPT TO:<%s>",
-		    s->p->rcpts[s->todo[i - 1]]);
+		    s->p->env.rcpts[s->todo[i - 1]]);
 		if (rcpt_limit(r)) {
 			/* too many recipients: put off to the next round */
 			s->next[s->nnext++] = s->todo[i - 1];
@@ -154,7 +156,8 @@ mail_refused(const struct mail_result *m)
  * the commands behind it were already out, and their replies (503 "need
  * MAIL first", a 554 to DATA) read like failures of their own: -v says
  * they follow from this one.  All or nothing, so unless an earlier round
- * of this session delivered, nobody got the message: the error says so.
+ * of this session delivered, nobody got the message: a final error says
+ * so (a temporary one queues the message, and that line says what next).
  */
 static void
 mail_abandon(const struct smtp_session *s, const struct mail_result *m,
@@ -166,10 +169,12 @@ mail_abandon(const struct smtp_session *s, const struct mail_result *m,
 		log_debug("transaction abandoned after: %s (replies to the "
 		    "pipelined commands behind it follow from this refusal)",
 		    e->msg);
-	if (s->rounds == 0 && !m->data_354)
+	if (s->rounds > 0 || e->ex == EX_TEMPFAIL)
+		return;		/* a queued message says so itself */
+	if (!m->data_354)
 		snprintf(e->msg + len, sizeof(e->msg) - len, " (no recipient "
 		    "got the message)");
-	else if (s->rounds == 0)
+	else
 		snprintf(e->msg + len, sizeof(e->msg) - len, " (no recipient "
 		    "got the message: the connection is dropped so the server "
 		    "delivers to none)");
@@ -260,7 +265,7 @@ smtp_st_body(struct smtp_session *s, struct err *e)
 	size_t m;
 
 	data_enc_init(&enc);
-	log_debug("sending %zu bytes of message", s->p->size);
+	log_debug("sending %zu bytes of message", s->p->env.size);
 	if (lseek(s->p->spool_fd, 0, SEEK_SET) == -1) {
 		err_sys(e, EX_IOERR, "spool");
 		return SMTP_ST_DONE;
@@ -280,7 +285,7 @@ smtp_st_body(struct smtp_session *s, struct err *e)
 			return SMTP_ST_DONE;
 	}
 	m = data_finish(&enc, s->out);
-	log_proto_send(".", 1);
+	log_proto_send(false, ".", 1);
 	if (conn_write(s->c, s->out, m, smtp_deadline(s), e) == -1)
 		return SMTP_ST_DONE;
 	/* RFC 2920 3.1: QUIT may end a group; it saves a round trip */

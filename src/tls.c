@@ -27,7 +27,10 @@
 
 #define TLS_KEY_MAX	(64 * 1024)	/* a client key or certificate */
 
-/* Appended to the system policy: TLS >= 1.2, no weak DH (protocol.md 3.3) */
+/*
+ * Appended to the system policy: TLS 1.2 or newer (RFC 8996 deprecates
+ * 1.0 and 1.1), no weak DH.
+ */
 #define TLS_PRIORITY_APPEND \
 	"-VERS-TLS1.0:-VERS-TLS1.1:-VERS-DTLS1.0:%PROFILE_MEDIUM"
 
@@ -101,7 +104,7 @@ is_ip_literal(const char *host)
 /*
  * Read a client certificate or key (what names it) into buf: a regular
  * file (O_NONBLOCK, so a FIFO cannot hang the open), and for the key the
- * config file's rules too (protocol.md 3.5, 5.5): ours or root's, private.
+ * config file's rules too (a key is a secret): ours or root's, private.
  */
 static int
 tls_file_read(const char *path, const char *what, bool private,

@@ -1,7 +1,8 @@
 """keyring.py - a real, headless Secret Service for one integration case.
 
 A private session bus (dbus-daemon --session) and gnome-keyring-daemon
-with a throwaway "login" keyring, unlocked at start (protocol.md 7.4), all
+with a throwaway "login" keyring, unlocked at start (as a desktop login
+would leave it), all
 under a HOME and XDG directories of its own, so nothing of the user's is
 touched.  That directory is short and under /tmp, not in the case's work
 directory: a deep build tree (make distcheck) would push the keyring's

@@ -113,6 +113,7 @@ class Script:
         self.auth_reject = None
         self.require_auth = False
         self.tokens = None
+        self.token_until = {}
         self.replies = {}                # (CMD, n or 0) -> bytes raw/tuple
         self.rcpt_replies = {}
         self.rcpt_max = 0                # RCPTs per transaction, 0: any
@@ -235,6 +236,13 @@ class Script:
 
     def d_auth_token(self, rest):
         self.tokens = rest.split()
+
+    def d_auth_token_until(self, rest):
+        tok, n = rest.split()
+        self.token_until[tok] = int(n)
+        if self.tokens is None:
+            self.tokens = []
+        self.tokens.append(tok)
 
     def d_auth_reject(self, rest):
         self.auth_reject = rest or "535 5.7.8 Authentication credentials invalid"
@@ -764,7 +772,7 @@ class Session:
     def do_ehlo(self, arg):
         name = text(arg).strip()
         if self.tls and self.sc.inject is not None and not self.ehlo_seen:
-            # A2 oracle: a client that believed the forged lines sends its
+            # The oracle: a client that believed the forged lines sends its
             # next command without waiting for the real EHLO reply
             self.sleep(0.5)
             if self.lines:
@@ -1125,7 +1133,7 @@ class Session:
     @staticmethod
     def token_fields(mech, dec):
         """-> (user, token) from a decoded XOAUTH2/OAUTHBEARER message,
-        None for a malformed one (protocol.md 2.1.5/6)."""
+        None for a malformed one (layouts in src/sasl.h)."""
         if mech == "XOAUTH2":
             f = dec.split(b"\x01")
             if (len(f) != 4 or f[2:] != [b"", b""]
@@ -1157,7 +1165,9 @@ class Session:
             info.update(user=text(f[0]), password=text(f[1]))
         tokens = self.sc.tokens or [self.sc.password]
         ok = (f is not None and f[0] == self.sc.user.encode()
-              and text(f[1]) in tokens and not self.sc.auth_reject)
+              and text(f[1]) in tokens and not self.sc.auth_reject
+              and self.cid <= self.sc.token_until.get(text(f[1]),
+                                                      self.cid))
         if not ok:
             js = b'{"status":"401","schemes":"bearer",' \
                  b'"scope":"https://mail.google.com/"}'

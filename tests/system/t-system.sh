@@ -1,7 +1,7 @@
 #!/bin/sh
-# t-system.sh - the system-wide relay (issue 9), as root: throwaway users
-# and group, the README's "System-wide setup" commands run with every
-# system path moved into a scratch sysroot (OUTPOST_TEST_SYSROOT of
+# t-system.sh - the system-wide relay (outpost(8) SECURITY), as root:
+# throwaway users and group, the README's "System-wide setup" commands
+# run with every system path moved into a scratch sysroot (OUTPOST_TEST_SYSROOT of
 # --enable-test-hooks builds), the setgid outpost and the setuid
 # outpost-queue copied there.  The machine's /etc/outpost.conf and
 # /var/spool/outpost are never touched.  TAP; SKIP when not root.

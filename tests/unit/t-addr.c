@@ -4,7 +4,8 @@
  * addr_parse_list rows: the addr-specs the callback saw, each followed by
  * '|', or "ERR" when the parser failed (always with exit code 65).
  * addr_check rows: the result or the exit code; every error message is
- * checked for raw control bytes (protocol.md 5.1, 5.13).
+ * checked for raw control bytes (a CR or LF in an address would inject
+ * SMTP commands).
  */
 #include <stdbool.h>
 #include <string.h>

@@ -33,11 +33,11 @@ submit(void *arg, const struct bs_msg *m, char *reply, size_t cap)
 
 	s->calls++;
 	s->out_at_call = lseek(s->out, 0, SEEK_CUR);
-	snprintf(s->sender, sizeof(s->sender), "%s", m->sender);
+	snprintf(s->sender, sizeof(s->sender), "%s", m->env.sender);
 	s->rcpts[0] = '\0';
-	for (i = 0; i < m->nrcpts; i++)
+	for (i = 0; i < m->env.nrcpts; i++)
 		snprintf(s->rcpts + strlen(s->rcpts), sizeof(s->rcpts) -
-		    strlen(s->rcpts), "%s;", m->rcpts[i]);
+		    strlen(s->rcpts), "%s;", m->env.rcpts[i]);
 	n = read(m->body_fd, s->body, sizeof(s->body) - 1);
 	s->body[n > 0 ? n : 0] = '\0';
 	snprintf(reply, cap, s->calls == 1 ? "250 2.0.0 delivered" :

@@ -5,7 +5,7 @@
  * a field of the first account (or of the account named "b" when the
  * field is written "b.host") and the expected value, or NULL and a part
  * of the 78 message (which carries the line number).  The inih quirks of
- * protocol.md 8.3 each have a row: the right value or 78 with the line,
+ * inih quirks each have a row: the right value or 78 with the line,
  * never a silently different value.  Rows marked QUIRK may fail with 78
  * at that line on an inih without Debian's runtime knobs.  cfg_unquote()
  * and cfg_pick() have tables of their own.  cfg_load() on real files,
@@ -49,7 +49,7 @@ static const struct row {
 	const char	*msg;		/* part of the message, or quirk line */
 	int		 quirk;		/* line where an old inih may fail */
 } rows[] = {
-	/* protocol.md 8.3, one row per quirk */
+	/* one row per inih quirk */
 	{ H "password = abc ;def\n", 0, "password", "abc ;def", NULL, 3 },
 	{ H "password = abc;def\n", 0, "password", "abc;def", NULL, 0 },
 	{ H "password =   spaced pw   \n", 0, "password", "spaced pw", NULL,

@@ -49,8 +49,8 @@ test_paths(void)
 
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		err_init(&e);
-		rc = cred_file_path(paths[i].spec, paths[i].credsdir, out,
-		    sizeof(out), &e);
+		rc = cred_file_path("password_file", paths[i].spec,
+		    paths[i].credsdir, out, sizeof(out), &e);
 		if (paths[i].want != NULL)
 			is_str(rc == 0 ? out : e.msg, paths[i].want,
 			    "path %s (dir %s)", paths[i].spec,

@@ -1,6 +1,6 @@
 /*
  * t-err.c - the error type and every row of the reply -> exit code table
- * (protocol.md 6.2).
+ * (the table in src/err_reply.c).
  */
 #include <string.h>
 #include <sysexits.h>

@@ -61,7 +61,8 @@ test_rows(void)
 static void
 test_round_trip(void)
 {
-	const char *rcpts[] = { "b@example.org", "c@ex\xc3\xa4mple.org" };
+	static char r1[] = "b@example.org", r2[] = "c@ex\xc3\xa4mple.org";
+	char *rcpts[] = { r1, r2 };
 	char buf[4096];
 	struct qenv q, p;
 	struct err e;
@@ -70,16 +71,16 @@ test_round_trip(void)
 	memset(&q, 0, sizeof(q));
 	memcpy(q.id, ID, sizeof(q.id));
 	q.account = "work";
-	q.sender = "a@example.com";
-	q.rcpts = rcpts;
-	q.nrcpts = 2;
+	q.env.sender = "a@example.com";
+	q.env.rcpts = rcpts;
+	q.env.nrcpts = 2;
 	q.created = 1700000000;
 	q.next_try = 1700000060;
 	q.attempts = 3;
 	snprintf(q.last_error, sizeof(q.last_error), "451 4.3.0 a\r\nb: x");
 	q.dup_risk = true;
-	q.size = 12345;
-	q.eightbit = true;
+	q.env.size = 12345;
+	q.env.eightbit = true;
 	q.uid = 1000;
 	ok(queue_env_format(&q, buf, sizeof(buf), &len) == 0, "format");
 	ok(strstr(buf, "\r") == NULL && strstr(buf, "a??b: x") != NULL,
@@ -88,13 +89,13 @@ test_round_trip(void)
 	ok(queue_env_parse(buf, len, &p, &e) == 0, "parse what was made");
 	is_str(p.id, ID, "id");
 	is_str(p.account, "work", "account");
-	is_str(p.sender, "a@example.com", "sender");
-	is_int((int)p.nrcpts, 2, "recipients");
-	is_str(p.rcpts[1], "c@ex\xc3\xa4mple.org", "UTF-8 recipient");
+	is_str(p.env.sender, "a@example.com", "sender");
+	is_int((int)p.env.nrcpts, 2, "recipients");
+	is_str(p.env.rcpts[1], "c@ex\xc3\xa4mple.org", "UTF-8 recipient");
 	is_int((int)p.attempts, 3, "attempts");
 	ok(p.created == 1700000000 && p.next_try == 1700000060, "times");
-	ok(p.dup_risk && p.eightbit && !p.smtputf8, "flags");
-	is_int((int)p.size, 12345, "size");
+	ok(p.dup_risk && p.env.eightbit && !p.env.smtputf8, "flags");
+	is_int((int)p.env.size, 12345, "size");
 	is_int((int)p.uid, 1000, "uid");
 	queue_env_free(&p);
 	ok(queue_env_format(&q, buf, 64, &len) == -1, "too small: -1");

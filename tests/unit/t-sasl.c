@@ -1,8 +1,8 @@
 /*
- * t-sasl.c - SASL: every row of the selection policy (protocol.md 2.2),
- * the PLAIN vectors (RFC 4616, protocol.md 2.1.1), NUL rejection, the
+ * t-sasl.c - SASL: every row of the selection policy (sasl_pick),
+ * the PLAIN vectors (RFC 4616), NUL rejection, the
  * EXTERNAL initial response and the size checks of both builders, the
- * XOAUTH2 and OAUTHBEARER byte layouts (protocol.md 2.1.5/6).
+ * XOAUTH2 and OAUTHBEARER byte layouts (sasl.h).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -104,7 +104,7 @@ static const struct {
 } tokens[] = {
 	{ SASL_XOAUTH2, "u@example.com", NULL, 0, "tok", 0,
 	    "user=u@example.com\001auth=Bearer tok\001\001",
-	    "XOAUTH2 layout of protocol.md 2.1.5" },
+	    "XOAUTH2 layout of sasl.h" },
 	{ SASL_XOAUTH2, "someuser@example.com", NULL, 0,
 	    "ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg", 0,
 	    "user=someuser@example.com\001auth=Bearer "
@@ -144,7 +144,7 @@ static const struct {
 	    "AGFsaWNlQGV4YW1wbGUuY29tAHMzY3IzdC1QQHNzIHdvcmQ=",
 	    "space and @ in the password" },
 	{ "alice", 5, "secret", 6, 0, "AGFsaWNlAHNlY3JldA==",
-	    "protocol.md 2.1.1 example" },
+	    "RFC 4616 style example" },
 	{ "user", 4, "p\xc3\xa4ssw\xc3\xb6rd \xe2\x82\xac", 14, 0,
 	    "AHVzZXIAcMOkc3N3w7ZyZCDigqw=", "UTF-8 password unchanged" },
 	{ "", 0, "", 0, 0, "AAA=", "empty user and password" },
@@ -153,6 +153,44 @@ static const struct {
 	{ "alice", 5, "secret\0", 7, -1, NULL, "trailing NUL in the password" },
 	{ "\0", 1, "x", 1, -1, NULL, "user is a lone NUL" },
 };
+
+/* The one table: every config word parses back to its setting. */
+static void
+test_table(void)
+{
+	static const char *const words[] = { "off", "on", "plain", "login",
+	    "external", "xoauth2", "oauthbearer" };
+	enum sasl_want w;
+	char buf[160];
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		ok(sasl_want_parse(words[i], &w) == 0 &&
+		    strcmp(sasl_want_word(w), words[i]) == 0,
+		    "auth = %s round-trips", words[i]);
+	}
+	ok(sasl_want_parse("cram-md5", &w) == -1, "cram-md5 is no setting");
+	ok(sasl_want_parse("PLAIN", &w) == -1, "settings are lower case");
+	is_str(sasl_want_word(SASL_WANT_XOAUTH2), "xoauth2",
+	    "the log's word for xoauth2");
+	is_str(sasl_want_word(SASL_WANT_OAUTHBEARER), "oauthbearer",
+	    "the log's word for oauthbearer");
+	ok(sasl_want_mech(SASL_WANT_ON) == SASL_NONE &&
+	    sasl_want_mech(SASL_WANT_OAUTHBEARER) == SASL_OAUTHBEARER,
+	    "a setting's mechanism");
+	ok(sasl_capa_bit("xoauth2", 7) == CAPA_AUTH_XOAUTH2 &&
+	    sasl_capa_bit("CRAM-MD5", 8) == CAPA_AUTH_CRAM_MD5 &&
+	    sasl_capa_bit("PLAINX", 6) == 0, "EHLO AUTH keywords");
+	sasl_capa_names(CAPA_AUTH_PLAIN | CAPA_AUTH_OAUTHBEARER |
+	    CAPA_AUTH_CRAM_MD5, ", ", "\"", buf, sizeof(buf));
+	is_str(buf, "\"PLAIN\", \"OAUTHBEARER\", \"CRAM-MD5\"",
+	    "names of bits, quoted");
+	sasl_capa_names(CAPA_AUTH_PLAIN | CAPA_AUTH_LOGIN, " ", "", buf, 8);
+	is_str(buf, "PLAIN", "a name that does not fit is left out");
+	sasl_want_words(buf, sizeof(buf));
+	is_str(buf, "off, on, plain, login, external, xoauth2, oauthbearer",
+	    "the words for a config error");
+}
 
 static void
 test_names(void)
@@ -164,6 +202,7 @@ test_names(void)
 	is_str(sasl_name(SASL_XOAUTH2), "XOAUTH2", "name of XOAUTH2");
 	is_str(sasl_name(SASL_OAUTHBEARER), "OAUTHBEARER",
 	    "name of OAUTHBEARER");
+	test_table();
 	ok(sasl_is_token(SASL_XOAUTH2) && sasl_is_token(SASL_OAUTHBEARER) &&
 	    !sasl_is_token(SASL_PLAIN) && !sasl_is_token(SASL_EXTERNAL),
 	    "XOAUTH2 and OAUTHBEARER, only they, take a token");

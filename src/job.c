@@ -1,0 +1,393 @@
+/*
+ * job.c - a send from the command line or -bs, and the queue modes: the
+ * phases before submit.c (configuration, account, envelope, the spooled
+ * message) and what a verdict means for a direct send (a temporary
+ * failure is committed to the queue, and outpost exits 0).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "aliases.h"
+#include "bs.h"
+#include "cfg.h"
+#include "deadline.h"
+#include "hostname.h"
+#include "job.h"
+#include "local.h"
+#include "log.h"
+#include "msg.h"
+#include "msglog.h"
+#include "priv.h"
+#include "queue.h"
+#include "queue_run.h"
+#include "spool.h"
+#include "submit.h"
+
+struct job {
+	const struct opts	*o;
+	struct config		 cfg;
+	const struct account	*a;
+	char			 sender[ADDR_MAX + 1];
+	bool			 from_arg;	/* sender came from -f */
+	char			 domain[HOSTNAME_MAX + 1];	/* "" if none */
+	bool			 utf8;		/* non-ASCII envelope */
+	char			**rcpts;
+	size_t			 nrcpts;
+	struct msg_info		 mi;
+	int			 spool;
+	struct aliases		 al;	/* loaded at the first local rcpt */
+	char			 acct_from[ADDR_MAX + 1];	/* expanded */
+	struct local_hdr	 lh;
+	int			 in_fd;		/* the message: stdin, or -bs */
+	int64_t			 t0;
+	bool			 taken;		/* submit has the message */
+	struct submit_verdict	 v;
+	struct job_result	*res;
+};
+
+/*
+ * -f as it will be on the wire, before the account is picked by it.  A
+ * local name (cron's "-f root", root@thishost) is ignored: the account's
+ * from wins.
+ */
+static int
+job_from_arg(struct job *j, struct err *e)
+{
+	const char *f = j->o->from;
+	char name[ADDR_MAX + 1];
+
+	if (f == NULL || (strcmp(f, "<>") != 0 && f[0] != '\0' &&
+	    local_addr(f, name, sizeof(name))))
+		return 0;
+	j->from_arg = true;
+	return addr_check(f, true, j->sender, &j->utf8, EX_USAGE, e);
+}
+
+/* Envelope sender: -f (see job_from_arg), else the account's. */
+static int
+job_sender(struct job *j, struct err *e)
+{
+	char *from = j->acct_from;
+	bool utf8 = false;
+
+	if (local_from(j->a, from, sizeof(j->acct_from), e) == -1)
+		return -1;
+	if (j->from_arg)
+		return 0;
+	if (from[0] == '\0')
+		return err_set(e, EX_CONFIG, "account %s: no envelope sender: "
+		    "set from = in the configuration or pass -f", j->a->name);
+	if (addr_check(from, false, j->sender, &utf8, EX_CONFIG, e) == -1)
+		return -1;
+	j->utf8 = utf8;
+	if (strchr(j->sender, '@') == NULL)
+		return err_set(e, EX_CONFIG, "account %s: from = %s has no "
+		    "domain", j->a->name, j->sender);
+	return 0;
+}
+
+static int
+job_domain(struct job *j, struct err *e)
+{
+	return submit_ehlo_name(j->a, j->domain, e);
+}
+
+/* Add a checked address once (also the aliases_cb of local_rcpt). */
+static int
+rcpt_alias(void *arg, const char *addr, struct err *e)
+{
+	struct job *j = arg;
+	char buf[ADDR_MAX + 1];
+	bool utf8 = false;
+	size_t i;
+
+	if (addr_check(addr, false, buf, &utf8, EX_CONFIG, e) == -1)
+		return -1;
+	for (i = 0; i < j->nrcpts; i++)
+		if (strcmp(j->rcpts[i], buf) == 0)
+			return 0;
+	if (j->nrcpts == MSG_MAX_RCPTS)
+		return err_set(e, EX_USAGE, "more than %d recipients",
+		    MSG_MAX_RCPTS);
+	if ((j->rcpts[j->nrcpts] = strdup(buf)) == NULL)
+		return err_sys(e, EX_OSERR, "out of memory");
+	j->nrcpts++;
+	j->utf8 |= utf8;
+	return 0;
+}
+
+static int
+rcpt_add(struct job *j, const char *addr, int ex, struct err *e)
+{
+	char buf[ADDR_MAX + 1];
+	bool utf8 = false;
+	int r;
+
+	if (addr_check(addr, false, buf, &utf8, ex, e) == -1)
+		return -1;
+	/* a bare name never comes back: it has an alias or fails */
+	if ((r = local_rcpt(j->a, &j->al, buf, rcpt_alias, j, e)) != 0)
+		return r == 1 ? 0 : -1;
+	return rcpt_alias(j, buf, e);
+}
+
+static int
+job_message(struct job *j, struct err *e)
+{
+	struct msg_opts mo;
+	const char *at;
+	size_t i;
+
+	memset(&mo, 0, sizeof(mo));
+	mo.dot_ends = j->o->dot_ends;
+	mo.read_rcpts = j->o->read_rcpts;
+	mo.sender = j->sender[0] != '\0' ? j->sender : NULL;
+	mo.fullname = j->o->fullname;
+	/* else the sender's domain, when it has a usable one */
+	at = strrchr(j->sender, '@');
+	mo.domain = j->domain[0] != '\0' ? j->domain :
+	    at != NULL && hostname_usable(at + 1) ? at + 1 :
+	    "localhost.invalid";
+	mo.now = time(NULL);
+	if (local_msg_opts(j->a, &j->al, j->acct_from[0] != '\0' ?
+	    j->acct_from : j->sender, &j->lh, &mo, e) == -1)
+		return -1;
+	if ((j->spool = spool_open(NULL, e)) == -1)
+		return -1;
+	if (msg_read(j->in_fd, &mo, j->spool, &j->mi, e) == -1)
+		return -1;
+	for (i = 0; i < j->mi.nrcpts; i++)
+		if (rcpt_add(j, j->mi.rcpts[i], EX_DATAERR, e) == -1)
+			return -1;
+	if (j->nrcpts == 0)
+		return err_set(e, EX_USAGE, "no recipients (give them as "
+		    "arguments, or use -t)");
+	return 0;
+}
+
+/* A temporary failure (v->e, 75): commit the message to the queue. */
+static void
+job_queue(struct job *j, struct submit_verdict *v)
+{
+	char note[QUEUE_NOTE_MAX];
+	struct qenv qe;
+	struct err qerr;
+
+	memset(&qe, 0, sizeof(qe));
+	qe.account = j->a->name;
+	qe.env.sender = j->sender;
+	qe.env.rcpts = j->rcpts;
+	qe.env.nrcpts = j->nrcpts;
+	qe.env.smtputf8 = j->utf8;
+	qe.env.eightbit = j->mi.eightbit;
+	qe.env.size = j->mi.size;
+	qe.created = queue_now();
+	qe.attempts = 1;
+	qe.next_try = qe.created + queue_backoff(1);
+	snprintf(qe.last_error, sizeof(qe.last_error), "%s", v->e.msg);
+	qe.dup_risk = (v->e.flags & ERR_DUP_RISK) != 0;
+	qe.uid = getuid();
+	err_init(&qerr);
+	if (priv_queue_commit(j->a, j->spool, &qe, &qerr) == -1) {
+		snprintf(j->res->queue_fail, sizeof(j->res->queue_fail), "%s",
+		    qerr.msg);
+		return;
+	}
+	snprintf(v->queued, sizeof(v->queued), "%s", qe.id);
+	snprintf(j->res->queued, sizeof(j->res->queued), "%s", qe.id);
+	queue_note_queued(&qe, j->a, note, sizeof(note));
+	log_warn("%s", note);
+}
+
+/* submit_ops: the one message of this job. */
+static int
+job_next(void *arg, struct submit_msg *m)
+{
+	struct job *j = arg;
+
+	if (j->taken)
+		return 0;
+	j->taken = true;
+	m->env.sender = j->sender;
+	m->env.rcpts = j->rcpts;
+	m->env.nrcpts = j->nrcpts;
+	m->env.smtputf8 = j->utf8;
+	m->env.eightbit = j->mi.eightbit;
+	m->env.size = j->mi.size;
+	m->spool_fd = j->spool;
+	m->t0 = j->t0;
+	return 1;
+}
+
+static void
+job_done(void *arg, const struct submit_msg *m, struct submit_verdict *v)
+{
+	struct job *j = arg;
+
+	(void)m;
+	if (v->outcome == SUBMIT_QUEUE && !j->a->queue)
+		log_debug("not queued (queue = off)");
+	else if (v->outcome == SUBMIT_QUEUE)
+		job_queue(j, v);
+	else if (v->outcome == SUBMIT_DELIVERED)
+		log_debug("delivered to %zu recipient%s", j->nrcpts,
+		    j->nrcpts == 1 ? "" : "s");
+	j->v = *v;
+}
+
+static int
+job_run(struct job *j, struct err *e)
+{
+	static const struct submit_ops ops = { job_next, job_done };
+	struct submit_req rq;
+	size_t i;
+
+	if (cfg_load(j->o->config, &j->cfg, e) == -1)
+		return -1;
+	if (job_from_arg(j, e) == -1)
+		return -1;
+	j->a = cfg_pick(&j->cfg, j->o->account, j->sender[0] != '\0' ?
+	    j->sender : NULL, e);
+	if (j->a == NULL || job_sender(j, e) == -1 ||
+	    priv_ready(&j->cfg, j->a, j->from_arg ? j->sender : NULL, e) ==
+	    -1 || job_domain(j, e) == -1 || msglog_check(j->a, e) == -1)
+		return -1;
+	j->rcpts = calloc(MSG_MAX_RCPTS, sizeof(*j->rcpts));
+	if (j->rcpts == NULL)
+		return err_sys(e, EX_OSERR, "out of memory");
+	for (i = 0; i < j->o->nrcpts; i++)
+		if (rcpt_add(j, j->o->rcpts[i], EX_USAGE, e) == -1)
+			return -1;
+	if (job_message(j, e) == -1)
+		return -1;
+	memset(&rq, 0, sizeof(rq));
+	rq.cfg = &j->cfg;
+	rq.a = j->a;
+	rq.forget = &j->cfg;
+	rq.ops = &ops;
+	rq.arg = j;
+	submit_run(&rq);
+	if (j->v.outcome == SUBMIT_DELIVERED || j->res->queued[0] != '\0')
+		return 0;
+	*e = j->v.e;
+	return -1;
+}
+
+static void
+job_free(struct job *j)
+{
+	size_t i;
+
+	msg_info_free(&j->mi);
+	for (i = 0; i < j->nrcpts; i++)
+		free(j->rcpts[i]);
+	free(j->rcpts);
+	cfg_free(&j->cfg);
+	aliases_free(&j->al);
+	if (j->spool != -1)
+		close(j->spool);
+}
+
+int
+job_send(const struct opts *o, int in_fd, struct job_result *r,
+    struct err *e)
+{
+	struct job j;
+	int rc;
+
+	memset(&j, 0, sizeof(j));
+	memset(r, 0, sizeof(*r));
+	j.o = o;
+	j.spool = -1;
+	j.in_fd = in_fd;
+	j.res = r;
+	j.t0 = deadline_now_ms();
+	rc = job_run(&j, e);
+	job_free(&j);
+	return rc;
+}
+
+/* bs_submit_fn: each -bs message is a job of its own (config re-read). */
+static void
+job_bs_submit(void *arg, const struct bs_msg *m, char *reply, size_t cap)
+{
+	const struct opts *parent = arg;
+	struct job_result r;
+	struct opts o;
+	struct err e;
+
+	o = *parent;
+	o.mode = CLI_MODE_SEND;
+	o.read_rcpts = false;
+	o.dot_ends = false;
+	o.from = m->env.sender[0] != '\0' ? m->env.sender : "<>";
+	o.rcpts = (char **)m->env.rcpts;
+	o.nrcpts = m->env.nrcpts;
+	err_init(&e);
+	job_send(&o, m->body_fd, &r, &e);
+	bs_reply_for(&e, r.queued, reply, cap);
+	if (err_is_set(&e))
+		log_warn("-bs: %s", e.msg);
+}
+
+int
+job_bs(const struct opts *o, struct err *e)
+{
+	char name[HOSTNAME_MAX + 1];
+
+	if (!hostname_fqdn(name, sizeof(name)))
+		snprintf(name, sizeof(name), "localhost");
+	return bs_serve(STDIN_FILENO, STDOUT_FILENO, name, job_bs_submit,
+	    (void *)o, e);
+}
+
+int
+job_queue_mode(const struct opts *o, struct err *e)
+{
+	char qid[QUEUE_ID_LEN + 1];
+	const char *id = o->queue_id;
+	struct queue_run_opts ro;
+	struct queue_run_stats st;
+	struct config cfg;
+	int rc = -1;
+
+	memset(&cfg, 0, sizeof(cfg));
+	if (cfg_load(o->config, &cfg, e) == -1 ||
+	    priv_ready(&cfg, NULL, NULL, e) == -1)
+		goto out;
+	/* an id, or the first digits of one (queue_id.c) */
+	if (id != NULL && queue_id_resolve(&cfg, id, qid, e) == -1)
+		goto out;
+	if (id != NULL)
+		id = qid;
+	switch (o->mode) {
+	case CLI_MODE_QUEUE_LIST:
+		rc = queue_list(&cfg, stdout, e);
+		goto out;
+	case CLI_MODE_QUEUE_DROP:
+		if ((rc = queue_drop(&cfg, id, e)) == 0)
+			printf("dropped %s\n", id);
+		goto out;
+	default:
+		break;
+	}
+	memset(&ro, 0, sizeof(ro));
+	ro.flush = o->flush;
+	ro.id = id;
+	if ((rc = queue_run(&cfg, &ro, &st, e)) == 0)
+		log_debug("queue run: %u delivered, %u deferred, %u returned, "
+		    "%u held, %u not due yet", st.delivered, st.deferred,
+		    st.bounced, st.held, st.skipped);
+out:
+	cfg_free(&cfg);
+	return rc;
+}
