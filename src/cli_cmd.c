@@ -159,7 +159,9 @@ cli_cmd_argv(const struct cli_cmd_row *r, int argc, char **argv, int i,
 {
 	int n = 0;
 
-	if (!r->config && (cfg != NULL || acct != NULL))
+	if (r->run == cmd_help)
+		cfg = acct = NULL;	/* "outpost -C x help" is still help */
+	else if (!r->config && (cfg != NULL || acct != NULL))
 		return err_set(e, EX_USAGE, "%s reads no configuration: -C "
 		    "and -a do not apply", r->name);
 	free(cli_call_argv);

@@ -207,8 +207,8 @@ static const struct find_row {
 	    "password set -C c -a w v=2" },
 	{ { "outpost", "-v", "-a", "w", "doctor", "h", NULL },
 	    "doctor h -a w v=1" },
-	{ { "/usr/local/bin/outpost", "-C", "c", "help", NULL }, "64: help "
-	    "reads no configuration" },
+	{ { "/usr/local/bin/outpost", "-C", "c", "help", "doctor", NULL },
+	    "help doctor" },
 	{ { "outpost", "-C", "c", "providers", NULL }, "64: providers reads "
 	    "no configuration" },
 	{ { "outpost", "-C", "c", "doctr", NULL },
