@@ -39,7 +39,7 @@
 /* How a value is checked and stored. */
 enum cfg_kind {
 	KIND_NAME, KIND_STR, KIND_HOSTS, KIND_WORD, KIND_PORTS, KIND_TIMEOUT,
-	KIND_TLS, KIND_AUTH, KIND_BOOL
+	KIND_TLS, KIND_AUTH, KIND_BOOL, KIND_GRANT, KIND_DAYS
 };
 
 #define KF_SECRET	0x1	/* never quote the value */
@@ -52,6 +52,10 @@ static const char *const cfg_tls_words[] = {
 	[TLS_MODE_OFF] = "off"
 };
 static const char *const cfg_bool_words[] = { "off", "on" };
+static const char *const cfg_grant_words[] = {
+	[OAUTH2_GRANT_REFRESH] = "refresh_token",
+	[OAUTH2_GRANT_CLIENT] = "client_credentials"
+};
 
 static const struct cfg_keydef {
 	const char		*name;
@@ -109,6 +113,14 @@ static const struct cfg_keydef {
 	{ "syslog", KIND_WORD, OFF(syslog), 0, "on, off or a facility" },
 	{ "allow_from_override", KIND_STR, OFF(allow_from_override), 0,
 	    "on, off or a list of addresses" },
+	{ "oauth2_device_url", KIND_STR, OFF(oauth2_device_url), 0,
+	    "an https:// URL" },
+	{ "oauth2_grant", KIND_GRANT, OFF(oauth2_grant), 0,
+	    "refresh_token or client_credentials" },
+	{ "oauth2_tenant", KIND_WORD, OFF(oauth2_tenant), 0,
+	    "a tenant: organizations, consumers, a domain or an ID" },
+	{ "oauth2_keepalive", KIND_DAYS, OFF(oauth2_keepalive), 0,
+	    "days, 1-365" },
 };
 
 int
@@ -393,9 +405,17 @@ cfg_set(const struct cfg_ctx *c, struct account *a, int k,
 		    "'%.*s' (%s)", c->file, v->line, d->name, CFG_SHOW, v->s,
 		    why);
 	case KIND_TIMEOUT:
-		if (cfg_num(v->s, 1, 3600, &n) == -1)
+	case KIND_DAYS:
+		if (cfg_num(v->s, 1, d->kind == KIND_DAYS ? 365 : 3600,
+		    &n) == -1)
 			break;
 		*(int *)(void *)field = (int)n;
+		return 0;
+	case KIND_GRANT:
+		if ((w = cfg_word(cfg_grant_words, NITEMS(cfg_grant_words),
+		    v->s)) == -1)
+			break;
+		a->oauth2_grant = (enum oauth2_grant)w;
 		return 0;
 	case KIND_TLS:
 		if ((w = cfg_word(cfg_tls_words, NITEMS(cfg_tls_words),

@@ -30,6 +30,12 @@ enum tls_mode {
 	TLS_MODE_OFF
 };
 
+/* How the access token is got (oauth2_grant). */
+enum oauth2_grant {
+	OAUTH2_GRANT_REFRESH = 0,	/* a refresh token from a login */
+	OAUTH2_GRANT_CLIENT		/* client_credentials: app-only */
+};
+
 /* One port of the account's plan, with the TLS mode used on it. */
 struct cfg_port {
 	int		 port;
@@ -61,6 +67,10 @@ struct account {
 	char		*oauth2_refresh_token_file;
 	char		*oauth2_auth_url;
 	char		*oauth2_scope;
+	char		*oauth2_device_url;	/* RFC 8628 device login */
+	enum oauth2_grant oauth2_grant;
+	char		*oauth2_tenant;	/* presets' {tenant} */
+	int		 oauth2_keepalive;	/* days; 0: off */
 	bool		 keyring;	/* default on */
 	char		*from;
 	bool		 from_own;	/* from written in the section itself */

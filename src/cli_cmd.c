@@ -56,8 +56,10 @@ static const struct cli_cmd_row {
 	    "probe the smarthost from here and advise" },
 	{ "password", cmd_password, true, "set|check|clear [-a account] "
 	    "[-C config]", "the account's password in the keyring" },
-	{ "oauth2", cmd_oauth2, true, "login [-a account] [-C config]",
-	    "get an OAuth2 refresh token in the browser" },
+	{ "oauth2", cmd_oauth2, true, "login [--device | --paste] "
+	    "[--port N] [-a account] [-C config] | status|logout "
+	    "[-a account] [-C config]", "OAuth2: log in (browser or device "
+	    "code), show the tokens' state, log out" },
 	{ "providers", cmd_providers, false, "",
 	    "the provider presets and their sources" },
 	{ "import-msmtprc", cmd_import_msmtprc, false, "[FILE]",

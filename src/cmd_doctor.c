@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sysexits.h>
 #include <unistd.h>
@@ -32,6 +33,7 @@
 #include "cred.h"
 #include "deadline.h"
 #include "doctor.h"
+#include "hint.h"
 
 #define DOCTOR_USAGE "usage: outpost doctor [-a account | host] " \
 	"[-C config] [--auth] [--json] [--ports port[/mode],...]"
@@ -284,6 +286,18 @@ doctor_plan(struct doctor_run *r, const struct doctor_opts *o,
 		}
 }
 
+/* The address literal a probe sent as its EHLO name, or a description. */
+static const char *
+doctor_literal(const struct doctor_run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nprobes; i++)
+		if (r->probes[i].ehlo_sent[0] != '\0')
+			return r->probes[i].ehlo_sent;
+	return "our address literal";
+}
+
 /*
  * The EHLO name is accepted when some server took it.  Without a name
  * each probe sent its own address literal: the one shown is the one
@@ -311,8 +325,7 @@ doctor_ehlo_check(struct doctor_run *r, const char *name)
 		    refused->ehlo_code, refused->ehlo_text);
 	else if (r->nprobes > 0)
 		check_add(r, "EHLO name", -1, 0, "%s: not checked (no server "
-		    "got that far)", name != NULL ? name : "our address "
-		    "literal");
+		    "got that far)", name != NULL ? name : doctor_literal(r));
 }
 
 /* The first configured path that works carries the one AUTH attempt. */
@@ -434,6 +447,14 @@ doctor_run_probes(struct doctor_run *r, const struct doctor_opts *o,
 	doctor_plan(r, o, addrs, naddrs);
 	doctor_probe_all(&t, r->probes, r->nprobes);
 	doctor_ehlo_check(r, t.ehlo_name);
+	/* the relay takes such a name now and then refuses it with 421 */
+	if (r->a != NULL && r->a->provider != NULL &&
+	    strcasecmp(r->a->provider, "google-relay") == 0 &&
+	    hint_ehlo_unusable(t.ehlo_name))
+		check_add(r, "EHLO name", 0, 0, "%s: Google's SMTP relay "
+		    "refuses an address or localhost (421 on EHLO): set domain "
+		    "= a host name of yours", t.ehlo_name != NULL ?
+		    t.ehlo_name : doctor_literal(r));
 	if (r->want_auth)
 		doctor_try_auth(r, &t, pw);
 }

@@ -1,15 +1,22 @@
 /*
- * cmd_oauth2.c - "outpost oauth2 login -a ACCOUNT [-C FILE]": the first
- * refresh token, with the loopback redirect of RFC 8252 and PKCE S256
- * (RFC 7636).
+ * cmd_oauth2.c - "outpost oauth2 login|status|logout [-a ACCOUNT]
+ * [-C FILE]": the dispatcher, and the browser login: the first refresh
+ * token with the redirect of RFC 8252 and PKCE S256 (RFC 7636).
  *
- * It listens on 127.0.0.1 (an ephemeral port, nothing else), prints the
- * authorization URL, and waits at most OAUTH2_LOGIN_WAIT_MS for the
- * browser's redirect; requests that carry neither code nor error (a
- * favicon) get 404 and the wait goes on.  The state must match, the code
- * is exchanged with the verifier at the token endpoint (oauth2_http.c),
- * and the refresh token is stored where the account keeps it.  Verifier,
- * code and tokens are wiped; none is ever printed.
+ * By default it listens on 127.0.0.1 (an ephemeral port, or --port N for
+ * "ssh -L N:127.0.0.1:N"), prints the authorization URL, and waits at
+ * most OAUTH2_LOGIN_WAIT_MS for the browser's redirect; requests that
+ * carry neither code nor error (a favicon) get 404 and the wait goes on.
+ * --paste opens no listener: the redirect goes to a port where nothing
+ * listens (--port N, else a random high one), and the user pastes the
+ * address the browser ended on - or the bare code - on stdin
+ * (cmd_oauth2_paste.c).  The state must match (a bare code has none to
+ * check), the code is exchanged with the verifier at the token endpoint
+ * (oauth2_http.c), and the refresh token is stored where the account
+ * keeps it.  --device, and the default for an account with
+ * oauth2_device_url and no oauth2_auth_url, is the device login
+ * (cmd_oauth2_device.c).  Verifier, code and tokens are wiped; none is
+ * ever printed.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -19,6 +26,8 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,29 +38,23 @@
 
 #include "cfg.h"
 #include "cmd.h"
+#include "cmd_oauth2.h"
 #include "deadline.h"
 #include "log.h"
 #include "oauth2.h"
 
-#define OAUTH2_LOGIN_WAIT_MS	(5 * 60 * 1000)	/* the user's whole login */
 #define OAUTH2_REQ_WAIT_MS	10000	/* one request's bytes */
-#define OAUTH2_REQ_MAX		8192	/* request line and headers */
-#define OAUTH2_PARAM_MAX	2048	/* one decoded query value */
 #define OAUTH2_RANDOM_LEN	32	/* bytes behind verifier and state */
-
-/* What the redirect carried. */
-struct login_req {
-	char	code[OAUTH2_PARAM_MAX];
-	char	state[OAUTH2_PARAM_MAX];
-	char	error[OAUTH2_PARAM_MAX];
-};
+#define OAUTH2_PASTE_PORT_MIN	49152	/* --paste: a random dynamic port */
 
 /* One login: the secrets and the listener. */
 struct login {
 	const struct account	*a;
+	const struct oauth2_cmd	*o;
 	char			 verifier[OAUTH2_VERIFIER_LEN + 8];
 	char			 state[OAUTH2_VERIFIER_LEN + 8];
 	char			 redirect[64];
+	int			 port;		/* the redirect's */
 	int			 fd;
 };
 
@@ -67,9 +70,9 @@ hexval(char c)
 	return -1;
 }
 
-/* The value of key in query q (up to a space or the end), decoded. */
-static int
-query_get(const char *q, const char *key, char *out, size_t cap)
+/* The value of key in query q (up to a space, '#' or the end), decoded. */
+int
+oauth2_query_get(const char *q, const char *key, char *out, size_t cap)
 {
 	size_t klen = strlen(key), o = 0;
 	const char *p = q;
@@ -79,12 +82,13 @@ query_get(const char *q, const char *key, char *out, size_t cap)
 	for (;;) {
 		if (strncmp(p, key, klen) == 0 && p[klen] == '=')
 			break;
-		p += strcspn(p, "& ");
+		p += strcspn(p, "& #");
 		if (*p != '&')
 			return 0;
 		p++;
 	}
-	for (p += klen + 1; *p != '\0' && *p != '&' && *p != ' '; p++) {
+	for (p += klen + 1; *p != '\0' && *p != '&' && *p != ' ' &&
+	    *p != '#'; p++) {
 		if (o + 1 >= cap)
 			return -1;
 		if (*p == '%' && (h = hexval(p[1])) >= 0 &&
@@ -129,6 +133,8 @@ login_answer(int fd, const char *status, const char *text)
 	char out[512];
 	int n;
 
+	if (fd < 0)
+		return;	/* --paste: nobody to answer */
 	n = snprintf(out, sizeof(out), "HTTP/1.1 %s\r\nContent-Type: "
 	    "text/plain; charset=utf-8\r\nContent-Length: %zu\r\n"
 	    "Connection: close\r\nCache-Control: no-store\r\n\r\n%s", status,
@@ -158,9 +164,9 @@ login_one(int c, struct login_req *r)
 		return 0;
 	}
 	q++;
-	got = query_get(q, "code", r->code, sizeof(r->code)) == 1;
-	(void)query_get(q, "state", r->state, sizeof(r->state));
-	got |= query_get(q, "error", r->error, sizeof(r->error)) == 1;
+	got = oauth2_query_get(q, "code", r->code, sizeof(r->code)) == 1;
+	(void)oauth2_query_get(q, "state", r->state, sizeof(r->state));
+	got |= oauth2_query_get(q, "error", r->error, sizeof(r->error)) == 1;
 	explicit_bzero(buf, sizeof(buf));
 	if (!got)
 		login_answer(c, "404 Not Found", "not here\n");
@@ -222,25 +228,51 @@ login_wait(struct login *l, struct login_req *r, struct err *e)
 	}
 }
 
-/* Listen on 127.0.0.1, an ephemeral port; l->redirect names it. */
+/* Listen on 127.0.0.1 (--port N, else ephemeral); l->redirect names it. */
 static int
 login_listen(struct login *l, struct err *e)
 {
 	struct sockaddr_in sin;
 	socklen_t len = sizeof(sin);
+	int on = 1;
 
 	l->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (l->fd == -1)
 		return err_sys(e, EX_OSERR, "socket");
+	/* a second login right after a first on the same --port */
+	(void)setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(l->fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
-	    listen(l->fd, 4) == -1 ||
+	sin.sin_port = htons((uint16_t)l->o->port);
+	if (bind(l->fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+		return err_sys(e, l->o->port != 0 ? EX_UNAVAILABLE : EX_OSERR,
+		    "listening on 127.0.0.1:%d", l->o->port);
+	if (listen(l->fd, 4) == -1 ||
 	    getsockname(l->fd, (struct sockaddr *)&sin, &len) == -1)
 		return err_sys(e, EX_OSERR, "listening on 127.0.0.1");
-	snprintf(l->redirect, sizeof(l->redirect), "http://127.0.0.1:%u/",
-	    (unsigned)ntohs(sin.sin_port));
+	l->port = ntohs(sin.sin_port);
+	snprintf(l->redirect, sizeof(l->redirect), "http://127.0.0.1:%d/",
+	    l->port);
+	return 0;
+}
+
+/* --paste: the redirect names a port nobody listens on. */
+static int
+login_paste_redirect(struct login *l, struct err *e)
+{
+	uint16_t r;
+	int port = l->o->port;
+
+	if (port == 0) {
+		if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+			return err_sys(e, EX_OSERR, "getrandom");
+		port = OAUTH2_PASTE_PORT_MIN + r % (65536 -
+		    OAUTH2_PASTE_PORT_MIN);
+	}
+	l->port = port;
+	snprintf(l->redirect, sizeof(l->redirect), "http://127.0.0.1:%d/",
+	    port);
 	return 0;
 }
 
@@ -266,9 +298,18 @@ login_start(struct login *l, struct err *e)
 	    l->redirect, a->oauth2_scope != NULL ? a->oauth2_scope : "",
 	    l->state, challenge, url, sizeof(url)) == -1)
 		return err_set(e, EX_CONFIG, "authorization URL too long");
-	printf("Open this URL in a browser on this machine and allow "
-	    "access:\n\n%s\n\nWaiting for the browser on %s (at most %d "
-	    "minutes)...\n", url, l->redirect, OAUTH2_LOGIN_WAIT_MS / 60000);
+	if (l->o->paste)
+		printf("Open this URL in a browser on any machine and allow "
+		    "access:\n\n%s\n\nThe browser then fails to load %s...: "
+		    "copy the whole address from its address bar and paste "
+		    "it here (at most %d minutes; input is not shown):\n", url,
+		    l->redirect, OAUTH2_LOGIN_WAIT_MS / 60000);
+	else
+		printf("Open this URL in a browser on this machine (or on "
+		    "yours, through ssh -L %d:127.0.0.1:%d) and allow "
+		    "access:\n\n%s\n\nWaiting for the browser on %s (at most "
+		    "%d minutes)...\n", l->port, l->port, url, l->redirect,
+		    OAUTH2_LOGIN_WAIT_MS / 60000);
 	if (fflush(stdout) == EOF)
 		return err_sys(e, EX_IOERR, "stdout");
 	return 0;
@@ -310,12 +351,7 @@ login_exchange(struct login *l, const struct login_req *r, struct err *e)
 	if (oauth2_http_post(a, a->oauth2_token_url, form, resp, &status,
 	    e) == -1 || oauth2_verdict(a, status, resp, e) == -1)
 		goto out;
-	if (resp->refresh.len == 0) {
-		err_set(e, EX_PROTOCOL, "the token endpoint sent no refresh "
-		    "token (the consent must include offline access)");
-		goto out;
-	}
-	rc = oauth2_refresh_store(a, &resp->refresh, e);
+	rc = oauth2_login_store(a, resp, e);
 out:
 	if (form != NULL)
 		explicit_bzero(form, OAUTH2_FORM_MAX);
@@ -325,28 +361,51 @@ out:
 	return rc;
 }
 
-/* -a ACCOUNT and -C FILE after "oauth2 login". */
+#define OAUTH2_USAGE	"usage: outpost oauth2 login [--device | --paste] " \
+	"[--port N] [-a account] [-C file] | outpost oauth2 status|logout " \
+	"[-a account] [-C file]"
+
+/* The words after "oauth2": the verb and its options. */
 static int
-login_args(int argc, char **argv, const char **acct, const char **conf,
-    struct err *e)
+oauth2_args(int argc, char **argv, struct oauth2_cmd *o, struct err *e)
 {
+	bool login;
+	char *end;
+	long n;
 	int i;
 
-	*acct = NULL;
-	*conf = NULL;
-	if (argc < 2 || strcmp(argv[1], "login") != 0)
-		return err_set(e, EX_USAGE, "usage: outpost oauth2 login "
-		    "[-a account] [-C file]");
+	memset(o, 0, sizeof(*o));
+	if (argc < 2 || (strcmp(argv[1], "login") != 0 &&
+	    strcmp(argv[1], "status") != 0 && strcmp(argv[1], "logout") != 0))
+		return err_set(e, EX_USAGE, "%s", OAUTH2_USAGE);
+	o->verb = argv[1];
+	login = strcmp(o->verb, "login") == 0;
 	for (i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "-a") == 0 && i + 1 < argc)
-			*acct = argv[++i];
-		else if (strcmp(argv[i], "-C") == 0 && i + 1 < argc)
-			*conf = argv[++i];
-		else
-			return err_set(e, EX_USAGE, "oauth2 login: unexpected "
-			    "argument (usage: outpost oauth2 login [-a "
-			    "account] [-C file])");
+		if (strcmp(argv[i], "-a") == 0 && i + 1 < argc) {
+			o->acct = argv[++i];
+		} else if (strcmp(argv[i], "-C") == 0 && i + 1 < argc) {
+			o->conf = argv[++i];
+		} else if (login && strcmp(argv[i], "--device") == 0) {
+			o->device = true;
+		} else if (login && strcmp(argv[i], "--paste") == 0) {
+			o->paste = true;
+		} else if (login && strcmp(argv[i], "--port") == 0 &&
+		    i + 1 < argc) {
+			n = strtol(argv[++i], &end, 10);
+			if (*end != '\0' || n < 1 || n > 65535)
+				return err_set(e, EX_USAGE, "oauth2 login: "
+				    "--port takes a port, 1-65535");
+			o->port = (int)n;
+		} else {
+			return err_set(e, EX_USAGE, "oauth2 %s: unexpected "
+			    "argument '%.40s' (%s)", o->verb, argv[i],
+			    OAUTH2_USAGE);
+		}
 	}
+	if (o->device && (o->paste || o->port != 0))
+		return err_set(e, EX_USAGE, "oauth2 login: --device opens no "
+		    "browser redirect; --paste and --port are for the "
+		    "browser login");
 	return 0;
 }
 
@@ -354,14 +413,24 @@ login_args(int argc, char **argv, const char **acct, const char **conf,
 static int
 login_check(const struct account *a, struct err *e)
 {
+	if (a->oauth2_grant == OAUTH2_GRANT_CLIENT)
+		return err_set(e, EX_USAGE, "account %s: oauth2_grant = "
+		    "client_credentials needs no login (outpost gets its "
+		    "tokens with the client secret)", a->name);
 	if (a->oauth2_auth_url == NULL || a->oauth2_token_url == NULL ||
 	    a->oauth2_client_id == NULL)
 		return err_set(e, EX_CONFIG, "account %s: oauth2 login needs "
-		    "oauth2_auth_url, oauth2_token_url and oauth2_client_id",
-		    a->name);
+		    "oauth2_auth_url (or oauth2_device_url for --device), "
+		    "oauth2_token_url and oauth2_client_id", a->name);
 	if (strncmp(a->oauth2_auth_url, "https://", 8) != 0)
 		return err_set(e, EX_CONFIG, "oauth2_auth_url must be an "
 		    "https:// URL");
+	return oauth2_login_where(a, e);
+}
+
+int
+oauth2_login_where(const struct account *a, struct err *e)
+{
 	if (a->oauth2_refresh_token_file == NULL && !a->keyring)
 		return err_set(e, EX_CONFIG, "account %s: nowhere to keep the "
 		    "refresh token (set oauth2_refresh_token_file or keyring = "
@@ -369,11 +438,41 @@ login_check(const struct account *a, struct err *e)
 	return 0;
 }
 
+/* The browser login: loopback listener or --paste. */
+static int
+login_browser(struct login *l, struct err *e)
+{
+	struct login_req *r;
+	int rc = -1;
+
+	if (login_check(l->a, e) == -1)
+		return -1;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return err_sys(e, EX_OSERR, "out of memory");
+	if (l->o->paste) {
+		if (login_paste_redirect(l, e) == -1 ||
+		    login_start(l, e) == -1 ||
+		    oauth2_paste_read(r, e) == -1 ||
+		    (!r->bare && login_verdict(-1, l, r, e) == -1))
+			goto out;
+	} else {
+		if (login_listen(l, e) == -1 || login_start(l, e) == -1 ||
+		    login_wait(l, r, e) == -1)
+			goto out;
+		close(l->fd);
+		l->fd = -1;
+	}
+	rc = login_exchange(l, r, e);
+out:
+	explicit_bzero(r, sizeof(*r));
+	free(r);
+	return rc;
+}
+
 int
 cmd_oauth2(int argc, char **argv, struct err *e)
 {
-	struct login_req *r = NULL;
-	const char *acct, *conf;
+	struct oauth2_cmd o;
 	struct config cfg;
 	struct login l;
 	int rc = -1;
@@ -381,33 +480,32 @@ cmd_oauth2(int argc, char **argv, struct err *e)
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&l, 0, sizeof(l));
 	l.fd = -1;
-	if (login_args(argc, argv, &acct, &conf, e) == -1 ||
-	    cfg_load(conf, &cfg, e) == -1)
+	l.o = &o;
+	if (oauth2_args(argc, argv, &o, e) == -1 ||
+	    cfg_load(o.conf, &cfg, e) == -1)
 		goto out;
-	if ((l.a = cfg_pick(&cfg, acct, NULL, e)) == NULL ||
-	    login_check(l.a, e) == -1)
-		goto out;
-	if ((r = calloc(1, sizeof(*r))) == NULL) {
-		err_sys(e, EX_OSERR, "out of memory");
+	if (strcmp(o.verb, "status") == 0) {
+		rc = oauth2_cmd_status(&cfg, o.acct, e);
 		goto out;
 	}
-	if (login_listen(&l, e) == -1 || login_start(&l, e) == -1 ||
-	    login_wait(&l, r, e) == -1)
+	if ((l.a = cfg_pick(&cfg, o.acct, NULL, e)) == NULL)
 		goto out;
-	close(l.fd);
-	l.fd = -1;
-	if (login_exchange(&l, r, e) == -1)
+	if (strcmp(o.verb, "logout") == 0) {
+		rc = oauth2_cmd_logout(l.a, e);
 		goto out;
-	printf("Refresh token for account %s stored in %s\n", l.a->name,
-	    l.a->oauth2_refresh_token_file != NULL ?
-	    l.a->oauth2_refresh_token_file : "the keyring");
-	rc = 0;
+	}
+	if (o.device || (!o.paste && o.port == 0 &&
+	    l.a->oauth2_device_url != NULL && l.a->oauth2_auth_url == NULL))
+		rc = oauth2_cmd_device(l.a, e);
+	else
+		rc = login_browser(&l, e);
+	if (rc == 0)
+		printf("Refresh token for account %s stored in %s\n",
+		    l.a->name, l.a->oauth2_refresh_token_file != NULL ?
+		    l.a->oauth2_refresh_token_file : "the keyring");
 out:
 	if (l.fd != -1)
 		close(l.fd);
-	if (r != NULL)
-		explicit_bzero(r, sizeof(*r));
-	free(r);
 	explicit_bzero(&l, sizeof(l));
 	cfg_free(&cfg);
 	return rc;

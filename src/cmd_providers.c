@@ -47,10 +47,19 @@ cmd_providers(int argc, char **argv, struct err *e)
 		    sizeof(host)));
 		printf("  ports  %s\n", provider_ports(p, ports,
 		    sizeof(ports)));
-		printf("  auth   %s%s%s\n", p->auth ? "on" :
-		    "on when user is set",
+		printf("  auth   %s%s%s\n", p->oauth2_only ? "xoauth2" :
+		    p->auth ? "on" : "on when user is set",
 		    p->user != NULL ? ", user = " : "",
 		    p->user != NULL ? p->user : "");
+		if (p->regions != NULL)
+			printf("  REGION %s\n", p->regions);
+		if (p->oauth2 != NULL)
+			printf("  oauth2 with auth = xoauth2: token URL "
+			    "%s%s%s%s\n", p->oauth2->token_url,
+			    p->oauth2->tenant != NULL ? " (%s: oauth2_tenant, "
+			    "default " : "", p->oauth2->tenant != NULL ?
+			    p->oauth2->tenant : "", p->oauth2->tenant != NULL ?
+			    ")" : "");
 		printf("  notes  %s\n", p->notes);
 		printf("  source %s\n", p->source);
 	}

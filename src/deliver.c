@@ -75,6 +75,9 @@ deliver_params(const struct deliver_req *r, const char *host,
 	p->timeout = a->timeout;
 	p->env = *r->env;
 	p->spool_fd = r->spool_fd;
+	p->prefix = r->prefix;
+	p->before_dot = r->before_dot;
+	p->dot_arg = r->dot_arg;
 	p->more = r->more;
 	p->next = r->next;
 	p->next_arg = r->next_arg;

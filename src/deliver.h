@@ -28,11 +28,14 @@ struct deliver_req {
 	const struct account	*a;
 	const struct envelope	*env;		/* the first message */
 	int			 spool_fd;
+	const char		*prefix;	/* smtp.h */
 	struct secret		*pw;		/* NULL: none; wiped by AUTH */
 	const char		*ehlo_name;	/* NULL: [local address] */
 	bool			 more;		/* queue runner: see smtp.h */
 	smtp_next_fn		*next;
 	void			*next_arg;
+	smtp_dot_fn		*before_dot;	/* smtp.h */
+	void			*dot_arg;
 	struct deliver_used	*used;		/* NULL, or filled */
 };
 

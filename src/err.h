@@ -19,6 +19,13 @@
 #define ERR_RESOLVE	0x2	/* the host name could not be resolved */
 #define ERR_AUTH	0x4	/* the server refused AUTH */
 #define ERR_AUTH_TOKEN	0x100	/* the server refused an OAuth2 token */
+/*
+ * A credential that fails for now in a way the message can wait out in
+ * the queue: the OAuth2 token endpoint refused the refresh token (someone
+ * logs in again) or could not be reached.  Other credential failures are
+ * never queued (submit.c).
+ */
+#define ERR_WAIT	0x200
 
 struct reply;
 

@@ -4,7 +4,8 @@
  *
  * The first digit of the reply decides temporary (4xx: 75) or permanent;
  * for a permanent reply the command and the enhanced code refine the
- * class.  t-err walks every row.
+ * class.  t-err walks every row.  A reply that hint.c knows gets its
+ * hint appended to the one-line message.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -15,7 +16,10 @@
 #include <sysexits.h>
 
 #include "err.h"
+#include "hint.h"
 #include "reply.h"
+
+#define ERR_REPLY_TEXT_HINTED	100	/* reply text bytes beside a hint */
 
 /* Permanent replies: command, enhanced-code prefix -> exit code. */
 static const struct {
@@ -67,13 +71,18 @@ int
 err_reply(struct err *e, enum err_cmd cmd, const char *what,
     const struct reply *r)
 {
+	const char *hint;
 	int ex;
 
 	if (e->ex != 0)
 		return -1;
 	ex = err_reply_code(cmd, r->code, r->enh);
-	err_set(e, ex, "%s: %d%s%s %s", what, r->code,
-	    r->enh[0] != '\0' ? " " : "", r->enh, reply_first_text(r));
+	hint = hint_for(r->code, r->enh, reply_first_text(r));
+	/* with a hint the reply text is cut so that the hint fits */
+	err_set(e, ex, "%s: %d%s%s %.*s%s%s", what, r->code,
+	    r->enh[0] != '\0' ? " " : "", r->enh, hint != NULL ?
+	    ERR_REPLY_TEXT_HINTED : ERR_MSG_MAX, reply_first_text(r),
+	    hint != NULL ? " - hint: " : "", hint != NULL ? hint : "");
 	e->reply = r->code;
 	snprintf(e->enh, sizeof(e->enh), "%s", r->enh);
 	return -1;

@@ -199,7 +199,14 @@ imp_convert(struct imp *im, const struct imp_key *k, const char *v,
 		if (*v == '\0' || imp_word(v, "on"))
 			return snprintf(buf, n, "on"), 1;
 		if (imp_word(v, "off") || imp_word(v, "plain") ||
-		    imp_word(v, "login") || imp_word(v, "external")) {
+		    imp_word(v, "login") || imp_word(v, "external") ||
+		    imp_word(v, "xoauth2") || imp_word(v, "oauthbearer")) {
+			if (imp_word(v, "xoauth2") ||
+			    imp_word(v, "oauthbearer"))
+				imp_note(im, k->k, ": ", "the access token "
+				    "comes from passwordeval as with msmtp; "
+				    "outpost can also refresh it itself "
+				    "(oauth2_token_url, outpost oauth2 login)");
 			for (; *buf != '\0'; buf++)
 				*buf = (char)tolower((unsigned char)*buf);
 			return 1;

@@ -29,6 +29,7 @@
 #include "priv.h"
 #include "queue.h"
 #include "queue_run.h"
+#include "sig.h"
 #include "spool.h"
 #include "submit.h"
 
@@ -202,6 +203,7 @@ job_queue(struct job *j, struct submit_verdict *v)
 		    qerr.msg);
 		return;
 	}
+	sig_committed();
 	snprintf(v->queued, sizeof(v->queued), "%s", qe.id);
 	snprintf(j->res->queued, sizeof(j->res->queued), "%s", qe.id);
 	queue_note_queued(&qe, j->a, note, sizeof(note));
@@ -234,6 +236,8 @@ job_done(void *arg, const struct submit_msg *m, struct submit_verdict *v)
 	struct job *j = arg;
 
 	(void)m;
+	if (v->outcome == SUBMIT_DELIVERED)
+		sig_committed();
 	if (v->outcome == SUBMIT_QUEUE && !j->a->queue)
 		log_debug("not queued (queue = off)");
 	else if (v->outcome == SUBMIT_QUEUE)
@@ -247,7 +251,7 @@ job_done(void *arg, const struct submit_msg *m, struct submit_verdict *v)
 static int
 job_run(struct job *j, struct err *e)
 {
-	static const struct submit_ops ops = { job_next, job_done };
+	static const struct submit_ops ops = { job_next, job_done, NULL };
 	struct submit_req rq;
 	size_t i;
 
@@ -311,6 +315,7 @@ job_send(const struct opts *o, int in_fd, struct job_result *r,
 	j.in_fd = in_fd;
 	j.res = r;
 	j.t0 = deadline_now_ms();
+	sig_uncommitted();
 	rc = job_run(&j, e);
 	job_free(&j);
 	return rc;
@@ -380,6 +385,7 @@ job_queue_mode(const struct opts *o, struct err *e)
 	default:
 		break;
 	}
+	sig_graceful();
 	memset(&ro, 0, sizeof(ro));
 	ro.flush = o->flush;
 	ro.id = id;

@@ -27,18 +27,11 @@
 #include "job.h"
 #include "log.h"
 #include "priv.h"
+#include "sig.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "dev"
 #endif
-
-static void
-on_term(int sig)
-{
-	(void)sig;
-	/* the spool has no name: nothing is left behind */
-	_exit(EX_TEMPFAIL);
-}
 
 /*
  * A daemon may start us with 0, 1 or 2 closed: the spool would take that
@@ -58,17 +51,10 @@ fds_ensure(void)
 static void
 process_setup(void)
 {
-	struct sigaction sa;
 	struct rlimit rl = { 0, 0 };
 
 	fds_ensure();
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-	sa.sa_handler = on_term;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	sig_setup();
 	umask(077);
 	prctl(PR_SET_DUMPABLE, 0);
 	setrlimit(RLIMIT_CORE, &rl);

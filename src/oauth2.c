@@ -1,14 +1,17 @@
 /*
  * oauth2.c - the pure parts of OAuth2 requests and answers: form
  * encoding (RFC 6749 app. B) and the token response parser (RFC 6749
- * 5.1, 5.2).
+ * 5.1, 5.2, RFC 8628 3.2), and the claims of a JWT access token (RFC
+ * 7519) that "outpost oauth2 status" shows.
  *
  * The JSON parser is bounded: it reads one object from a buffer of known
  * length, keeps only access_token, refresh_token, expires_in, error and
- * error_description, skips every other value (nesting at most
- * OAUTH2_JSON_DEPTH), and rejects control bytes inside strings, a string
- * longer than its destination, and anything after the object.  A token
- * never reaches an error message.
+ * error_description, and of a device authorization answer device_code,
+ * user_code, verification_uri (Google: verification_url),
+ * verification_uri_complete and interval; it skips every other value
+ * (nesting at most OAUTH2_JSON_DEPTH), and rejects control bytes inside
+ * strings, a string longer than its destination, and anything after the
+ * object.  A token never reaches an error message.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -20,6 +23,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "b64.h"
 #include "oauth2.h"
 
 /* the parser's position in the body */
@@ -312,6 +316,20 @@ jp_expires(struct jp *j, long *out)
 	return *endp == '\0' && endp != buf ? 0 : -1;
 }
 
+/* A string shown to the user: control bytes become '?'. */
+static int
+jp_shown(struct jp *j, char *out, size_t cap)
+{
+	char raw[OAUTH2_URI_MAX];
+	size_t n;
+
+	if (jp_string(j, raw, cap < sizeof(raw) ? cap : sizeof(raw),
+	    &n) == -1)
+		return -1;
+	err_sanitize(out, cap, raw, n);
+	return 0;
+}
+
 /* The value of key (at the value): kept when known, else skipped. */
 static int
 jp_member(struct jp *j, const char *key, struct oauth2_resp *r)
@@ -329,6 +347,19 @@ jp_member(struct jp *j, const char *key, struct oauth2_resp *r)
 		return jp_expires(j, &r->expires_in);
 	if (strcmp(key, "error") == 0 && *j->p == '"')
 		return jp_string(j, r->error, sizeof(r->error), NULL);
+	if (strcmp(key, "device_code") == 0 && *j->p == '"')
+		return jp_string(j, r->device_code.buf,
+		    sizeof(r->device_code.buf), &r->device_code.len);
+	if (strcmp(key, "user_code") == 0 && *j->p == '"')
+		return jp_shown(j, r->user_code, sizeof(r->user_code));
+	if ((strcmp(key, "verification_uri") == 0 ||
+	    strcmp(key, "verification_url") == 0) && *j->p == '"')
+		return jp_shown(j, r->verify_uri, sizeof(r->verify_uri));
+	if (strcmp(key, "verification_uri_complete") == 0 && *j->p == '"')
+		return jp_shown(j, r->verify_uri_full,
+		    sizeof(r->verify_uri_full));
+	if (strcmp(key, "interval") == 0)
+		return jp_expires(j, &r->interval);
 	if (strcmp(key, "error_description") == 0 && *j->p == '"') {
 		if (jp_string(j, desc, sizeof(desc), &n) == -1)
 			return jp_value(j, 1);
@@ -347,6 +378,7 @@ oauth2_json_parse(const char *body, size_t len, struct oauth2_resp *r,
 	char key[32];
 
 	r->expires_in = -1;
+	r->interval = -1;
 	jp_ws(&j);
 	if (j.p >= j.end || *j.p++ != '{')
 		goto bad;
@@ -383,6 +415,140 @@ oauth2_json_parse(const char *body, size_t len, struct oauth2_resp *r,
 bad:
 	explicit_bzero(&r->access, sizeof(r->access));
 	explicit_bzero(&r->refresh, sizeof(r->refresh));
+	explicit_bzero(&r->device_code, sizeof(r->device_code));
 	return err_set(e, EX_PROTOCOL, "token endpoint: the answer is not "
 	    "a JSON object (at byte %zu)", (size_t)(j.p - body));
+}
+
+/*
+ * A claim shown by status: a string, or an array of strings joined by
+ * spaces (aud and roles may be either); anything else is skipped.
+ */
+static int
+jp_claim(struct jp *j, char *out, size_t cap)
+{
+	char one[OAUTH2_CLAIM_MAX];
+	size_t n, len = 0;
+
+	if (*j->p == '"')
+		return jp_shown(j, out, cap);
+	if (*j->p != '[')
+		return jp_value(j, 1);
+	for (j->p++, jp_ws(j); j->p < j->end && *j->p != ']';) {
+		if (*j->p != '"') {
+			if (jp_value(j, 2) == -1)
+				return -1;
+		} else {
+			if (jp_string(j, one, sizeof(one), &n) == -1)
+				return -1;
+			if (len + n + 2 < cap) {
+				if (len > 0)
+					out[len++] = ' ';
+				err_sanitize(out + len, cap - len, one, n);
+				len += strlen(out + len);
+			}
+		}
+		jp_ws(j);
+		if (j->p < j->end && *j->p == ',') {
+			j->p++;
+			jp_ws(j);
+		}
+	}
+	if (j->p >= j->end)
+		return -1;
+	j->p++;
+	return 0;
+}
+
+/* The payload object's members that status shows. */
+static int
+jwt_members(struct jp *j, struct oauth2_claims *c)
+{
+	char key[32], alt[OAUTH2_CLAIM_MAX];
+	const char *at;
+	long n;
+
+	jp_ws(j);
+	if (j->p >= j->end || *j->p++ != '{')
+		return -1;
+	for (jp_ws(j); j->p < j->end && *j->p != '}';) {
+		at = j->p;
+		if (jp_string(j, key, sizeof(key), NULL) == -1) {
+			key[0] = '\0';
+			j->p = at;
+			if (jp_string(j, NULL, 0, NULL) == -1)
+				return -1;
+		}
+		jp_ws(j);
+		if (j->p >= j->end || *j->p++ != ':')
+			return -1;
+		jp_ws(j);
+		if (j->p >= j->end)
+			return -1;
+		alt[0] = '\0';
+		if (strcmp(key, "aud") == 0) {
+			if (jp_claim(j, c->aud, sizeof(c->aud)) == -1)
+				return -1;
+		} else if (strcmp(key, "scp") == 0 ||
+		    strcmp(key, "roles") == 0) {
+			if (jp_claim(j, alt, sizeof(alt)) == -1)
+				return -1;
+			if (c->scp[0] == '\0' || key[0] == 's')
+				memcpy(c->scp, alt, sizeof(c->scp));
+		} else if (strcmp(key, "upn") == 0 ||
+		    strcmp(key, "email") == 0) {
+			if (jp_claim(j, alt, sizeof(alt)) == -1)
+				return -1;
+			if (c->upn[0] == '\0' || key[0] == 'u')
+				memcpy(c->upn, alt, sizeof(c->upn));
+		} else if (strcmp(key, "exp") == 0 && *j->p != '"' &&
+		    *j->p != '{' && *j->p != '[') {
+			if (jp_scalar(j, &n) == -1)
+				return -1;
+			c->exp = n;
+		} else if (jp_value(j, 1) == -1) {
+			return -1;
+		}
+		jp_ws(j);
+		if (j->p < j->end && *j->p == ',') {
+			j->p++;
+			jp_ws(j);
+		}
+	}
+	return j->p < j->end ? 0 : -1;
+}
+
+int
+oauth2_jwt_claims(const char *token, size_t len, struct oauth2_claims *c)
+{
+	const char *dot1, *dot2;
+	char b64[OAUTH2_BODY_MAX / 8];
+	unsigned char json[OAUTH2_BODY_MAX / 8];
+	struct jp j;
+	size_t n, i, out;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->exp = -1;
+	if ((dot1 = memchr(token, '.', len)) == NULL ||
+	    (dot2 = memchr(dot1 + 1, '.', len - (size_t)(dot1 + 1 - token)))
+	    == NULL)
+		return -1;
+	n = (size_t)(dot2 - dot1 - 1);
+	if (n == 0 || n + 4 > sizeof(b64))
+		return -1;
+	/* base64url without padding -> base64 with padding */
+	for (i = 0; i < n; i++)
+		b64[i] = dot1[1 + i] == '-' ? '+' : dot1[1 + i] == '_' ? '/' :
+		    dot1[1 + i];
+	while (i % 4 != 0)
+		b64[i++] = '=';
+	if (b64_decode(b64, i, json, sizeof(json), &out) == -1)
+		return -1;
+	j.p = (const char *)json;
+	j.end = j.p + out;
+	rc = jwt_members(&j, c);
+	explicit_bzero(json, sizeof(json));
+	explicit_bzero(b64, sizeof(b64));
+	return rc;
 }

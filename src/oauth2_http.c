@@ -5,7 +5,10 @@
  * Invariants: https only (no redirects, no other protocol, no .netrc),
  * peer and host name verified against the system CAs or the account's
  * tls_trust_file alone, TLS 1.2 or later, the account's timeout for the
- * whole exchange, at most OAUTH2_BODY_MAX bytes of answer.  The request
+ * whole exchange, at most OAUTH2_BODY_MAX bytes of answer.  An error
+ * answer is JSON with 400 or 401 (RFC 6749 5.2), and from Google's device
+ * endpoint also 403 (slow_down, access_denied) and 428
+ * (authorization_pending).  The request
  * body (it holds the refresh token and client secret) is never copied by
  * libcurl and the answer buffer is wiped before it is freed.
  *
@@ -246,7 +249,7 @@ oauth2_http_post(const struct account *a, const char *url,
 		rc = err_set(e, EX_TEMPFAIL, "token endpoint: HTTP %ld",
 		    *status);
 	else if (rc == 0 && *status != 200 && *status != 400 &&
-	    *status != 401)
+	    *status != 401 && *status != 403 && *status != 428)
 		rc = err_set(e, EX_PROTOCOL, "token endpoint: unexpected "
 		    "HTTP %ld", *status);
 	if (rc == 0)

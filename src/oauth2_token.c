@@ -1,19 +1,23 @@
 /*
  * oauth2_token.c - the access token of an account with oauth2_token_url:
- * where the refresh token and client secret live, the refresh request
- * (RFC 6749 6), and the one retry after the server refused a token.
+ * where the refresh token and client secret live, the token request
+ * (RFC 6749 6 with a refresh token; 4.4 with client credentials), and
+ * the one retry after the server refused a token.
  *
  * Sources: oauth2_refresh_token_file and oauth2_client_secret_file (first
  * line; regular, owned by the user or root, no group/other bits - like a
- * config that holds a password), else the keyring (keyring = on): items
- * with host = the token URL's host, user = the account's user, service
- * oauth2-refresh / oauth2-client-secret.  A refresh token the endpoint
- * rotates is written back where it came from (a file: a new file, then
- * rename).  With keyring = on the access token is cached as service
- * oauth2-access, "EXPIRY-EPOCH TOKEN", until OAUTH2_EXPIRY_MARGIN seconds
- * before it expires; a keyring that cannot be reached only costs the
- * cache (the token is fetched each time).  The token endpoint's refusal
- * (invalid_grant...) exits 77 and says to run "outpost oauth2 login".
+ * config that holds a password; the secret file may be %d/NAME like
+ * password_file), else the keyring (keyring = on): items with host = the
+ * token URL's host, user = the account's user, service oauth2-refresh /
+ * oauth2-client-secret.  A refresh token the endpoint rotates is written
+ * back where it came from (a file: a new file, then rename).  The access
+ * token is cached (oauth2_cache.c).
+ *
+ * The token endpoint's refusal while sending (invalid_grant: the refresh
+ * token expired or was revoked; invalid_client: the client secret did)
+ * is a temporary failure (75): the message waits in the queue until
+ * someone runs "outpost oauth2 login" (or renews the secret), which the
+ * one-line error says; only a login itself ends 77 on a refusal.
  * Every token, secret and request body is wiped before it is freed.
  */
 #ifdef HAVE_CONFIG_H
@@ -38,35 +42,7 @@
 #include "cred_keyring.h"
 #include "oauth2.h"
 
-#define OAUTH2_PATH_MAX		4096	/* "<file>.new" for the rewrite */
-#define OAUTH2_HOST_MAX		256	/* the token URL's host, a key */
 #define OAUTH2_LABEL_MAX	384	/* what keyring UIs show */
-
-/* A keyring key and the host string it points to. */
-struct token_key {
-	struct keyring_key	k;
-	char			host[OAUTH2_HOST_MAX];
-};
-
-/* The keyring item of one OAuth2 secret of the account. */
-static const struct keyring_key *
-token_key(const struct account *a, const char *svc, struct token_key *t)
-{
-	const char *p = a->oauth2_token_url != NULL ? a->oauth2_token_url : "";
-	size_t n;
-
-	if (strncasecmp(p, "https://", 8) == 0)
-		p += 8;
-	n = strcspn(p, "/:?#");
-	if (n >= sizeof(t->host))
-		n = sizeof(t->host) - 1;
-	memcpy(t->host, p, n);
-	t->host[n] = '\0';
-	t->k.host = t->host;
-	t->k.service = svc;
-	t->k.user = a->user != NULL ? a->user : a->name;
-	return &t->k;
-}
 
 struct oauth2_resp *
 oauth2_resp_new(struct err *e)
@@ -96,14 +72,14 @@ int
 oauth2_refresh_get(const struct account *a, struct secret *s,
     struct err *e)
 {
-	struct token_key t;
+	struct oauth2_key t;
 	int rc;
 
 	if (a->oauth2_refresh_token_file != NULL)
 		return cred_file_secret("oauth2_refresh_token_file",
 		    a->oauth2_refresh_token_file, false, s, e);
 	if (a->keyring) {
-		rc = cred_keyring_find(token_key(a, OAUTH2_SVC_REFRESH, &t), s,
+		rc = cred_keyring_find(oauth2_key(a, OAUTH2_SVC_REFRESH, &t), s,
 		    e);
 		if (rc != 0)
 			return rc == 1 ? 0 : -1;
@@ -114,19 +90,29 @@ oauth2_refresh_get(const struct account *a, struct secret *s,
 }
 
 int
+oauth2_secret_path(const struct account *a, char *out, size_t cap,
+    struct err *e)
+{
+	return cred_file_path("oauth2_client_secret_file",
+	    a->oauth2_client_secret_file, getenv("CREDENTIALS_DIRECTORY"),
+	    out, cap, e);
+}
+
+int
 oauth2_client_secret(const struct account *a, struct secret *s,
     struct err *e)
 {
+	struct oauth2_key t;
+
 	s->len = 0;	/* none: a public client (PKCE) */
 	s->buf[0] = '\0';
-	struct token_key t;
 
 	if (a->oauth2_client_secret_file != NULL)
 		return cred_file_secret("oauth2_client_secret_file",
 		    a->oauth2_client_secret_file, false, s, e);
 	/* beside a refresh token in the keyring: none found, none needed */
 	if (a->keyring && a->oauth2_refresh_token_file == NULL &&
-	    cred_keyring_find(token_key(a, OAUTH2_SVC_SECRET, &t), s, e) == -1)
+	    cred_keyring_find(oauth2_key(a, OAUTH2_SVC_SECRET, &t), s, e) == -1)
 		return -1;
 	return 0;
 }
@@ -163,7 +149,7 @@ oauth2_refresh_store(const struct account *a, const struct secret *s,
     struct err *e)
 {
 	char label[OAUTH2_LABEL_MAX];
-	struct token_key t;
+	struct oauth2_key t;
 
 	if (a->oauth2_refresh_token_file != NULL)
 		return token_file_write(a->oauth2_refresh_token_file, s, e);
@@ -171,92 +157,25 @@ oauth2_refresh_store(const struct account *a, const struct secret *s,
 		return err_set(e, EX_CONFIG, "account %s: nowhere to keep the "
 		    "refresh token (set oauth2_refresh_token_file or keyring = "
 		    "on)", a->name);
-	token_key(a, OAUTH2_SVC_REFRESH, &t);
+	oauth2_key(a, OAUTH2_SVC_REFRESH, &t);
 	snprintf(label, sizeof(label), "outpost OAuth2 refresh token for %s "
 	    "at %s", t.k.user, t.host);
 	return cred_keyring_store(&t.k, label, s, e);
 }
 
-/* The cached access token, when there is one and it is fresh: 1. */
-static int
-cache_get(const struct account *a, struct secret *out)
-{
-	struct token_key t;
-	struct secret *c;
-	struct err ce;
-	long long exp;
-	char *endp;
-	int rc;
-
-	err_init(&ce);
-	if (!a->keyring || (c = secret_new(&ce)) == NULL)
-		return 0;
-	rc = cred_keyring_find(token_key(a, OAUTH2_SVC_ACCESS, &t), c, &ce);
-	if (rc == -1)
-		log_debug("no cached access token: %s", ce.msg);
-	if (rc == 1) {
-		exp = strtoll(c->buf, &endp, 10);
-		rc = *endp == ' ' && endp[1] != '\0' &&
-		    exp - OAUTH2_EXPIRY_MARGIN > (long long)time(NULL);
-		if (rc == 1) {
-			out->len = c->len - (size_t)(endp + 1 - c->buf);
-			memcpy(out->buf, endp + 1, out->len + 1);
-		}
-	}
-	secret_free(c);
-	return rc == 1;
-}
-
-/* Cache a new access token (best effort: a failure costs a refresh). */
-static void
-cache_put(const struct account *a, const struct secret *tok, long ttl)
-{
-	struct token_key t;
-	struct secret *c;
-	struct err ce;
-	int n;
-
-	err_init(&ce);
-	if (!a->keyring || ttl <= OAUTH2_EXPIRY_MARGIN ||
-	    (c = secret_new(&ce)) == NULL)
-		return;
-	n = snprintf(c->buf, sizeof(c->buf), "%lld %s",
-	    (long long)time(NULL) + ttl, tok->buf);
-	if (n > 0 && n <= SECRET_MAX) {
-		c->len = (size_t)n;
-		token_key(a, OAUTH2_SVC_ACCESS, &t);
-		if (cred_keyring_store(&t.k, "outpost OAuth2 access token "
-		    "(cache)", c, &ce) == -1)
-			log_debug("access token not cached: %s", ce.msg);
-	}
-	secret_free(c);
-}
-
-/* Forget the cached access token (the server refused it). */
-static void
-cache_clear(const struct account *a)
-{
-	struct token_key t;
-	struct err ce;
-
-	err_init(&ce);
-	if (a->keyring && cred_keyring_clear(token_key(a, OAUTH2_SVC_ACCESS,
-	    &t), &ce) == -1)
-		log_debug("cached access token not removed: %s", ce.msg);
-}
-
-/* The refresh request's body. */
+/* The token request's body: refresh_token or client_credentials. */
 static int
 token_form(const struct account *a, const struct secret *refresh,
     const struct secret *csecret, char *form, struct err *e)
 {
+	bool client = a->oauth2_grant == OAUTH2_GRANT_CLIENT;
 	size_t len = 0;
 
 	form[0] = '\0';
 	if (oauth2_form_add(form, OAUTH2_FORM_MAX, &len, "grant_type",
-	    "refresh_token") == -1 ||
-	    oauth2_form_add(form, OAUTH2_FORM_MAX, &len, "refresh_token",
-	    refresh->buf) == -1 ||
+	    client ? "client_credentials" : "refresh_token") == -1 ||
+	    (!client && oauth2_form_add(form, OAUTH2_FORM_MAX, &len,
+	    "refresh_token", refresh->buf) == -1) ||
 	    oauth2_form_add(form, OAUTH2_FORM_MAX, &len, "client_id",
 	    a->oauth2_client_id) == -1 ||
 	    (csecret->len > 0 && oauth2_form_add(form, OAUTH2_FORM_MAX, &len,
@@ -277,16 +196,27 @@ oauth2_verdict(const struct account *a, long status,
 	if (r->error[0] == '\0')
 		return err_set(e, EX_PROTOCOL, "token endpoint: HTTP %ld "
 		    "without an access token", status);
+	if (a->oauth2_grant == OAUTH2_GRANT_CLIENT)
+		return err_set(e, strcmp(r->error, "temporarily_unavailable") ==
+		    0 ? EX_TEMPFAIL : EX_NOPERM, "token endpoint refused "
+		    "(HTTP %ld): %s%s%s (check oauth2_client_id, the secret in "
+		    "oauth2_client_secret_file and oauth2_scope of account %s)",
+		    status, r->error, r->error_desc[0] != '\0' ? ": " : "",
+		    r->error_desc, a->name);
 	return err_set(e, strcmp(r->error, "temporarily_unavailable") == 0 ?
 	    EX_TEMPFAIL : EX_NOPERM, "token endpoint refused (HTTP %ld): "
 	    "%s%s%s (run outpost oauth2 login -a %s)", status, r->error,
 	    r->error_desc[0] != '\0' ? ": " : "", r->error_desc, a->name);
 }
 
-/* A fresh access token into out, with the refresh token. */
+/*
+ * A fresh access token into out, with the refresh token or the client
+ * credentials.  A refusal is temporary for the message (see the top).
+ */
 static int
 token_refresh(const struct account *a, struct secret *out, struct err *e)
 {
+	bool client = a->oauth2_grant == OAUTH2_GRANT_CLIENT;
 	struct secret *refresh = NULL, *csecret = NULL;
 	struct oauth2_resp *r = NULL;
 	char *form = NULL;
@@ -304,14 +234,28 @@ token_refresh(const struct account *a, struct secret *out, struct err *e)
 		err_sys(e, EX_OSERR, "out of memory");
 		goto out;
 	}
-	if (oauth2_refresh_get(a, refresh, e) == -1 ||
-	    oauth2_client_secret(a, csecret, e) == -1 ||
-	    token_form(a, refresh, csecret, form, e) == -1)
+	if ((!client && oauth2_refresh_get(a, refresh, e) == -1) ||
+	    oauth2_client_secret(a, csecret, e) == -1)
 		goto out;
-	log_debug("refreshing the OAuth2 access token");
+	if (client && csecret->len == 0) {
+		err_set(e, EX_CONFIG, "account %s: oauth2_grant = "
+		    "client_credentials needs oauth2_client_secret_file",
+		    a->name);
+		goto out;
+	}
+	if (token_form(a, refresh, csecret, form, e) == -1)
+		goto out;
+	log_debug("%s", client ? "getting an OAuth2 access token with the "
+	    "client credentials" : "refreshing the OAuth2 access token");
 	if (oauth2_http_post(a, a->oauth2_token_url, form, r, &status,
-	    e) == -1 || oauth2_verdict(a, status, r, e) == -1)
+	    e) == -1 || oauth2_verdict(a, status, r, e) == -1) {
+		if (e->ex == EX_NOPERM)
+			e->ex = EX_TEMPFAIL;	/* queued, not lost */
+		if (e->ex == EX_TEMPFAIL)
+			e->flags |= ERR_WAIT;
 		goto out;
+	}
+	oauth2_state_note(a, r->expires_in);
 	if (r->refresh.len > 0 && (r->refresh.len != refresh->len ||
 	    memcmp(r->refresh.buf, refresh->buf, refresh->len) != 0)) {
 		struct err se;
@@ -323,7 +267,7 @@ token_refresh(const struct account *a, struct secret *out, struct err *e)
 			    "not stored: %s", se.msg);
 	}
 	*out = r->access;
-	cache_put(a, &r->access, r->expires_in);
+	oauth2_cache_put(a, &r->access, r->expires_in);
 	rc = 0;
 out:
 	if (form != NULL)
@@ -351,7 +295,7 @@ oauth2_access_token(const struct account *a, struct secret **out,
 		    "and a password source are both set; keep one", a->name);
 	if ((s = secret_new(e)) == NULL)
 		return -1;
-	if (cache_get(a, s)) {
+	if (oauth2_cache_get(a, s, NULL)) {
 		log_debug("using the cached OAuth2 access token");
 		*out = s;
 		return 0;
@@ -374,7 +318,7 @@ oauth2_refresh_retry(const struct account *a, struct secret **pw,
 	if (a->oauth2_token_url == NULL || (e->flags & ERR_AUTH_TOKEN) == 0)
 		return 0;
 	log_debug("the server refused the access token: refreshing it once");
-	cache_clear(a);
+	oauth2_cache_clear(a);
 	secret_free(*pw);
 	*pw = NULL;
 	err_init(&re);
@@ -386,4 +330,62 @@ oauth2_refresh_retry(const struct account *a, struct secret **pw,
 	err_init(e);
 	*pw = s;
 	return 1;
+}
+
+int
+oauth2_login_store(const struct account *a, const struct oauth2_resp *r,
+    struct err *e)
+{
+	if (r->refresh.len == 0)
+		return err_set(e, EX_PROTOCOL, "the token endpoint sent no "
+		    "refresh token (the consent must include offline access)");
+	if (oauth2_refresh_store(a, &r->refresh, e) == -1)
+		return -1;
+	/* the new login's access token replaces any cached one */
+	oauth2_cache_clear(a);
+	oauth2_cache_put(a, &r->access, r->expires_in);
+	oauth2_state_note(a, r->expires_in);
+	return 0;
+}
+
+bool
+oauth2_keepalive_due(const struct account *a, long long now)
+{
+	struct oauth2_state st;
+
+	if (a->oauth2_keepalive <= 0 || a->oauth2_token_url == NULL ||
+	    a->oauth2_grant != OAUTH2_GRANT_REFRESH)
+		return false;
+	/* never refreshed here: the login or a first send sets the clock */
+	if (oauth2_state_get(a, &st) == -1 || st.refreshed <= 0)
+		return false;
+	return now - st.refreshed >= (long long)a->oauth2_keepalive * 86400;
+}
+
+int
+oauth2_keepalive_run(const struct account *a, struct err *e)
+{
+	struct secret *s;
+	int rc;
+
+	if ((s = secret_new(e)) == NULL)
+		return -1;
+	log_debug("account %s: refreshing the idle OAuth2 refresh token "
+	    "(oauth2_keepalive)", a->name);
+	rc = token_refresh(a, s, e);
+	secret_free(s);
+	return rc;
+}
+
+void
+oauth2_keepalive(const struct account *a, long long now)
+{
+	struct err e;
+
+	if (!oauth2_keepalive_due(a, now))
+		return;
+	err_init(&e);
+	if (oauth2_keepalive_run(a, &e) == -1)
+		log_debug("account %s: oauth2_keepalive: %s", a->name,
+		    e.msg);
 }

@@ -9,7 +9,9 @@
 
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <strings.h>
 #include <string.h>
 
 #include "b64.h"
@@ -47,6 +49,15 @@ oauth2_pkce_challenge(const char *verifier, char *out, size_t cap)
 	return oauth2_b64url(h, sizeof(h), out, cap);
 }
 
+/* Google's authorization endpoint: it needs the offline/consent pair. */
+static bool
+auth_is_google(const char *base)
+{
+	static const char host[] = "https://accounts.google.com/";
+
+	return strncasecmp(base, host, sizeof(host) - 1) == 0;
+}
+
 int
 oauth2_auth_url(const char *base, const char *client_id,
     const char *redirect, const char *scope, const char *state,
@@ -74,11 +85,12 @@ oauth2_auth_url(const char *base, const char *client_id,
 	    oauth2_form_add(out + n, cap - (size_t)n, &len, "code_challenge",
 	    challenge) == -1 ||
 	    oauth2_form_add(out + n, cap - (size_t)n, &len,
-	    "code_challenge_method", "S256") == -1 ||
-	    oauth2_form_add(out + n, cap - (size_t)n, &len, "access_type",
-	    "offline") == -1 ||
+	    "code_challenge_method", "S256") == -1)
+		return -1;
+	if (auth_is_google(base) && (oauth2_form_add(out + n,
+	    cap - (size_t)n, &len, "access_type", "offline") == -1 ||
 	    oauth2_form_add(out + n, cap - (size_t)n, &len, "prompt",
-	    "consent") == -1)
+	    "consent") == -1))
 		return -1;
 	return 0;
 }

@@ -30,7 +30,6 @@
 #include "queue.h"
 
 #define QUEUE_COPY_BUF	(64 * 1024)
-#define QUEUE_NAME_MAX	(QUEUE_ID_LEN + 8)
 
 static const char *const queue_subdirs[] = { "tmp", "q", "dead" };
 
@@ -129,6 +128,13 @@ queue_opendir(int at, const char *name, bool create, bool shared,
 	if (shared) {
 		fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 		    O_CLOEXEC);
+		if (fd == -1 && errno == ENOENT && create &&
+		    mkdirat(at, name, 0750) == 0) {
+			/* the queue's owner heals a missing subdirectory */
+			fchmodat(at, name, 02750, 0);
+			fd = openat(at, name, O_RDONLY | O_DIRECTORY |
+			    O_NOFOLLOW | O_CLOEXEC);
+		}
 		if (fd == -1)
 			return err_sys(e, EX_TEMPFAIL, "cannot open the system "
 			    "queue %s", show);
@@ -156,12 +162,22 @@ queue_opendir(int at, const char *name, bool create, bool shared,
 	return fd;
 }
 
+/* Is the directory ours (the euid's)? */
+static bool
+queue_owned(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && st.st_uid == geteuid();
+}
+
 int
 queue_open(const char *path, bool create, struct queue *q, struct err *e)
 {
 	char show[QUEUE_PATH_MAX + 8];
 	int *fds[3];
 	size_t i;
+	bool heal;
 
 	memset(q, 0, sizeof(*q));
 	q->dirfd = q->tmpfd = q->qfd = q->deadfd = -1;
@@ -177,9 +193,16 @@ queue_open(const char *path, bool create, struct queue *q, struct err *e)
 	fds[0] = &q->tmpfd;
 	fds[1] = &q->qfd;
 	fds[2] = &q->deadfd;
+	/*
+	 * The subdirectories are made whenever the queue itself is there:
+	 * a crash during the first commit, or an administrator's mkdir of
+	 * queue_dir alone, must not leave a queue that -bp and -q refuse.
+	 * In the system queue only its owner (the runner, the helper) may.
+	 */
+	heal = !q->shared || queue_owned(q->dirfd);
 	for (i = 0; i < 3; i++) {
 		snprintf(show, sizeof(show), "%s/%s", path, queue_subdirs[i]);
-		*fds[i] = queue_opendir(q->dirfd, queue_subdirs[i], create,
+		*fds[i] = queue_opendir(q->dirfd, queue_subdirs[i], heal,
 		    q->shared, show, e);
 		if (*fds[i] == -1) {
 			queue_close(q);
@@ -348,8 +371,50 @@ queue_remove(struct queue *q, const char *id, struct err *e)
 	if (unlinkat(q->qfd, env, 0) == -1)
 		return err_sys(e, EX_TEMPFAIL, "queue: remove %s", env);
 	unlinkat(q->qfd, msg, 0);
+	queue_unmark(q, id);
 	fsync(q->qfd);
 	return 0;
+}
+
+/*
+ * The "sending" mark: q/<id>.sending, made durable before the final dot
+ * of the entry goes out and removed with the entry (or when its try
+ * failed).  Found later, it means the server may have the message: the
+ * runner marks the entry possibly delivered (outpost(8), QUEUE).
+ */
+int
+queue_mark(struct queue *q, const char *id, struct err *e)
+{
+	char name[QUEUE_NAME_MAX];
+	int fd;
+
+	queue_name(name, id, "sending");
+	fd = openat(q->qfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    q->fmode);
+	if (fd == -1)
+		return err_sys(e, EX_TEMPFAIL, "queue: mark %s", name);
+	close(fd);
+	if (fsync(q->qfd) == -1)
+		return err_sys(e, EX_TEMPFAIL, "queue: mark %s", name);
+	return 0;
+}
+
+void
+queue_unmark(struct queue *q, const char *id)
+{
+	char name[QUEUE_NAME_MAX];
+
+	queue_name(name, id, "sending");
+	unlinkat(q->qfd, name, 0);
+}
+
+bool
+queue_marked(struct queue *q, const char *id)
+{
+	char name[QUEUE_NAME_MAX];
+
+	queue_name(name, id, "sending");
+	return faccessat(q->qfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 int

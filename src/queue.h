@@ -22,6 +22,7 @@
 #include "err.h"
 
 #define QUEUE_ID_LEN		32		/* 128 random bits in hex */
+#define QUEUE_NAME_MAX		(QUEUE_ID_LEN + 16)	/* "<id>.sending" */
 #define QUEUE_ENV_MAX		(512 * 1024)	/* one envelope file */
 #define QUEUE_ENV_VERSION	"outpost-queue 1"
 #define QUEUE_PATH_MAX		4096
@@ -39,6 +40,7 @@ struct qenv {
 	unsigned	 attempts;
 	char		 last_error[ERR_MSG_MAX];
 	bool		 dup_risk;	/* a try broke after the final dot */
+	bool		 notice;	/* an undelivered-mail notice */
 	uid_t		 uid;		/* who submitted it */
 	char		*buf;		/* parse: the strings point in here */
 	char		**rcptv;	/* parse: env.rcpts, owned */
@@ -93,6 +95,14 @@ int	queue_commit(struct queue *, int spool_fd, struct qenv *,
 int	queue_update(struct queue *, const struct qenv *, struct err *);
 /* Remove an entry: the .env first, so it stops existing at once. */
 int	queue_remove(struct queue *, const char *id, struct err *);
+/*
+ * The durable "sending" mark of an entry whose final dot is about to go
+ * out (queue_mark), its removal once the try's verdict is known, and
+ * whether a mark was left by a run that ended before its verdict.
+ */
+int	queue_mark(struct queue *, const char *id, struct err *);
+void	queue_unmark(struct queue *, const char *id);
+bool	queue_marked(struct queue *, const char *id);
 /* Move an entry to dead/. */
 int	queue_bury(struct queue *, const char *id, struct err *);
 /*

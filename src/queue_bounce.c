@@ -5,10 +5,14 @@
  * A plain-text message from the null sender to the envelope sender,
  * naming the recipients and the last error and quoting the header of the
  * original (at most BOUNCE_HEADER_MAX bytes, never the body).  From: is
- * the account's own address, since a smarthost refuses others.  It goes
- * out through submit.h like any message (its own connection, the same
- * account, its fallback); if that fails the entry stays in dead/ and
- * the failure is reported on stderr.
+ * the account's own address, since a smarthost refuses others.  A
+ * provider that refuses the null sender (SES: provider.c's
+ * no_null_sender) gets the account's from as envelope sender instead;
+ * Auto-Submitted: auto-replied still keeps responders from answering.
+ * The notice is an entry of the queue like any message: the runner
+ * delivers it with the same account, retries it with the same backoff
+ * while the smarthost is down, and mailq shows it; it is never lost
+ * because one attempt failed, and never answered by another notice.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -26,9 +30,9 @@
 #include "fdio.h"
 #include "hostname.h"
 #include "msg.h"
+#include "provider.h"
 #include "queue_bounce.h"
 #include "spool.h"
-#include "submit.h"
 
 /* snprintf into out at *n, moving *n; false once out is full. */
 static bool
@@ -93,21 +97,14 @@ queue_bounce_text(const struct account *a, const struct qenv *qe,
 	return n < cap ? n : cap;
 }
 
-/* The header block of dead/<id>.msg (up to the empty line) into buf. */
+/* The header block of the message (up to the empty line) into buf. */
 static size_t
-bounce_orig_header(struct queue *q, const char *id, char *buf, size_t cap)
+bounce_orig_header(int msgfd, char *buf, size_t cap)
 {
-	char name[QUEUE_ID_LEN + 8];
 	ssize_t n;
 	char *end;
-	int fd;
 
-	snprintf(name, sizeof(name), "%s.msg", id);
-	fd = openat(q->deadfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd == -1)
-		return 0;
-	n = read(fd, buf, cap - 1);
-	close(fd);
+	n = pread(msgfd, buf, cap - 1, 0);
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
@@ -120,80 +117,50 @@ bounce_orig_header(struct queue *q, const char *id, char *buf, size_t cap)
 	return (size_t)(end - buf);
 }
 
-/* The notice as the one message of a submit_run(). */
-struct bounce_job {
-	struct submit_msg	 m;
-	bool			 taken;
-	struct submit_verdict	 v;
-};
-
-static int
-bounce_next(void *arg, struct submit_msg *m)
-{
-	struct bounce_job *b = arg;
-
-	if (b->taken)
-		return 0;
-	b->taken = true;
-	*m = b->m;
-	return 1;
-}
-
-static void
-bounce_done(void *arg, const struct submit_msg *m, struct submit_verdict *v)
-{
-	struct bounce_job *b = arg;
-
-	(void)m;
-	b->v = *v;
-}
-
 int
-queue_bounce(const struct config *cfg, const struct account *a,
-    struct queue *q, const struct qenv *qe, bool expired, struct err *e)
+queue_bounce(struct queue *q, const struct account *a, const struct qenv *qe,
+    int msgfd, bool expired, char id[QUEUE_ID_LEN + 1], struct err *e)
 {
-	static const struct submit_ops ops = { bounce_next, bounce_done };
 	char *hdr = NULL, *text = NULL, *rcpt[1];
-	struct bounce_job b;
-	struct submit_req rq;
+	struct qenv ne;
 	size_t hlen, tlen;
 	int fd = -1, rc = -1;
 
-	if (qe->env.sender[0] == '\0')
-		return 0;	/* a bounce is never bounced */
+	id[0] = '\0';
+	if (qe->env.sender[0] == '\0' || qe->notice)
+		return 0;	/* a notice is never answered by a notice */
 	if ((hdr = malloc(BOUNCE_HEADER_MAX)) == NULL ||
 	    (text = malloc(BOUNCE_TEXT_MAX)) == NULL) {
 		err_sys(e, EX_OSERR, "out of memory");
 		goto out;
 	}
-	hlen = bounce_orig_header(q, qe->id, hdr, BOUNCE_HEADER_MAX);
+	hlen = bounce_orig_header(msgfd, hdr, BOUNCE_HEADER_MAX);
 	tlen = queue_bounce_text(a, qe, expired, hdr, hlen, queue_now(),
 	    text, BOUNCE_TEXT_MAX);
 	if ((fd = spool_open(NULL, e)) == -1)
 		goto out;
 	if (fd_write_all(fd, text, tlen) == -1) {
-		err_sys(e, EX_IOERR, "bounce spool");
+		err_sys(e, EX_IOERR, "notice spool");
 		goto out;
 	}
 	rcpt[0] = (char *)qe->env.sender;
-	memset(&b, 0, sizeof(b));
-	b.m.env.sender = "";
-	b.m.env.rcpts = rcpt;
-	b.m.env.nrcpts = 1;
-	b.m.env.smtputf8 = qe->env.smtputf8;
-	b.m.env.eightbit = qe->env.eightbit;
-	b.m.env.size = tlen;
-	b.m.spool_fd = fd;
-	memset(&rq, 0, sizeof(rq));
-	rq.cfg = cfg;
-	rq.a = a;
-	rq.ops = &ops;
-	rq.arg = &b;
-	submit_run(&rq);
-	if (b.v.outcome == SUBMIT_DELIVERED)
-		rc = 0;
-	else
-		*e = b.v.e;
+	memset(&ne, 0, sizeof(ne));
+	ne.account = qe->account;
+	/* RFC 5321 4.5.5 wants <>; where the provider refuses it, from */
+	ne.env.sender = provider_no_null_sender(a) && a->from != NULL ?
+	    a->from : "";
+	ne.env.rcpts = rcpt;
+	ne.env.nrcpts = 1;
+	ne.env.smtputf8 = qe->env.smtputf8;
+	ne.env.size = tlen;
+	ne.created = queue_now();
+	ne.next_try = ne.created;
+	ne.uid = qe->uid;
+	ne.notice = true;
+	snprintf(ne.last_error, sizeof(ne.last_error), "notice for %s",
+	    qe->id);
+	if ((rc = queue_commit(q, fd, &ne, e)) == 0)
+		memcpy(id, ne.id, QUEUE_ID_LEN + 1);
 out:
 	if (fd != -1)
 		close(fd);

@@ -14,12 +14,16 @@
 #define BOUNCE_TEXT_MAX		(64 * 1024)
 
 /*
- * Send a notice about entry qe (already in dead/ of q) to its envelope
- * sender through account a, from the null sender (RFC 5321 4.5.5: no
- * bounce of a bounce).  Nothing is sent for a null sender.
+ * Queue the notice for qe (its message open at msgfd) as an entry of its
+ * own in q: from the null sender to qe's sender, marked as a notice (a
+ * notice is retried like any entry and never answered by another).  The
+ * caller buries qe only after this returned 0, so a crash in between
+ * gives two notices at worst, never none.  id: the notice's entry ("" when
+ * none is due: qe is itself a notice or from the null sender).
  */
-int	queue_bounce(const struct config *, const struct account *,
-	    struct queue *, const struct qenv *, bool expired, struct err *);
+int	queue_bounce(struct queue *, const struct account *,
+	    const struct qenv *qe, int msgfd, bool expired,
+	    char id[QUEUE_ID_LEN + 1], struct err *);
 /* The notice as canonical message bytes (CRLF) into out; its length. */
 size_t	queue_bounce_text(const struct account *, const struct qenv *,
 	    bool expired, const char *orig_header, size_t hlen, time_t now,

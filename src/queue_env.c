@@ -47,6 +47,13 @@ queue_env_format(const struct qenv *q, char *out, size_t cap, size_t *len)
 	if (r < 0 || (size_t)r >= cap)
 		return -1;
 	n = (size_t)r;
+	/* written only when set: older runners read every entry as before */
+	if (q->notice) {
+		r = snprintf(out + n, cap - n, "notice: yes\n");
+		if (r < 0 || (size_t)r >= cap - n)
+			return -1;
+		n += (size_t)r;
+	}
 	for (i = 0; i < q->env.nrcpts; i++) {
 		r = snprintf(out + n, cap - n, "rcpt: %s\n", q->env.rcpts[i]);
 		if (r < 0 || (size_t)r >= cap - n)
@@ -84,7 +91,7 @@ qenv_known(const char *k)
 {
 	static const char *const keys[] = {
 		"id", "account", "created", "next-try", "attempts", "size",
-		"uid", "possible-duplicate", "smtputf8", "eightbit"
+		"uid", "possible-duplicate", "smtputf8", "eightbit", "notice"
 	};
 	size_t i;
 
@@ -129,7 +136,8 @@ qenv_line(struct qenv *q, const char *k, char *v, unsigned *seen)
 	    !(strcmp(k, "smtputf8") == 0 &&
 	    qenv_bool(v, &q->env.smtputf8) == 0) &&
 	    !(strcmp(k, "eightbit") == 0 &&
-	    qenv_bool(v, &q->env.eightbit) == 0))
+	    qenv_bool(v, &q->env.eightbit) == 0) &&
+	    !(strcmp(k, "notice") == 0 && qenv_bool(v, &q->notice) == 0))
 		return qenv_known(k) ? -1 : 0;	/* known key, bad value */
 	if (strcmp(k, "id") == 0)
 		*seen |= 1;

@@ -72,6 +72,8 @@ list_entry(FILE *f, const struct config *cfg, const struct qenv *qe,
 	if (qe->dup_risk)
 		fprintf(f, "    possible duplicate: a try broke after the "
 		    "final dot, the server may already have it\n");
+	if (qe->notice)
+		fprintf(f, "    an undelivered-mail notice\n");
 	if (!dead && cfg_account(cfg, qe->account) == NULL)
 		fprintf(f, "    held: account %s is not in %s\n", qe->account,
 		    cfg->path);
@@ -108,6 +110,9 @@ list_dir(const struct config *cfg, struct queue *q, bool dead, FILE *f,
 			    "Queue ID", "Age", "Size", "Tries", "Next try",
 			    "Account");
 		list_entry(f, cfg, &qe, now, dead);
+		if (!dead && queue_marked(q, qe.id))
+			fprintf(f, "    being sent now, or possibly delivered: "
+			    "a run ended after its final dot\n");
 		(*n)++;
 		*bytes += qe.env.size;
 		queue_env_free(&qe);
@@ -151,6 +156,7 @@ queue_list(const struct config *cfg, FILE *f, struct err *e)
 		if (strcmp(path, prev) == 0)
 			continue;	/* the common case: one queue */
 		before = n;
+		bytes = 0;	/* this queue's, not a running total */
 		if (list_queue(cfg, path, f, &n, &bytes, &ndead, e) == -1)
 			return -1;
 		if (n > before)

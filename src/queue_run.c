@@ -28,15 +28,15 @@
 
 #include "deadline.h"
 #include "log.h"
+#include "oauth2.h"
 #include "priv.h"
 #include "queue_bounce.h"
 #include "queue_run.h"
+#include "sig.h"
 #include "submit.h"
 
-struct run_bounce {
-	struct qenv		 env;
-	bool			 expired;
-};
+/* Added to an entry that the server may already have (outpost(8)). */
+#define RUN_DUP_HEADER	"X-Outpost-Possible-Duplicate: yes\r\n"
 
 struct run {
 	struct queue		 q;
@@ -48,9 +48,11 @@ struct run {
 	size_t			 nids;
 	size_t			 pos;		/* next id to look at */
 	time_t			 now;
-	/* entries given up in this session: notices sent after it */
-	struct run_bounce	*bounces;
-	size_t			 nbounces;
+	/* notices queued in this session: sent right after it */
+	char			 (*notices)[QUEUE_ID_LEN + 1];
+	size_t			 nnotices;
+	bool			 notice_pass;	/* sending those now */
+	bool			 stopped;	/* a signal: no new message */
 };
 
 /* An entry locked for this session (submit_msg.handle). */
@@ -81,6 +83,8 @@ run_mine(const struct run *r, const struct qenv *qe)
 static bool
 run_due(const struct run *r, const struct qenv *qe)
 {
+	if (r->notice_pass)
+		return true;
 	if (r->o->id != NULL)
 		return strcmp(r->o->id, qe->id) == 0;
 	return r->o->flush || qe->next_try <= r->now;
@@ -95,55 +99,58 @@ run_release(struct run_entry *x)
 	free(x);
 }
 
+/* Remember a queued notice: it goes out after this account's session. */
+static void
+run_notice_later(struct run *r, const char *id)
+{
+	char (*n)[QUEUE_ID_LEN + 1];
+
+	n = reallocarray(r->notices, r->nnotices + 1, sizeof(*n));
+	if (n == NULL)
+		return;		/* it is queued: the next run sends it */
+	r->notices = n;
+	memcpy(n[r->nnotices++], id, QUEUE_ID_LEN + 1);
+}
+
 /*
- * Keep the envelope of a given-up entry (now in dead/) for a notice once
- * this session is over: a second connection must not wait inside the
- * first one.
+ * Give the entry up: its notice is queued first, then the entry goes to
+ * dead/.  When the notice cannot be queued the entry stays where it is
+ * (backed off), so that a later run tries both again: the sender hears
+ * of it, late, rather than never.
  */
 static void
-run_bounce_later(struct run *r, struct run_entry *x, bool expired)
+run_give_up(struct run *r, struct run_entry *x, bool expired)
 {
-	struct run_bounce *b;
+	struct qenv *qe = &x->env;
+	char id[QUEUE_ID_LEN + 1];
+	struct err ue;
 
-	b = reallocarray(r->bounces, r->nbounces + 1, sizeof(*b));
-	if (b == NULL) {
-		log_warn("%s: out of memory: no notice sent",
-		    x->env.id);
+	err_init(&ue);
+	if (queue_bounce(&r->q, r->a, qe, x->msgfd, expired, id, &ue) == -1) {
+		log_warn("%s: the notice to <%s> could not be queued (%s): "
+		    "kept for the next run", qe->id, qe->env.sender, ue.msg);
+		qe->next_try = r->now + queue_backoff(qe->attempts);
+		err_init(&ue);
+		if (queue_update(&r->q, qe, &ue) == -1)
+			log_warn("%s: %s", qe->id, ue.msg);
+		r->stats->deferred++;
 		return;
 	}
-	r->bounces = b;
-	b[r->nbounces].env = x->env;
-	b[r->nbounces].expired = expired;
-	r->nbounces++;
-	/* the envelope's strings now belong to the list */
-	x->env.buf = NULL;
-	x->env.rcptv = NULL;
-}
-
-/* Send the notices of this session's given-up entries. */
-static void
-run_bounces(struct run *r)
-{
-	struct run_bounce *b;
-	struct err e;
-	size_t i;
-
-	for (i = 0; i < r->nbounces; i++) {
-		b = &r->bounces[i];
-		err_init(&e);
-		if (queue_bounce(r->cfg, r->a, &r->q, &b->env, b->expired,
-		    &e) == -1)
-			log_warn("%s: the notice to <%s> was "
-			    "not sent: %s", b->env.id, b->env.env.sender,
-			    e.msg);
-		queue_env_free(&b->env);
+	if (id[0] != '\0') {
+		log_warn("%s: %s; returned to <%s> (notice %s)", qe->id,
+		    expired ? "expired" : "refused", qe->env.sender, id);
+		run_notice_later(r, id);
+	} else {
+		log_warn("%s: %s; %s", qe->id, expired ? "expired" : "refused",
+		    qe->notice ? "a notice is not answered by a notice" :
+		    "no notice to the null sender");
 	}
-	free(r->bounces);
-	r->bounces = NULL;
-	r->nbounces = 0;
+	if (queue_bury(&r->q, qe->id, &ue) == -1)
+		log_warn("%s: %s", qe->id, ue.msg);
+	r->stats->bounced++;
 }
 
-/* A try failed with e: defer, or bounce when refused or too old. */
+/* A try failed with e: defer, or give up when refused or too old. */
 static void
 run_failed(struct run *r, struct run_entry *x, const struct err *e,
     bool in_txn)
@@ -157,26 +164,29 @@ run_failed(struct run *r, struct run_entry *x, const struct err *e,
 	snprintf(qe->last_error, sizeof(qe->last_error), "%s", e->msg);
 	if (e->flags & ERR_DUP_RISK) {
 		qe->dup_risk = true;
-		log_warn("%s: the connection broke after the "
-		    "final dot: marked possible duplicate", qe->id);
+		log_warn("%s: the connection broke after the final dot: "
+		    "marked possible duplicate", qe->id);
 	}
 	expired = r->now - qe->created >= QUEUE_LIFETIME;
-	err_init(&ue);
 	if (refused || expired) {
-		log_warn("%s: %s; returned to <%s>", qe->id,
-		    refused ? "refused" : "expired", qe->env.sender);
-		if (queue_bury(&r->q, qe->id, &ue) == 0)
-			run_bounce_later(r, x, expired);
-		else
-			log_warn("%s: %s", qe->id, ue.msg);
-		r->stats->bounced++;
+		run_give_up(r, x, expired);
 		return;
 	}
+	err_init(&ue);
 	qe->next_try = r->now + queue_backoff(qe->attempts);
-	queue_update(&r->q, qe, &ue);
-	r->stats->deferred++;
-	if (err_is_set(&ue))
+	if (queue_update(&r->q, qe, &ue) == -1)
 		log_warn("%s: %s", qe->id, ue.msg);
+	r->stats->deferred++;
+}
+
+/* submit_ops: the durable "sending" mark before the entry's dot. */
+static int
+run_dot(void *arg, const struct submit_msg *m, struct err *e)
+{
+	struct run *r = arg;
+	const struct run_entry *x = m->handle;
+
+	return queue_mark(&r->q, x->env.id, e);
 }
 
 /* submit_ops: the verdict on an entry. */
@@ -189,6 +199,8 @@ run_done(void *arg, const struct submit_msg *m, struct submit_verdict *v)
 
 	err_init(&ue);
 	if (v->outcome == SUBMIT_DELIVERED) {
+		/* test builds: a crash between the 250 and the removal */
+		queue_fault("delivered");
 		if (queue_remove(&r->q, x->env.id, &ue) == -1)
 			log_warn("%s: delivered, but %s",
 			    x->env.id, ue.msg);
@@ -198,6 +210,8 @@ run_done(void *arg, const struct submit_msg *m, struct submit_verdict *v)
 		if (!v->in_txn)
 			log_debug("%s", v->e.msg);
 		run_failed(r, x, &v->e, v->in_txn);
+		/* the verdict is known: the mark's question is answered */
+		queue_unmark(&r->q, x->env.id);
 	}
 	run_release(x);
 }
@@ -224,6 +238,31 @@ run_refused_sender(struct run *r, struct run_entry *x)
 	return true;
 }
 
+/*
+ * A "sending" mark left behind: a run ended (killed, a power cut, the
+ * removal failed) between an entry's final dot and its verdict, so the
+ * server may have the message.  The entry is marked possibly delivered
+ * and goes out again with RUN_DUP_HEADER: a copy too many, which the
+ * header lets a reader recognise, rather than one too few.
+ */
+static void
+run_check_mark(struct run *r, struct run_entry *x)
+{
+	struct err ue;
+
+	if (!queue_marked(&r->q, x->env.id))
+		return;
+	log_warn("%s: an earlier run ended after its final dot: possibly "
+	    "delivered, sent again marked as a possible duplicate",
+	    x->env.id);
+	x->env.dup_risk = true;
+	err_init(&ue);
+	if (queue_update(&r->q, &x->env, &ue) == -1)
+		log_warn("%s: %s", x->env.id, ue.msg);
+	else
+		queue_unmark(&r->q, x->env.id);
+}
+
 /* submit_ops: the next due entry of this account, locked. */
 static int
 run_next(void *arg, struct submit_msg *m)
@@ -233,6 +272,13 @@ run_next(void *arg, struct submit_msg *m)
 	struct err e;
 	int rc;
 
+	if (sig_stopping()) {
+		if (r->pos < r->nids && !r->stopped)
+			log_warn("stopping on a signal: the rest of the queue "
+			    "waits for the next run");
+		r->stopped = true;
+		return 0;
+	}
 	while (r->pos < r->nids) {
 		if ((x = calloc(1, sizeof(*x))) == NULL)
 			return 0;	/* the rest waits for the next run */
@@ -255,8 +301,10 @@ run_next(void *arg, struct submit_msg *m)
 			run_release(x);
 			continue;
 		}
+		run_check_mark(r, x);
 		m->env = x->env.env;
 		m->spool_fd = x->msgfd;
+		m->prefix = x->env.dup_risk ? RUN_DUP_HEADER : NULL;
 		m->more = r->pos < r->nids;
 		m->entry = x->env.id;
 		m->handle = x;
@@ -271,8 +319,10 @@ run_next(void *arg, struct submit_msg *m)
 static void
 run_account(struct run *r)
 {
-	static const struct submit_ops ops = { run_next, run_done };
+	static const struct submit_ops ops = { run_next, run_done, run_dot };
+	char (*ids)[QUEUE_ID_LEN + 1];
 	struct submit_req rq;
+	size_t nids;
 
 	r->pos = 0;
 	memset(&rq, 0, sizeof(rq));
@@ -282,7 +332,25 @@ run_account(struct run *r)
 	rq.ops = &ops;
 	rq.arg = r;
 	submit_run(&rq);
-	run_bounces(r);
+	if (r->nnotices == 0)
+		return;
+	/* the notices of this session, on a connection of their own */
+	ids = r->ids;
+	nids = r->nids;
+	r->ids = r->notices;
+	r->nids = r->nnotices;
+	r->notices = NULL;
+	r->nnotices = 0;
+	r->pos = 0;
+	r->notice_pass = true;
+	submit_run(&rq);
+	r->notice_pass = false;
+	free(r->ids);
+	r->ids = ids;
+	r->nids = nids;
+	free(r->notices);	/* a notice's notice is never queued */
+	r->notices = NULL;
+	r->nnotices = 0;
 }
 
 /*
@@ -375,6 +443,7 @@ queue_run(const struct config *cfg, const struct queue_run_opts *o,
 	r.stats = stats;
 	r.now = queue_now();
 	for (i = 0; i < cfg->naccounts; i++) {
+		oauth2_keepalive(&cfg->accounts[i], r.now);
 		if (queue_path(cfg->accounts[i].queue_dir, path, sizeof(path),
 		    e) == -1)
 			return -1;

@@ -25,7 +25,6 @@
 
 #include "queue.h"
 
-#define QUEUE_NAME_MAX	(QUEUE_ID_LEN + 8)
 #define QUEUE_IDS_MAX	100000	/* entries one run looks at */
 
 /* Read all of fd (at most cap bytes) into a new buffer. */
@@ -241,9 +240,12 @@ queue_sweep(struct queue *q, time_t now)
 		rewinddir(dir);
 		while ((d = readdir(dir)) != NULL) {
 			len = strlen(d->d_name);
+			/* in q/: a .msg or a mark whose .env is gone */
 			if (d->d_name[0] == '.' || (i == 1 &&
-			    (len != QUEUE_ID_LEN + 4 ||
-			    strcmp(d->d_name + QUEUE_ID_LEN, ".msg") != 0)))
+			    !(len == QUEUE_ID_LEN + 4 &&
+			    strcmp(d->d_name + QUEUE_ID_LEN, ".msg") == 0) &&
+			    !(len == QUEUE_ID_LEN + 8 &&
+			    strcmp(d->d_name + QUEUE_ID_LEN, ".sending") == 0)))
 				continue;
 			snprintf(env, sizeof(env), "%.*s.env", QUEUE_ID_LEN,
 			    d->d_name);

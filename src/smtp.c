@@ -286,7 +286,9 @@ static enum smtp_state
 smtp_txn_end(struct smtp_session *s, enum smtp_state st, struct err *e)
 {
 	bool failed = !s->delivered || err_is_set(e);
-	bool go_on = st == SMTP_ST_QUIT && !s->quit_sent;
+	/* after a 421 the server closes: the rest waits, uncharged */
+	bool go_on = st == SMTP_ST_QUIT && !s->quit_sent &&
+	    !(failed && e->reply == 421);
 
 	s->in_txn = false;
 	if (failed && !err_is_set(e))

@@ -37,6 +37,13 @@ struct smtp_params;
  */
 typedef int	smtp_next_fn(void *arg, struct smtp_params *p,
 		    const struct err *verdict, bool can_continue);
+/*
+ * Called when the body is written and only the final dot is left: 0 to
+ * send it, -1 with e to abandon the transaction (the connection is
+ * dropped without the dot, so the server discards the message).  The
+ * queue runner makes its durable "sending" mark here.
+ */
+typedef int	smtp_dot_fn(void *arg, struct err *e);
 
 struct smtp_params {
 	const char	*ehlo_name;
@@ -48,9 +55,12 @@ struct smtp_params {
 	int		 timeout;	/* seconds, each phase */
 	struct envelope	 env;		/* of the message being sent */
 	int		 spool_fd;	/* canonical message bytes */
+	const char	*prefix;	/* header lines sent first, or NULL */
 	bool		 more;		/* another message follows */
 	smtp_next_fn	*next;		/* NULL: one message */
 	void		*next_arg;
+	smtp_dot_fn	*before_dot;	/* NULL: none */
+	void		*dot_arg;
 };
 
 /*

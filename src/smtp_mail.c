@@ -21,7 +21,15 @@
 #include "addr.h"
 #include "data.h"
 #include "log.h"
+#include "sig.h"
 #include "smtp_int.h"
+
+/* What SIZE= says and the server gets: the prefix and the spool. */
+static size_t
+mail_size(const struct smtp_params *p)
+{
+	return p->env.size + (p->prefix != NULL ? strlen(p->prefix) : 0);
+}
 
 static int
 mail_check(struct smtp_session *s, struct err *e)
@@ -29,9 +37,9 @@ mail_check(struct smtp_session *s, struct err *e)
 	const struct smtp_params *p = s->p;
 
 	if (s->capa.size && s->capa.size_max > 0 &&
-	    p->env.size > s->capa.size_max)
+	    mail_size(p) > s->capa.size_max)
 		return err_set(e, EX_DATAERR, "message is %zu bytes, %s "
-		    "accepts at most %lu", p->env.size, s->c->addr,
+		    "accepts at most %lu", mail_size(p), s->c->addr,
 		    s->capa.size_max);
 	if (p->env.smtputf8 && !s->capa.smtputf8)
 		return err_set(e, EX_DATAERR, "the envelope has non-ASCII "
@@ -49,7 +57,7 @@ mail_put(struct smtp_session *s, size_t i, struct err *e)
 	if (i == 0) {
 		if (s->capa.size)
 			snprintf(size, sizeof(size), " SIZE=%zu",
-			    p->env.size);
+			    mail_size(p));
 		return smtp_putf(s, e, "MAIL FROM:<%s>%s%s%s",
 		    p->env.sender,
 		    size, (p->env.eightbit || p->env.smtputf8) &&
@@ -251,6 +259,12 @@ body_final(struct smtp_session *s, struct err *e)
 	}
 	if (smtp_class(&s->r) == 2) {
 		s->delivered = true;
+		/*
+		 * From here on the server has it: a signal during the QUIT
+		 * that follows must not make a direct send exit 75 (sig.h).
+		 */
+		if (s->p->next == NULL)
+			sig_committed();
 		return SMTP_ST_QUIT;
 	}
 	err_reply(e, ERR_CMD_DOT, "message", &s->r);
@@ -270,6 +284,12 @@ smtp_st_body(struct smtp_session *s, struct err *e)
 		err_sys(e, EX_IOERR, "spool");
 		return SMTP_ST_DONE;
 	}
+	if (s->p->prefix != NULL) {
+		m = data_encode(&enc, s->p->prefix, strlen(s->p->prefix),
+		    s->out);
+		if (conn_write(s->c, s->out, m, smtp_deadline(s), e) == -1)
+			return SMTP_ST_DONE;
+	}
 	for (;;) {
 		n = read(s->p->spool_fd, s->in, sizeof(s->in));
 		if (n == -1 && errno == EINTR)
@@ -284,6 +304,9 @@ smtp_st_body(struct smtp_session *s, struct err *e)
 		if (conn_write(s->c, s->out, m, smtp_deadline(s), e) == -1)
 			return SMTP_ST_DONE;
 	}
+	if (s->p->before_dot != NULL &&
+	    s->p->before_dot(s->p->dot_arg, e) == -1)
+		return SMTP_ST_DONE;	/* no dot: the server drops it */
 	m = data_finish(&enc, s->out);
 	log_proto_send(false, ".", 1);
 	if (conn_write(s->c, s->out, m, smtp_deadline(s), e) == -1)

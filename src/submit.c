@@ -147,7 +147,19 @@ submit_load(struct smtp_params *p, const struct submit_msg *m)
 {
 	p->env = m->env;
 	p->spool_fd = m->spool_fd;
+	p->prefix = m->prefix;
 	p->more = m->more;
+}
+
+/* smtp.h's dot hook: the caller's, for the message on the wire. */
+static int
+submit_dot(void *arg, struct err *e)
+{
+	struct submit_ctx *x = arg;
+
+	if (!x->have_cur || x->rq->ops->dot == NULL)
+		return 0;
+	return x->rq->ops->dot(x->rq->arg, &x->cur, e);
 }
 
 /* deliver.c's next hook (smtp.h): a verdict, then the next message. */
@@ -191,6 +203,7 @@ submit_session(struct submit_ctx *x, struct secret *pw, struct err *e)
 	dr.a = x->a;
 	dr.env = &x->cur.env;
 	dr.spool_fd = x->cur.spool_fd;
+	dr.prefix = x->cur.prefix;
 	dr.pw = pw;
 	dr.ehlo_name = x->ehlo[0] != '\0' ? x->ehlo : NULL;
 	dr.used = &x->used;
@@ -198,6 +211,8 @@ submit_session(struct submit_ctx *x, struct secret *pw, struct err *e)
 		dr.more = x->cur.more;
 		dr.next = submit_next;
 		dr.next_arg = x;
+		dr.before_dot = submit_dot;
+		dr.dot_arg = x;
 	}
 	rc = deliver(&dr, e);
 	if (!x->rq->batch) {
@@ -320,7 +335,7 @@ submit_run(const struct submit_req *rq)
 	x.have_cur = true;
 	if (submit_ehlo_name(x.a, x.ehlo, &e) == -1 ||
 	    cred_get(x.a, &pw, &e) == -1 || submit_secrets(&x, &e) == -1) {
-		x.no_creds = true;
+		x.no_creds = (e.flags & ERR_WAIT) == 0;
 		submit_fail_rest(&x, &e);
 		goto out;
 	}

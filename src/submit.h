@@ -37,6 +37,7 @@
 struct submit_msg {
 	struct envelope	 env;
 	int		 spool_fd;	/* canonical bytes, read from 0 */
+	const char	*prefix;	/* header lines sent first, or NULL */
 	bool		 more;		/* another message may follow */
 	const char	*entry;		/* its queue id (log line), or NULL */
 	void		*handle;	/* the caller's, given back to done() */
@@ -68,6 +69,11 @@ struct submit_ops {
 	 */
 	void	(*done)(void *arg, const struct submit_msg *m,
 		    struct submit_verdict *v);
+	/*
+	 * Optional (batch only): m's final dot is about to go out; -1 with
+	 * e abandons its transaction without the dot.
+	 */
+	int	(*dot)(void *arg, const struct submit_msg *m, struct err *e);
 };
 
 struct submit_req {

@@ -71,6 +71,13 @@ def unquote_cfg(v):
     return v
 
 
+def free_port():
+    """A loopback port nothing listens on right now (for --port N)."""
+    with socket.socket() as sk:
+        sk.bind(("127.0.0.1", 0))
+        return sk.getsockname()[1]
+
+
 class Case:
     def __init__(self, path):
         self.path = path
@@ -497,9 +504,11 @@ class Runner:
         self.then_stdin = b""
         self.tty_input = None
         self.kill_after = None
+        self.then_kills = {}
         self.config_fd = None
         self.run_cmd = None
         self.browser = None
+        self.paste = None
         stdin, gen = b"", None
         for _, s in self.case.sec["client"]:
             s = self.subst(s)
@@ -573,6 +582,11 @@ class Runner:
                 secs, sig = rest.split()
                 self.kill_after = (float(secs),
                                    getattr(signal, "SIG" + sig.upper()))
+            elif word == "then-kill-after":
+                # the signal for the "then" run just above
+                secs, sig = rest.split()
+                self.then_kills[len(self.thens) - 1] = (
+                    float(secs), getattr(signal, "SIG" + sig.upper()))
             elif word == "close-fd":
                 self.close_fds.append(int(rest))
             elif word == "argv0":
@@ -585,6 +599,8 @@ class Runner:
                 self.passwords += self.oauth_secrets
             elif word == "oauth-browser":
                 self.browser = rest.split()
+            elif word == "oauth-paste":
+                self.paste = rest.split()
             elif word == "file":
                 path, fmode, content = (rest.split(" ", 2) + [""])[:3]
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
@@ -695,6 +711,8 @@ class Runner:
         t0 = time.monotonic()
         if self.browser is not None:
             threading.Thread(target=self.play_browser, daemon=True).start()
+        if self.paste is not None:
+            inp = self.paste_setup(inp)
         closes = [(os.POSIX_SPAWN_CLOSE, fd) for fd in self.close_fds]
         cwd = os.getcwd()
         if self.run_cmd is not None:
@@ -771,7 +789,8 @@ class Runner:
 
     # ---- OAuth2 token endpoint (oauth-server.py) --------------------------
     OAUTH_KEYS = ("cert", "secret", "refresh", "access", "refuse", "rotate",
-                  "code", "client-id")
+                  "code", "client-id", "device", "device-code", "device-ttl",
+                  "interval", "expires", "google-codes")
 
     def start_oauth(self):
         lines = [s for _, s in self.case.sec["client"]
@@ -789,7 +808,7 @@ class Runner:
                 raise SystemExit("%s: bad oauth-server option %r"
                                  % (self.case.name, w))
             argv += ["--" + k, v]
-            if k in ("secret", "refresh", "rotate", "code"):
+            if k in ("secret", "refresh", "rotate", "code", "device-code"):
                 self.oauth_secrets.append(v)
             elif k == "access":
                 self.oauth_secrets += v.split(",")
@@ -797,6 +816,8 @@ class Runner:
             self.oauth_secrets.append("1//refresh-token-for-tests")
         if "access=" not in lines[0]:
             self.oauth_secrets.append("ya29.access-token-one")
+        if "device-code=" not in lines[0]:
+            self.oauth_secrets.append("GmRhmhcxhwAzkoEqiMEg_DnyEysNk")
         log = open(os.path.join(self.work, "oauth.log"), "wb")
         self.oauth = subprocess.Popen(argv, stdout=log, stderr=log,
                                       stdin=subprocess.DEVNULL)
@@ -811,19 +832,17 @@ class Runner:
             port = f.read()
         self.vars.update(OAUTH_PORT=port,
                          OAUTH_URL="https://127.0.0.1:%s/token" % port,
-                         OAUTH_AUTH_URL="https://127.0.0.1:%s/auth" % port)
+                         OAUTH_AUTH_URL="https://127.0.0.1:%s/auth" % port,
+                         OAUTH_DEVICE_URL="https://127.0.0.1:%s/device" % port)
 
     def stop_oauth(self):
         if self.oauth is not None and self.oauth.poll() is None:
             self.oauth.terminate()
             self.oauth.wait()
 
-    def play_browser(self):
-        """What the user does with the URL outpost prints: open it (GET
-        on the authorization server, which answers 302), then follow the
-        redirect to outpost's loopback listener (optionally with another
-        state: oauth-browser state=X)."""
-        opts = dict(w.partition("=")[::2] for w in self.browser)
+    def browser_location(self):
+        """Wait for the https:// URL outpost prints, GET it from the
+        authorization server; its redirect (Location) or None."""
         self.browser_log = []
         end = time.monotonic() + 10
         url = None
@@ -835,15 +854,23 @@ class Runner:
             time.sleep(0.05)
         if url is None:
             self.browser_log.append("no URL on stdout")
-            return
+            return None
         ctx = ssl.create_default_context(cafile=self.pki + "/ca.pem")
         u = urllib.parse.urlsplit(url)
         conn = http.client.HTTPSConnection(u.hostname, u.port, context=ctx,
                                            timeout=5)
         conn.request("GET", u.path + "?" + u.query)
         r = conn.getresponse()
-        loc = r.getheader("Location")
         self.browser_log.append("auth: %d" % r.status)
+        return r.getheader("Location")
+
+    def play_browser(self):
+        """What the user does with the URL outpost prints: open it (GET
+        on the authorization server, which answers 302), then follow the
+        redirect to outpost's loopback listener (optionally with another
+        state: oauth-browser state=X)."""
+        opts = dict(w.partition("=")[::2] for w in self.browser)
+        loc = self.browser_location()
         if loc is None:
             return
         lu = urllib.parse.urlsplit(loc)
@@ -855,6 +882,46 @@ class Runner:
         r2 = c2.getresponse()
         self.browser_log.append("redirect: %d %s" % (r2.status,
                                                      r2.read(200)))
+
+    def paste_setup(self, inp):
+        """oauth-paste [tty] [bare] [state=X]: stdin is a pipe (or with
+        tty a pseudo-terminal) on which the redirect address - or with
+        bare only its code - is pasted once outpost has printed the URL
+        (on a terminal: once it has turned echo off)."""
+        opts = dict(w.partition("=")[::2] for w in self.paste)
+        os.close(inp)
+        if "tty" in opts:
+            master, inp = pty.openpty()
+            self.tty = [master, os.dup(inp), b""]
+            self.tty_input = True       # nothing for tty_step to type
+            dest = master
+        else:
+            inp, dest = os.pipe()
+        threading.Thread(target=self.play_paste, args=(opts, dest),
+                         daemon=True).start()
+        return inp
+
+    def play_paste(self, opts, dest):
+        loc = self.browser_location()
+        text = loc or "no-location"
+        if loc is not None:
+            lu = urllib.parse.urlsplit(loc)
+            q = dict(urllib.parse.parse_qsl(lu.query))
+            if "state" in opts:
+                q["state"] = opts["state"]
+            text = urllib.parse.urlunsplit(
+                lu._replace(query=urllib.parse.urlencode(q)))
+            if "bare" in opts:
+                text = q.get("code", "")
+        if "tty" in opts:
+            end = time.monotonic() + 10
+            while time.monotonic() < end and \
+                    termios.tcgetattr(self.tty[1])[3] & termios.ECHO:
+                time.sleep(0.02)
+        os.write(dest, text.encode() + b"\n")
+        self.browser_log.append("pasted %d bytes" % len(text))
+        if "tty" not in opts:
+            os.close(dest)
 
     def x_file_equals(self, rest):
         path, fmode, content = (rest.split(" ", 2) + [""])[:3]
@@ -1026,6 +1093,7 @@ class Runner:
                          "BUILDDIR": self.build}
             for name, xport in self.extra_ports.items():
                 self.vars["PORT_" + name] = xport
+            self.vars["FREE_PORT"] = str(free_port())
             self.blackhole_ports()
             self.start_oauth()
             self.write_config()
@@ -1052,9 +1120,10 @@ class Runner:
         self.runs = [{k: getattr(self, k) for k in self.RESULT}]
         if self.queue_clone:
             self.clone_queue_entry(self.queue_clone)
-        for env, args, self.parallel in self.thens:
+        for i, (env, args, self.parallel) in enumerate(self.thens):
             self.args, self.env_add, self.env_del = args, env, []
-            self.config_fd, self.kill_after, self.close_fds = None, None, []
+            self.config_fd, self.close_fds = None, []
+            self.kill_after = self.then_kills.get(i)
             self.argv0, self.run_cmd = None, None
             qid = self.first_queue_id()
             self.args = [a.replace(b"@QID@", qid.encode()).replace(
@@ -1204,7 +1273,7 @@ class Runner:
         for n, r in enumerate(self.runs, 1):
             sig = os.WIFSIGNALED(r["status"])
             crash = sig and os.WTERMSIG(r["status"]) == signal.SIGABRT \
-                and n == 1 and "OUTPOST_TEST_CRASH" in self.env_add
+                and "OUTPOST_TEST_CRASH" in (r.get("env_add") or {})
             self.ok((not sig or crash) and not r["timed_out"],
                     "outpost exited by itself (no signal, no hard timeout)"
                     + ("" if n == 1 else " (run %d)" % n),
@@ -1563,6 +1632,12 @@ class Runner:
         got = self._first_delivered(what)
         if got is not None:
             self.ok(unescape(rest) in got, what, got[:1500])
+
+    def x_delivered_last_contains(self, rest):
+        what = "the last delivered message contains %r" % rest
+        d = self.delivered()
+        self.ok(bool(d) and unescape(rest) in d[-1], what,
+                d[-1][:1500] if d else "nothing delivered")
 
     def x_delivered_not_contains(self, rest):
         what = "delivered message does not contain %r" % rest

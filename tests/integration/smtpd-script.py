@@ -122,9 +122,9 @@ class Script:
         self.inject = None
         self.plain_after = None
         self.delays = {}                 # CMD or "*" -> seconds
-        self.stall = set()
+        self.stall = {}                  # cmd -> nth (0: every one)
         self.drip = {}
-        self.drop = {}                   # point -> (arg, rst)
+        self.drop = {}                   # point -> (arg, rst, nth)
         self.close_after = set()
         self.freeze = None
         self.flood = {}
@@ -292,7 +292,8 @@ class Script:
             self.delays[self.cmdkey(w[0])[0]] = float(w[1])
 
     def d_stall(self, rest):
-        self.stall.add(self.cmdkey(rest)[0])
+        cmd, nth = self.cmdkey(rest)
+        self.stall[cmd] = nth
 
     def d_drip(self, rest):
         w = rest.split()
@@ -303,9 +304,10 @@ class Script:
         point, _, arg = w[0].partition("=")
         rst = "rst" in w[1:]
         if point.lower() == "mid-data":
-            self.drop["MID-DATA"] = (int(arg or "1"), rst)
+            self.drop["MID-DATA"] = (int(arg or "1"), rst, 0)
         else:
-            self.drop[self.cmdkey(point)[0]] = (0, rst)
+            cmd, nth = self.cmdkey(point)
+            self.drop[cmd] = (0, rst, nth)
 
     def d_freeze(self, rest):
         point, _, arg = rest.strip().partition("=")
@@ -387,6 +389,11 @@ class Recorder:
         with self.lock:
             self.counters[cmd] += 1
             return self.counters[cmd]
+
+    def peek(self, cmd):
+        """The number the next count(cmd) will return."""
+        with self.lock:
+            return self.counters[cmd] + 1
 
 
 class Closed(Exception):
@@ -548,7 +555,7 @@ class Session:
             m = re.match(rb"(\d{3})", over)
             code = int(m.group(1)) if m else 0
         self.ev("reply", cmd=cmd, code=code, text=text(data[:300]))
-        if cmd in sc.stall:
+        if cmd in sc.stall and sc.stall[cmd] in (0, nth):
             self.ev("stall", cmd=cmd)
             self.stalled = True
             return None
@@ -758,7 +765,7 @@ class Session:
         if self.no_service and cmd != "QUIT":
             self.reply("OTHER", 503, "5.5.1 Error: no SMTP service here")
             return
-        if cmd in self.sc.drop:
+        if self.dropping(cmd):
             self.ev("drop", at=cmd)
             self.drop_now(self.sc.drop[cmd][1])
         fn = getattr(self, "do_" + cmd.lower(), None)
@@ -1001,7 +1008,7 @@ class Session:
         self.ev("dot", flight=self.flight, tls=self.tls,
                 ahead=len(self.lines))
         self.check_pipelining(".", self.flight, False)
-        if "DOT" in sc.drop:
+        if self.dropping("DOT"):
             self.ev("drop", at="DOT")
             self.drop_now(sc.drop["DOT"][1])
         lim = self.size_limit()
@@ -1015,6 +1022,14 @@ class Session:
             self.ev("delivered", file=name, bytes=size,
                     mail_from=self.mail["addr"], rcpts=self.rcpts)
         self.reset_tx()
+
+    def dropping(self, cmd):
+        """drop CMD[#N]: is this occurrence of cmd (over the whole run)
+        the one to drop at?"""
+        if cmd not in self.sc.drop:
+            return False
+        nth = self.sc.drop[cmd][2]
+        return nth == 0 or nth == self.rec.peek(cmd)
 
     # ---- AUTH --------------------------------------------------------
     def sasl_line(self, challenge):
@@ -1040,7 +1055,7 @@ class Session:
         self.record(fl, line, shown=shown)
         self.rec.secret(self.cid, kind="auth-line",
                         raw=text(line.rstrip(b"\r\n")))
-        if "AUTH" in self.sc.drop:
+        if self.dropping("AUTH"):
             self.ev("drop", at="AUTH")
             self.drop_now(self.sc.drop["AUTH"][1])
         oneshot = mech in ("PLAIN", "EXTERNAL") and ir is not None

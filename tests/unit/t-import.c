@@ -111,6 +111,19 @@ static const struct {
 	  "user = u\n",
 	  "line 4: auth: a method outpost does not have, imported as auth = "
 	  "on (outpost picks PLAIN or LOGIN)\n" },
+	{ "auth xoauth2 and oauthbearer kept, with a note on the token",
+	  "account a\nhost h\nuser u\nauth xoauth2\npasswordeval tok\n"
+	  "account b\nhost h\nuser u\nauth OAUTHBEARER\n", 0,
+	  "\n[a]\nhost = h\nport = 25\ntls = off\nauth = xoauth2\n"
+	  "user = u\npasswordeval = tok\n"
+	  "\n[b]\nhost = h\nport = 25\ntls = off\nauth = oauthbearer\n"
+	  "user = u\n",
+	  "line 4: auth: the access token comes from passwordeval as with "
+	  "msmtp; outpost can also refresh it itself (oauth2_token_url, "
+	  "outpost oauth2 login)\n"
+	  "line 9: auth: the access token comes from passwordeval as with "
+	  "msmtp; outpost can also refresh it itself (oauth2_token_url, "
+	  "outpost oauth2 login)\n" },
 	{ "tls_certcheck off is refused, on is silent",
 	  "account a\nhost h\ntls_certcheck on\ntls_certcheck off\n", 0,
 	  "\n[a]\nhost = h\nport = 25\ntls = off\nauth = off\n",

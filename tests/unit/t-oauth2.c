@@ -1,14 +1,18 @@
 /*
  * t-oauth2.c - the pure OAuth2 pieces: form encoding, the token response
  * parser (kept fields, escapes, skipped values, every malformed shape and
- * bound), base64url, PKCE S256 (RFC 7636 app. B) and the authorization URL.
+ * bound), the device authorization answer (RFC 8628 3.2), the claims of a
+ * JWT access token, base64url, PKCE S256 (RFC 7636 app. B), the
+ * authorization URL (prompt=consent for Google only) and a pasted redirect.
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 
+#include "cmd_oauth2.h"
 #include "err.h"
 #include "oauth2.h"
 #include "tap.h"
@@ -210,12 +214,117 @@ test_auth_url(void)
 	    "&code_challenge=ch&code_challenge_method=S256"
 	    "&access_type=offline&prompt=consent") == 0,
 	    "authorization URL with every parameter encoded");
+	ok(oauth2_auth_url("https://login.microsoftonline.com/organizations/"
+	    "oauth2/v2.0/authorize", "i", "r", "s", "st", "ch", out,
+	    sizeof(out)) == 0 && strstr(out, "prompt=") == NULL &&
+	    strstr(out, "access_type=") == NULL &&
+	    strstr(out, "code_challenge_method=S256") != NULL,
+	    "no prompt=consent for Microsoft (\"Need admin approval\")");
 	ok(oauth2_auth_url("https://x/auth?tenant=t", "i", "r", "s", "st",
 	    "ch", out, sizeof(out)) == 0 &&
 	    strncmp(out, "https://x/auth?tenant=t&response_type=code", 42) ==
 	    0, "a base URL with a query gets & not ?");
 	is_int(oauth2_auth_url("https://x/auth", "i", "r", "s", "st", "ch",
 	    out, 40), -1, "authorization URL longer than the buffer");
+}
+
+static void
+test_device(void)
+{
+	static const char ms[] = "{\"user_code\":\"FGHJ-KLMN\","
+	    "\"device_code\":\"DAQABAAEAAAD\",\"verification_uri\":"
+	    "\"https://microsoft.com/devicelogin\",\"expires_in\":900,"
+	    "\"interval\":5,\"message\":\"To sign in, use a web browser\"}";
+	static const char google[] = "{\"device_code\":\"AH-1Ng\","
+	    "\"user_code\":\"GQVQ-JKEC\",\"verification_url\":"
+	    "\"https://www.google.com/device\",\"expires_in\":1800,"
+	    "\"verification_uri_complete\":\"https://x/d?c=\\u001b[2J\"}";
+	struct oauth2_resp *r;
+	struct err e;
+
+	err_init(&e);
+	if ((r = oauth2_resp_new(&e)) == NULL)
+		return;
+	ok(oauth2_json_parse(ms, sizeof(ms) - 1, r, &e) == 0 &&
+	    strcmp(r->device_code.buf, "DAQABAAEAAAD") == 0 &&
+	    strcmp(r->user_code, "FGHJ-KLMN") == 0 &&
+	    strcmp(r->verify_uri, "https://microsoft.com/devicelogin") == 0 &&
+	    r->verify_uri_full[0] == '\0' && r->interval == 5 &&
+	    r->expires_in == 900, "device answer (Microsoft)");
+	memset(r, 0, sizeof(*r));
+	ok(oauth2_json_parse(google, sizeof(google) - 1, r, &e) == 0 &&
+	    strcmp(r->verify_uri, "https://www.google.com/device") == 0 &&
+	    strcmp(r->verify_uri_full, "https://x/d?c=?[2J") == 0 &&
+	    r->interval == -1, "device answer (Google's verification_url; "
+	    "an escape sequence in a shown URI sanitised)");
+	oauth2_resp_free(r);
+}
+
+/* base64url of a JSON payload between two dummy JWT parts. */
+static void
+jwt_of(const char *payload, char *out, size_t cap)
+{
+	char b[T_BUF_MAX / 2];
+
+	oauth2_b64url(payload, strlen(payload), b, sizeof(b));
+	snprintf(out, cap, "eyJhbGciOiJub25lIn0.%s.c2ln", b);
+}
+
+static void
+test_jwt(void)
+{
+	struct oauth2_claims c;
+	char tok[T_BUF_MAX];
+
+	jwt_of("{\"aud\":\"https://outlook.office.com\",\"exp\":1765000000,"
+	    "\"scp\":\"SMTP.Send\",\"upn\":\"alice@contoso.com\","
+	    "\"x\":{\"y\":[1]}}", tok, sizeof(tok));
+	ok(oauth2_jwt_claims(tok, strlen(tok), &c) == 0 &&
+	    strcmp(c.aud, "https://outlook.office.com") == 0 &&
+	    strcmp(c.scp, "SMTP.Send") == 0 &&
+	    strcmp(c.upn, "alice@contoso.com") == 0 && c.exp == 1765000000,
+	    "JWT claims: aud, scp, upn, exp");
+	jwt_of("{\"aud\":[\"a\",\"b\"],\"roles\":[\"SMTP.SendAsApp\"],"
+	    "\"email\":\"x@y\"}", tok, sizeof(tok));
+	ok(oauth2_jwt_claims(tok, strlen(tok), &c) == 0 &&
+	    strcmp(c.aud, "a b") == 0 && strcmp(c.scp, "SMTP.SendAsApp") == 0 &&
+	    strcmp(c.upn, "x@y") == 0 && c.exp == -1,
+	    "JWT claims: arrays, roles (app-only), email");
+	ok(oauth2_jwt_claims("ya29.a0AfH6SM", 13, &c) == -1,
+	    "an opaque (Google) token has no claims");
+	ok(oauth2_jwt_claims("a.!!!.c", 7, &c) == -1, "bad base64url");
+	jwt_of("{\"aud\":", tok, sizeof(tok));
+	ok(oauth2_jwt_claims(tok, strlen(tok), &c) == -1, "cut JSON");
+}
+
+static void
+test_paste(void)
+{
+	struct login_req r;
+	struct err e;
+
+	err_init(&e);
+	ok(oauth2_paste_parse("  http://127.0.0.1:50000/?code=4%2F0Ab&scope="
+	    "x&state=St4te \r\n", &r, &e) == 0 &&
+	    strcmp(r.code, "4/0Ab") == 0 && strcmp(r.state, "St4te") == 0 &&
+	    !r.bare, "pasted redirect URL");
+	ok(oauth2_paste_parse("http://127.0.0.1:50000/?state=s&code=c#frag",
+	    &r, &e) == 0 && strcmp(r.code, "c") == 0, "a fragment is cut");
+	ok(oauth2_paste_parse("4/0AbCd-ef", &r, &e) == 0 && r.bare &&
+	    strcmp(r.code, "4/0AbCd-ef") == 0, "a bare code");
+	ok(oauth2_paste_parse("code=c&state=s", &r, &e) == 0 && !r.bare &&
+	    strcmp(r.state, "s") == 0, "a bare query");
+	ok(oauth2_paste_parse("http://127.0.0.1:1/?error=access_denied&state=s",
+	    &r, &e) == 0 && strcmp(r.error, "access_denied") == 0,
+	    "a refusal is passed on");
+	err_init(&e);
+	ok(oauth2_paste_parse(" \n", &r, &e) == -1 && e.ex == EX_DATAERR,
+	    "nothing pasted");
+	err_init(&e);
+	ok(oauth2_paste_parse("http://127.0.0.1:1/?scope=x", &r, &e) == -1 &&
+	    e.ex == EX_DATAERR, "an address without a code");
+	err_init(&e);
+	ok(oauth2_paste_parse("two words", &r, &e) == -1, "not a code");
 }
 
 int
@@ -225,5 +334,8 @@ main(void)
 	test_json();
 	test_pkce();
 	test_auth_url();
+	test_device();
+	test_jwt();
+	test_paste();
 	return done_testing();
 }
