@@ -29,9 +29,11 @@
 #include "addr.h"
 #include "cfg.h"
 #include "cfg_int.h"
+#include "cfg_path.h"
 #include "dsn.h"
 #include "pin.h"
 #include "provider.h"
+#include "suggest.h"
 
 #define CFG_MAX_NAME	48	/* inih keeps 49 bytes of a section name */
 #define CFG_SHOW	64	/* value bytes quoted in a message */
@@ -46,6 +48,7 @@ enum cfg_kind {
 
 #define KF_SECRET	0x1	/* never quote the value */
 #define KF_EMPTY	0x2	/* "" is a valid value */
+#define KF_PATH		0x4	/* a file or directory: "~/" expands */
 #define OFF(f)		offsetof(struct account, f)
 
 static const char *const cfg_tls_words[] = {
@@ -71,9 +74,12 @@ static const struct cfg_keydef {
 	{ "port", KIND_PORTS, 0, 0, "auto, or ports 1-65535 (each may end in "
 	    "/starttls, /implicit or /off), comma-separated" },
 	{ "tls", KIND_TLS, 0, 0, "starttls, implicit or off" },
-	{ "tls_trust_file", KIND_STR, OFF(tls_trust_file), 0, "a file name" },
-	{ "tls_cert_file", KIND_STR, OFF(tls_cert_file), 0, "a file name" },
-	{ "tls_key_file", KIND_STR, OFF(tls_key_file), 0, "a file name" },
+	{ "tls_trust_file", KIND_STR, OFF(tls_trust_file), KF_PATH,
+	    "a file name" },
+	{ "tls_cert_file", KIND_STR, OFF(tls_cert_file), KF_PATH,
+	    "a file name" },
+	{ "tls_key_file", KIND_STR, OFF(tls_key_file), KF_PATH,
+	    "a file name" },
 	{ "auth", KIND_AUTH, 0, 0, NULL },	/* hint: sasl_want_words */
 	{ "user", KIND_STR, OFF(user), KF_EMPTY, "a user name" },
 	{ "password", KIND_STR, OFF(password), KF_SECRET | KF_EMPTY, "" },
@@ -83,30 +89,31 @@ static const struct cfg_keydef {
 	{ "domain", KIND_WORD, OFF(domain), 0, "a host name or [address]" },
 	{ "timeout", KIND_TIMEOUT, OFF(timeout), 0, "seconds, 1-3600" },
 	{ "queue", KIND_BOOL, OFF(queue), 0, "on or off" },
-	{ "password_file", KIND_STR, OFF(password_file), 0, "a file name" },
+	{ "password_file", KIND_STR, OFF(password_file), KF_PATH,
+	    "a file name" },
 	{ "oauth2_token_url", KIND_STR, OFF(oauth2_token_url), 0,
 	    "an https:// URL" },
 	{ "oauth2_client_id", KIND_STR, OFF(oauth2_client_id), 0,
 	    "a client ID" },
 	{ "oauth2_client_secret_file", KIND_STR,
-	    OFF(oauth2_client_secret_file), 0, "a file name" },
+	    OFF(oauth2_client_secret_file), KF_PATH, "a file name" },
 	{ "oauth2_refresh_token_file", KIND_STR,
-	    OFF(oauth2_refresh_token_file), 0, "a file name" },
+	    OFF(oauth2_refresh_token_file), KF_PATH, "a file name" },
 	{ "oauth2_auth_url", KIND_STR, OFF(oauth2_auth_url), 0,
 	    "an https:// URL" },
 	{ "oauth2_scope", KIND_STR, OFF(oauth2_scope), 0, "a scope" },
-	{ "queue_dir", KIND_STR, OFF(queue_dir), 0, "a directory" },
+	{ "queue_dir", KIND_STR, OFF(queue_dir), KF_PATH, "a directory" },
 	{ "fallback", KIND_WORD, OFF(fallback), 0, "an account name" },
 	{ "provider", KIND_WORD, OFF(provider), 0, "a provider name (see "
 	    "outpost providers)" },
 	/* values checked where they are used (aliases.c, local.c, priv.c) */
-	{ "aliases", KIND_STR, OFF(aliases), 0, "a file name" },
+	{ "aliases", KIND_STR, OFF(aliases), KF_PATH, "a file name" },
 	{ "rewrite_local_headers", KIND_BOOL, OFF(rewrite_local), 0,
 	    "on or off" },
 	{ "maildomain", KIND_WORD, OFF(maildomain), 0, "a domain" },
 	{ "set_from_header", KIND_WORD, OFF(set_from_header), 0,
 	    "auto, on or off" },
-	{ "logfile", KIND_STR, OFF(logfile), 0, "a file name" },
+	{ "logfile", KIND_STR, OFF(logfile), KF_PATH, "a file name" },
 	{ "syslog", KIND_WORD, OFF(syslog), 0, "on, off or a facility" },
 	{ "allow_from_override", KIND_STR, OFF(allow_from_override), 0,
 	    "on, off or a list of addresses" },
@@ -224,6 +231,42 @@ cfg_section_line(struct cfg_ctx *c, const char *line)
 	return 1;
 }
 
+/* msmtp's words for what outpost spells otherwise. */
+static const struct cfg_foreign {
+	const char	*key;
+	const char	*use;
+} cfg_foreign[] = {
+	{ "tls_starttls", "tls = starttls (or tls = implicit)" },
+	{ "tls_certcheck", "nothing: certificates are always checked "
+	    "(tls_trust_file for a private CA)" },
+	{ "tls_fingerprint", "tls_trust_file with the server's CA" },
+	{ "auto_from", "from = (and maildomain =)" },
+	{ "eval", "passwordeval =" },
+	{ "port_auto", "port = auto" },
+};
+
+/* "unknown key", with the key it was probably meant to be. */
+static int
+cfg_unknown_key(struct cfg_ctx *c, const char *name)
+{
+	struct suggest sg;
+	size_t i;
+	int k;
+
+	for (i = 0; i < sizeof(cfg_foreign) / sizeof(cfg_foreign[0]); i++)
+		if (strcmp(cfg_foreign[i].key, name) == 0)
+			return cfg_fail(c, "unknown key '%s' (msmtp's; outpost "
+			    "uses %s)", name, cfg_foreign[i].use);
+	suggest_init(&sg, name, SUGGEST_DIST);
+	for (k = 0; k < K_NKEYS; k++)
+		suggest_try(&sg, cfg_keys[k].name);
+	if (suggest_best(&sg) != NULL)
+		return cfg_fail(c, "unknown key '%.*s' (did you mean '%s'?)",
+		    CFG_SHOW, name, suggest_best(&sg));
+	return cfg_fail(c, "unknown key '%.*s' (outpost.conf(5) lists the "
+	    "keys)", CFG_SHOW, name);
+}
+
 /* The inih handler: store the unquoted value of one key with its line. */
 static int
 cfg_handler(void *user, const char *section, const char *name,
@@ -244,7 +287,7 @@ cfg_handler(void *user, const char *section, const char *name,
 		if (strcmp(cfg_keys[k].name, name) == 0)
 			break;
 	if (k == K_NKEYS)
-		return cfg_fail(c, "unknown key '%.*s'", CFG_SHOW, name);
+		return cfg_unknown_key(c, name);
 	if (k == K_ACCOUNT && s != &c->sec[0])
 		return cfg_fail(c, "key 'account' belongs in [defaults]");
 	if (s->v[k].s != NULL)
@@ -312,6 +355,45 @@ cfg_chars_ok(const char *s)
 	return true;
 }
 
+/* A path key's value, "~/" expanded (cfg_path.c). */
+static int
+cfg_set_path(const struct cfg_ctx *c, const struct cfg_keydef *d,
+    const struct cfg_val *v, char **field, struct err *e)
+{
+	const char *why;
+
+	if ((*field = cfg_path_expand(v->s, &why)) != NULL)
+		return 0;
+	if (why == NULL)
+		return err_sys(e, EX_OSERR, "out of memory");
+	return err_set(e, EX_CONFIG, "%s:%d: key '%s': '%.*s': %s", c->file,
+	    v->line, d->name, CFG_SHOW, v->s, why);
+}
+
+/*
+ * from = is the envelope address alone: "Jo Dev <me@example.com>" would
+ * fail at the first send with a message that names neither key nor line.
+ * Values with placeholders are checked once expanded (local.c).
+ */
+static int
+cfg_from_check(const struct cfg_ctx *c, const struct cfg_val *v,
+    struct err *e)
+{
+	char buf[ADDR_MAX + 1];
+	struct err ae;
+	bool utf8;
+
+	if (strchr(v->s, '%') != NULL)
+		return 0;
+	err_init(&ae);
+	if (addr_check(v->s, false, buf, &utf8, EX_CONFIG, &ae) == 0)
+		return 0;
+	return err_set(e, EX_CONFIG, "%s:%d: key 'from': '%.*s': %s (write "
+	    "the address alone, e.g. from = me@example.com; a display name "
+	    "goes in the From: header or -F)", c->file, v->line, CFG_SHOW,
+	    v->s, ae.msg);
+}
+
 /* Convert one value into its field of a. */
 static int
 cfg_set(const struct cfg_ctx *c, struct account *a, int k,
@@ -347,8 +429,12 @@ cfg_set(const struct cfg_ctx *c, struct account *a, int k,
 		if ((d->kind != KIND_STR && !cfg_chars_ok(v->s)) ||
 		    (v->s[0] == '\0' && (d->flags & KF_EMPTY) == 0))
 			break;
+		if (d->flags & KF_PATH)
+			return cfg_set_path(c, d, v, (char **)(void *)field, e);
 		if ((*(char **)(void *)field = strdup(v->s)) == NULL)
 			return err_sys(e, EX_OSERR, "strdup");
+		if (k == K_FROM)
+			return cfg_from_check(c, v, e);
 		return 0;
 	case KIND_HOSTS:
 	case KIND_PORTS:

@@ -20,6 +20,7 @@
 #include <sysexits.h>
 
 #include "cli.h"
+#include "cli_cmd.h"
 
 #define CLI_SHOW	64	/* argument bytes quoted in a message */
 
@@ -238,6 +239,9 @@ cli_word(int argc, char **argv, int *ip, struct opts *o, struct err *e)
 			continue;
 		}
 		val = p[1] != '\0' ? p + 1 : NULL;
+		/* sendmail's -h takes a hop count; -h alone asks for help */
+		if (d->flag == 'h' && val == NULL && *ip + 1 >= argc)
+			return cli_set_mode(o, CLI_MODE_HELP, "-h", e);
 		if (val == NULL && d->arg == ARG_REQUIRED) {
 			if (*ip + 1 >= argc)
 				return err_set(e, EX_USAGE, "option -%c needs "
@@ -308,6 +312,7 @@ cli_personality(const char *argv0, struct opts *o, struct err *e)
 int
 cli_parse(int argc, char **argv, struct opts *o, struct err *e)
 {
+	bool dashdash = false;
 	size_t n;
 	int i;
 
@@ -321,6 +326,7 @@ cli_parse(int argc, char **argv, struct opts *o, struct err *e)
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
 			i++;
+			dashdash = true;
 			break;
 		}
 		if (argv[i][0] != '-')
@@ -337,6 +343,9 @@ cli_parse(int argc, char **argv, struct opts *o, struct err *e)
 		if (!cli_clean(o->rcpts[n]))
 			return err_set(e, EX_USAGE, "recipient %zu: control "
 			    "character in address", n + 1);
+	if (o->mode == CLI_MODE_SEND && o->nrcpts > 0 && !dashdash &&
+	    cli_cmd_guard(argv[0], o->rcpts[0], e) == -1)
+		return -1;
 	if (o->mode == CLI_MODE_SEND && !o->read_rcpts && o->nrcpts == 0)
 		return err_set(e, EX_USAGE, "no recipients: give addresses or "
 		    "-t (see outpost --help)");

@@ -22,12 +22,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sysexits.h>
 #include <unistd.h>
 
 #include "acct_via.h"
 #include "cfg.h"
+#include "cli_cmd.h"
 #include "cmd.h"
 #include "cred.h"
 #include "deadline.h"
@@ -116,11 +118,14 @@ doctor_args(int argc, char **argv, struct doctor_opts *o, struct err *e)
 		{ "ports", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char *const known[] = {
+		"--auth", "--json", "--ports", "-a", "-C", NULL
+	};
 	int ch;
 
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "a:C:", longs, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":a:C:", longs, NULL)) != -1) {
 		if (ch == 'a')
 			o->account = optarg;
 		else if (ch == 'C')
@@ -129,9 +134,15 @@ doctor_args(int argc, char **argv, struct doctor_opts *o, struct err *e)
 			o->auth = true;
 		else if (ch == 'J')
 			o->json = true;
-		else if (ch != 'P' || doctor_ports_parse(optarg, o, e) == -1)
-			return err_is_set(e) ? -1 : err_set(e, EX_USAGE, "%s",
-			    DOCTOR_USAGE);
+		else if (ch == 'P') {
+			if (doctor_ports_parse(optarg, o, e) == -1)
+				return -1;
+		} else if (ch == ':')
+			return err_set(e, EX_USAGE, "doctor: %s needs a "
+			    "value; %s", argv[optind - 1], DOCTOR_USAGE);
+		else
+			return cli_cmd_badopt("doctor", "option",
+			    argv[optind - 1], known, DOCTOR_USAGE, e);
 	}
 	if (optind < argc)
 		o->host = argv[optind++];
@@ -228,7 +239,7 @@ doctor_password(struct doctor_run *r, struct secret **pw, struct err *e)
 	}
 	src = a->password != NULL ? "the config file" : a->passwordeval !=
 	    NULL ? "passwordeval" : a->password_file != NULL ?
-	    a->password_file : a->keyring && a->user != NULL ?
+	    "password_file" : a->keyring && a->user != NULL ?
 	    "the keyring" : NULL;
 	if (!r->want_auth && (src == NULL || strcmp(src, "the keyring") != 0)) {
 		check_add(r, "password", -1, 0, "from %s (read with --auth)",
@@ -277,7 +288,23 @@ doctor_plan(struct doctor_run *r, const struct doctor_opts *o,
 		}
 }
 
-/* The EHLO name is accepted when some server took it. */
+/* The address literal a probe sent as its EHLO name, or a description. */
+static const char *
+doctor_literal(const struct doctor_run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nprobes; i++)
+		if (r->probes[i].ehlo_sent[0] != '\0')
+			return r->probes[i].ehlo_sent;
+	return "our address literal";
+}
+
+/*
+ * The EHLO name is accepted when some server took it.  Without a name
+ * each probe sent its own address literal: the one shown is the one
+ * that server saw ("[192.0.2.7]").
+ */
 static void
 doctor_ehlo_check(struct doctor_run *r, const char *name)
 {
@@ -287,18 +314,20 @@ doctor_ehlo_check(struct doctor_run *r, const char *name)
 	for (i = 0; i < r->nprobes; i++) {
 		p = &r->probes[i];
 		if (p->have_capa) {
-			check_add(r, "EHLO name", 1, 0, "%s: accepted", name);
+			check_add(r, "EHLO name", 1, 0, "%s: accepted",
+			    name != NULL ? name : p->ehlo_sent);
 			return;
 		}
 		if (p->ehlo_code >= 400 && refused == NULL)
 			refused = p;
 	}
 	if (refused != NULL)
-		check_add(r, "EHLO name", 0, 0, "%s: refused (%d %s)", name,
+		check_add(r, "EHLO name", 0, 0, "%s: refused (%d %s)",
+		    name != NULL ? name : refused->ehlo_sent,
 		    refused->ehlo_code, refused->ehlo_text);
 	else if (r->nprobes > 0)
 		check_add(r, "EHLO name", -1, 0, "%s: not checked (no server "
-		    "got that far)", name);
+		    "got that far)", name != NULL ? name : doctor_literal(r));
 }
 
 /* The first configured path that works carries the one AUTH attempt. */
@@ -481,17 +510,16 @@ doctor_run_probes(struct doctor_run *r, const struct doctor_opts *o,
 	if ((naddrs = doctor_addrs(r, &v, addrs)) > 0) {
 		doctor_plan(r, o, addrs, naddrs);
 		doctor_probe_all(&t, r->probes, r->nprobes);
-		doctor_ehlo_check(r, t.ehlo_name != NULL ? t.ehlo_name :
-		    "[our address]");
+		doctor_ehlo_check(r, t.ehlo_name);
 		/* the relay takes such a name now, refuses it with 421 */
 		if (r->a != NULL && r->a->provider != NULL &&
-		    strcmp(r->a->provider, "google-relay") == 0 &&
+		    strcasecmp(r->a->provider, "google-relay") == 0 &&
 		    hint_ehlo_unusable(t.ehlo_name))
 			check_add(r, "EHLO name", 0, 0, "%s: Google's SMTP "
 			    "relay refuses an address or localhost (421 on "
 			    "EHLO): set domain = a host name of yours",
 			    t.ehlo_name != NULL ? t.ehlo_name :
-			    "[our address]");
+			    doctor_literal(r));
 		if (r->want_auth)
 			doctor_try_auth(r, &t, pw);
 	}

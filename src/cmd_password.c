@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "cli_cmd.h"
 #include "cmd.h"
 #include "cmd_password.h"
 #include "priv.h"
@@ -246,6 +247,16 @@ pw_usage(struct err *e)
 	    "[-a account] [-C file]");
 }
 
+/* "password sett": the usage, and the verb it was probably meant to be. */
+static int
+pw_bad_verb(const char *verb, struct err *e)
+{
+	static const char *const verbs[] = { "set", "check", "clear", NULL };
+
+	return cli_cmd_badopt("password", "verb", verb, verbs, "usage: outpost "
+	    "password set|check|clear [-a account] [-C file]", e);
+}
+
 /* The account the verb works on; its user is the item's user. */
 static int
 pw_account(const char *cfgpath, const char *name, const char *verb,
@@ -292,9 +303,11 @@ cmd_password(int argc, char **argv, struct err *e)
 		else
 			return pw_usage(e);
 	}
-	if (optind != argc - 1 || (strcmp(verb, "set") != 0 &&
-	    strcmp(verb, "check") != 0 && strcmp(verb, "clear") != 0))
+	if (optind != argc - 1)
 		return pw_usage(e);
+	if (strcmp(verb, "set") != 0 && strcmp(verb, "check") != 0 &&
+	    strcmp(verb, "clear") != 0)
+		return pw_bad_verb(verb, e);
 	memset(&cfg, 0, sizeof(cfg));
 	rc = pw_account(cfgpath, name, verb, &cfg, &a, e);
 	if (rc == 0) {

@@ -24,6 +24,13 @@
  * with none of them the keyring (keyring = on and a user).  More than one
  * set, or none when one is needed: 78.
  */
+#define CRED_SOURCE_MAX	256	/* cred_source()'s words */
+
+/* "password from password_file /p" and the like (cred_source.c). */
+const char *cred_source(const struct account *, char *buf, size_t cap);
+/* A refused AUTH (ERR_AUTH): name the account, host:port, user, source. */
+void	cred_auth_explain(const struct account *, const char *host, int port,
+	    struct err *);
 int	cred_get(const struct account *, struct secret **out, struct err *);
 
 /*

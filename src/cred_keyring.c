@@ -43,8 +43,16 @@
 
 #define KR_DBUS_CALL_MS	2000		/* one bus call of the preflight */
 #define KR_SECRETS_NAME	"org.freedesktop.secrets"
+/*
+ * Where else a password can live, for every failure a headless server
+ * meets (no bus, no daemon, no collection, locked): a file the account
+ * names, a systemd credential, or a command.
+ */
+#define KR_ELSEWHERE	"password_file = FILE (mode 0600), password_file = " \
+			"%%d/NAME (a systemd credential) or passwordeval = " \
+			"COMMAND"
 #define KR_LOCKED_MSG	"unlock it (log in to the desktop) or use " \
-			"password_file or passwordeval"
+			KR_ELSEWHERE
 #ifndef SECRET_SONAME
 #define SECRET_SONAME	"libsecret-1.so.0"
 #endif
@@ -243,7 +251,8 @@ keyring_service(struct kr_job *j)
 	c = kr_fn.bus_get_sync(G_BUS_TYPE_SESSION, NULL, &ge);
 	if (c == NULL) {
 		err_set(&j->e, EX_CONFIG, "keyring: cannot connect to the "
-		    "session bus: %s", ge != NULL ? ge->message : "?");
+		    "session bus (%s): use " KR_ELSEWHERE, ge != NULL ?
+		    ge->message : "?");
 		kr_fn.clear_error(&ge);
 		return NULL;
 	}
@@ -252,7 +261,7 @@ keyring_service(struct kr_job *j)
 		kr_fn.object_unref(c);
 		err_set(&j->e, EX_CONFIG, "keyring: no Secret Service on the "
 		    "session bus%s%s: start gnome-keyring-daemon, or use "
-		    "password_file or passwordeval", ge != NULL ? ": " : "",
+		    KR_ELSEWHERE, ge != NULL ? ": " : "",
 		    ge != NULL ? ge->message : "");
 		kr_fn.clear_error(&ge);
 		return NULL;
@@ -262,7 +271,8 @@ keyring_service(struct kr_job *j)
 	kr_fn.object_unref(c);
 	if (svc == NULL) {
 		err_set(&j->e, EX_CONFIG, "keyring: Secret Service "
-		    "unavailable: %s", ge != NULL ? ge->message : "?");
+		    "unavailable (%s): use " KR_ELSEWHERE, ge != NULL ?
+		    ge->message : "?");
 		kr_fn.clear_error(&ge);
 	}
 	return svc;
@@ -348,14 +358,15 @@ keyring_store(struct kr_job *j, SecretService *svc)
 	    SECRET_COLLECTION_NONE, NULL, &ge);
 	if (coll == NULL) {
 		err_set(&j->e, EX_CONFIG, "keyring: no default collection%s%s:"
-		    " create one (log in to the desktop once)",
+		    " create one (log in to the desktop once) or use "
+		    KR_ELSEWHERE,
 		    ge != NULL ? ": " : "", ge != NULL ? ge->message : "");
 		kr_fn.clear_error(&ge);
 		return;
 	}
 	if (kr_fn.coll_get_locked(coll)) {
 		err_set(&j->e, EX_TEMPFAIL, "keyring: the default collection "
-		    "is locked: unlock it (log in to the desktop) and retry");
+		    "is locked: " KR_LOCKED_MSG);
 		kr_fn.object_unref(coll);
 		return;
 	}
@@ -473,7 +484,7 @@ keyring_wait(struct kr_job *j, bool *gave_up, struct err *e)
 	if (!done)
 		return err_set(e, EX_TEMPFAIL, "keyring: no answer from the "
 		    "session bus or the Secret Service within %d ms (is the "
-		    "keyring daemon hung?): use password_file or passwordeval",
+		    "keyring daemon hung?): use " KR_ELSEWHERE,
 		    CRED_KEYRING_TIMEOUT_MS);
 	if (err_is_set(&j->e)) {
 		*e = j->e;
@@ -520,8 +531,8 @@ keyring_call(struct kr_job *j, struct secret *out, struct err *e)
 	if (!keyring_bus_present()) {
 		job_free(j);
 		return err_set(e, EX_CONFIG, "keyring: no D-Bus session bus "
-		    "(running from cron?): set password_file or passwordeval, "
-		    "or keyring = off");
+		    "(running from cron, or a server without a desktop?): use "
+		    KR_ELSEWHERE);
 	}
 	if (keyring_load(e) == -1) {
 		job_free(j);

@@ -19,6 +19,7 @@
 
 #include "acct_via.h"
 #include "conn.h"
+#include "cred.h"
 #include "deliver.h"
 #include "log.h"
 #include "route.h"
@@ -104,7 +105,10 @@ deliver_one(const struct deliver_req *r, const char *host,
 			return -1;
 		log_debug("TLS: %s", tls_describe(c, desc, sizeof(desc)));
 	}
-	return smtp_submit(c, &p, e);
+	if (smtp_submit(c, &p, e) == 0)
+		return 0;
+	cred_auth_explain(r->a, host, ep->port, e);
+	return -1;
 }
 
 static void

@@ -33,6 +33,8 @@
 #define DOCTOR_MAX_CHECKS	12
 #define DOCTOR_MAX_LINES	4	/* config lines of the advice */
 #define DOCTOR_LINE_MAX		160
+/* --json's schema: raised when a field changes meaning or goes away */
+#define DOCTOR_JSON_VERSION	1
 
 enum doctor_conn {
 	DOCTOR_NOT_RUN = 0,
@@ -71,6 +73,7 @@ struct doctor_probe {
 	int		 ms;		/* time to connect */
 	int		 greeting_code;	/* 0: none */
 	char		 greeting[DOCTOR_TEXT_MAX];
+	char		 ehlo_sent[DOCTOR_ADDR_MAX + 8];	/* EHLO arg */
 	int		 ehlo_code;	/* the last EHLO's; 0: none */
 	char		 ehlo_text[DOCTOR_TEXT_MAX];
 	bool		 tls_tried;

@@ -278,6 +278,8 @@ probe_run(const struct doctor_target *t, struct doctor_probe *p,
 		memset(&sp, 0, sizeof(sp));
 		probe_literal(c, literal, sizeof(literal));
 		sp.ehlo_name = t->ehlo_name != NULL ? t->ehlo_name : literal;
+		snprintf(p->ehlo_sent, sizeof(p->ehlo_sent), "%s",
+		    sp.ehlo_name);
 		sp.tls = p->tls;
 		sp.tls_opts = t->tls_opts;
 		sp.auth = t->auth;

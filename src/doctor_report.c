@@ -151,6 +151,48 @@ verdict_failure(struct doctor_run *r, const struct doctor_probe *p)
 	return advise(r, class_of(p->ex), "%s", p->error);
 }
 
+/* Has an ok configured probe before index i the same port and mode? */
+static bool
+ports_seen(const struct doctor_run *r, size_t i, const struct doctor_probe *p)
+{
+	size_t k;
+
+	for (k = 0; k < i; k++)
+		if (r->probes[k].configured && r->probes[k].ok &&
+		    r->probes[k].port == p->port && r->probes[k].tls == p->tls)
+			return true;
+	return false;
+}
+
+/*
+ * "port = " with p first, then every other configured port that works
+ * here, in the account's order: copying the line never drops a working
+ * fallback (a configured 465 behind a working 587).  Returns how many
+ * ports the line holds.
+ */
+static size_t
+advise_ports(struct doctor_run *r, const struct doctor_probe *p)
+{
+	char line[DOCTOR_LINE_MAX];
+	const struct doctor_probe *q;
+	size_t i, len, n = 1;
+
+	snprintf(line, sizeof(line), "port = %d/%s", p->port,
+	    doctor_tls_word(p->tls));
+	for (i = 0; r->a != NULL && i < r->nprobes; i++) {
+		q = &r->probes[i];
+		if (!q->configured || !q->ok || (q->port == p->port &&
+		    q->tls == p->tls) || ports_seen(r, i, q))
+			continue;
+		len = strlen(line);
+		snprintf(line + len, sizeof(line) - len, ", %d/%s", q->port,
+		    doctor_tls_word(q->tls));
+		n++;
+	}
+	advise_line(r, "%s", line);
+	return n;
+}
+
 /* The path that works: keep it, or put it first. */
 static int
 verdict_works(struct doctor_run *r, const struct doctor_probe *p)
@@ -171,8 +213,11 @@ verdict_works(struct doctor_run *r, const struct doctor_probe *p)
 		    p->port, doctor_tls_word(p->tls));
 	if (r->a == NULL)
 		advise_line(r, "host = %s", r->host);
-	return advise_line(r, "port = %d/%s", p->port,
-	    doctor_tls_word(p->tls));
+	if (advise_ports(r, p) < (r->a != NULL ? r->a->nports : 0) && first)
+		advise(r, 0, "the configured path works: %s port %d (%s); "
+		    "the configured ports left out of the line below fail "
+		    "from here", r->host, p->port, doctor_tls_word(p->tls));
+	return 0;
 }
 
 static bool
@@ -292,8 +337,9 @@ text_probe(FILE *f, const struct doctor_probe *p)
 {
 	char buf[CAPA_MAX];
 
-	fprintf(f, "  %-24s %5d  %-8s  %-11s %5d ms\n", p->addr, p->port,
-	    doctor_tls_word(p->tls), conn_words[p->conn], p->ms);
+	fprintf(f, "  %-24s %5d%c %-8s  %-11s %5d ms\n", p->addr, p->port,
+	    p->configured ? '*' : ' ', doctor_tls_word(p->tls),
+	    conn_words[p->conn], p->ms);
 	if (p->greeting_code != 0)
 		fprintf(f, "      greeting     %d %s\n", p->greeting_code,
 		    p->greeting);
@@ -333,6 +379,11 @@ doctor_print_text(FILE *f, const struct doctor_run *r)
 		    "PORT", "TLS", "CONNECT", "TIME");
 	for (i = 0; i < r->nprobes; i++)
 		text_probe(f, &r->probes[i]);
+	for (i = 0; r->a != NULL && i < r->nprobes; i++)
+		if (r->probes[i].configured) {
+			fprintf(f, "  (* a port of the account)\n");
+			break;
+		}
 	if (r->want_auth)
 		fprintf(f, "\n  AUTH         %s%s%s\n",
 		    auth_words[r->auth.auth], r->auth.auth_text[0] != '\0' ?
@@ -435,7 +486,7 @@ doctor_print_json(FILE *f, const struct doctor_run *r)
 	const char *states[] = { "failed", "ok", "skipped" };
 	size_t i;
 
-	fputs("{\"host\": ", f);
+	fprintf(f, "{\"version\": %d, \"host\": ", DOCTOR_JSON_VERSION);
 	json_str(f, r->host);
 	fputs(", \"account\": ", f);
 	json_str(f, r->a != NULL ? r->a->name : NULL);

@@ -18,6 +18,7 @@
 #define ERR_DUP_RISK	0x1	/* failed after the final dot was sent */
 #define ERR_RESOLVE	0x2	/* the host name could not be resolved */
 #define ERR_HOLD	0x4	/* not tried (hold = on): queue it as due */
+#define ERR_AUTH	0x8	/* the server refused AUTH */
 #define ERR_AUTH_TOKEN	0x100	/* the server refused an OAuth2 token */
 /*
  * A credential that fails for now in a way the message can wait out in

@@ -23,6 +23,7 @@
 #include <strings.h>
 #include <sysexits.h>
 
+#include "cfg_path.h"
 #include "dsn.h"
 #include "import_msmtp.h"
 #include "pin.h"
@@ -304,6 +305,33 @@ imp_value_ok(const char *v)
 	return true;
 }
 
+/*
+ * msmtp expands "~" in its file keys; the import writes the path it
+ * meant (outpost would expand it too, but a config copied to another
+ * user's home or /etc then still names the same file).  Without a home
+ * the value stays as written.  NULL: out of memory.
+ */
+static char *
+imp_path(const struct imp_key *k, const char *v)
+{
+	static const char *const paths[] = {
+		"tls_trust_file", "tls_cert_file", "tls_key_file", "aliases",
+		"logfile", NULL
+	};
+	const char *why;
+	char *s;
+	size_t i;
+
+	for (i = 0; paths[i] != NULL; i++)
+		if (strcmp(paths[i], k->k) == 0)
+			break;
+	if (paths[i] == NULL)
+		return strdup(v);
+	if ((s = cfg_path_expand(v, &why)) == NULL && why != NULL)
+		return strdup(v);
+	return s;
+}
+
 /* One "KEY ARG" line into the current account or the defaults. */
 static int
 imp_set(struct imp *im, const char *key, const char *arg, struct err *e)
@@ -335,7 +363,7 @@ imp_set(struct imp *im, const char *key, const char *arg, struct err *e)
 	    k->slot == IS_NONE)
 		return 0;
 	s = NULL;
-	if (r == 1 && (s = strdup(buf)) == NULL)
+	if (r == 1 && (s = imp_path(k, buf)) == NULL)
 		return err_sys(e, EX_OSERR, "strdup");
 	free(im->cur->v[k->slot]);
 	im->cur->v[k->slot] = s;

@@ -172,6 +172,7 @@ job_message(struct job *j, struct err *e)
 static void
 job_queue(struct job *j, struct submit_verdict *v)
 {
+	char note[QUEUE_NOTE_MAX];
 	struct qenv qe;
 	struct err qerr;
 
@@ -201,9 +202,8 @@ job_queue(struct job *j, struct submit_verdict *v)
 	sig_committed();
 	snprintf(v->queued, sizeof(v->queued), "%s", qe.id);
 	snprintf(j->res->queued, sizeof(j->res->queued), "%s", qe.id);
-	log_warn("queued as %s: %s%s", qe.id, v->e.msg,
-	    qe.dup_risk ? " (possible duplicate: the server may already "
-	    "have it)" : "");
+	queue_note_queued(&qe, j->a, note, sizeof(note));
+	log_warn("%s", note);
 }
 
 /* submit_ops: the one message of this job. */
@@ -398,6 +398,8 @@ job_bs(const struct opts *o, struct err *e)
 int
 job_queue_mode(const struct opts *o, struct err *e)
 {
+	char qid[QUEUE_ID_LEN + 1];
+	const char *id = o->queue_id;
 	struct queue_run_opts ro;
 	struct queue_run_stats st;
 	struct config cfg;
@@ -407,13 +409,18 @@ job_queue_mode(const struct opts *o, struct err *e)
 	if (cfg_load(o->config, &cfg, e) == -1 ||
 	    priv_ready(&cfg, NULL, NULL, e) == -1)
 		goto out;
+	/* an id, or the first digits of one (queue_id.c) */
+	if (id != NULL && queue_id_resolve(&cfg, id, qid, e) == -1)
+		goto out;
+	if (id != NULL)
+		id = qid;
 	switch (o->mode) {
 	case CLI_MODE_QUEUE_LIST:
 		rc = queue_list(&cfg, stdout, e);
 		goto out;
 	case CLI_MODE_QUEUE_DROP:
-		if ((rc = queue_drop(&cfg, o->queue_id, e)) == 0)
-			printf("dropped %s\n", o->queue_id);
+		if ((rc = queue_drop(&cfg, id, e)) == 0)
+			printf("dropped %s\n", id);
 		goto out;
 	default:
 		break;
@@ -421,10 +428,11 @@ job_queue_mode(const struct opts *o, struct err *e)
 	sig_graceful();
 	memset(&ro, 0, sizeof(ro));
 	ro.flush = o->flush;
-	ro.id = o->queue_id;
+	ro.id = id;
 	if ((rc = queue_run(&cfg, &ro, &st, e)) == 0)
 		log_debug("queue run: %u delivered, %u deferred, %u returned, "
-		    "%u held", st.delivered, st.deferred, st.bounced, st.held);
+		    "%u held, %u not due yet", st.delivered, st.deferred,
+		    st.bounced, st.held, st.skipped);
 out:
 	cfg_free(&cfg);
 	return rc;

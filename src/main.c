@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_cmd.h"
 #include "cmd.h"
 #include "cmd_import.h"
 #include "cmd_password.h"
@@ -32,19 +33,6 @@
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "dev"
 #endif
-
-/* "outpost NAME ...": a row per subcommand, the file says cmd_NAME. */
-static const struct subcmd {
-	const char	*name;
-	cmd_fn		*run;
-} subcmds[] = {
-	{ "oauth2", cmd_oauth2 },
-	{ "password", cmd_password },
-	{ "import-msmtprc", cmd_import_msmtprc },
-	{ "doctor", cmd_doctor },
-	{ "providers", cmd_providers },
-	{ NULL, NULL }
-};
 
 /*
  * A daemon may start us with 0, 1 or 2 closed: the spool would take that
@@ -73,21 +61,6 @@ process_setup(void)
 	setrlimit(RLIMIT_CORE, &rl);
 }
 
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: outpost [-t] [-i] [-f sender] [-F name] [-a account] "
-	    "[-C config] [-v] [--] [recipient ...] < message\n"
-	    "       outpost -bp | mailq        list the queue\n"
-	    "       outpost -q [--flush] [--id ID]  run the queue\n"
-	    "       outpost --drop ID          remove a queued message\n"
-	    "       outpost import-msmtprc [FILE]  print ~/.msmtprc as "
-	    "outpost config\n"
-	    "       outpost -V | --version\n"
-	    "See outpost(8) and outpost.conf(5).\n");
-}
-
 /* What the caller should know beyond the failure itself. */
 static const char *
 err_hint(const struct opts *o, const struct job_result *r,
@@ -108,36 +81,25 @@ err_hint(const struct opts *o, const struct job_result *r,
 	return " (not delivered, not queued: try again later)";
 }
 
-static const struct subcmd *
-subcmd_find(int argc, char **argv)
-{
-	const struct subcmd *sc;
-
-	if (argc < 2)
-		return NULL;
-	for (sc = subcmds; sc->name != NULL; sc++)
-		if (strcmp(argv[1], sc->name) == 0)
-			return sc;
-	return NULL;
-}
-
 int
 main(int argc, char **argv)
 {
 	char esc[ESC_MAX(ERR_MSG_MAX)];
-	const struct subcmd *sc;
+	struct cli_call sc;
 	struct job_result r;
 	struct opts o;
 	struct err e;
+	int sub;
 
 	process_setup();
 	memset(&o, 0, sizeof(o));
 	memset(&r, 0, sizeof(r));
 	err_init(&e);
-	if ((sc = subcmd_find(argc, argv)) != NULL) {
+	if ((sub = cli_cmd_find(argc, argv, &sc, &e)) == 1) {
+		log_set_verbose(sc.verbose);
 		if (priv_init(NULL, &e) == 0)
-			sc->run(argc - 1, argv + 1, &e);
-	} else if (cli_parse(argc, argv, &o, &e) == 0 &&
+			sc.run(sc.argc, sc.argv, &e);
+	} else if (sub == 0 && cli_parse(argc, argv, &o, &e) == 0 &&
 	    priv_init(&o, &e) == 0) {
 		log_set_verbose(o.verbose);
 		switch (o.mode) {
@@ -145,7 +107,7 @@ main(int argc, char **argv)
 			printf("outpost %s\n", PACKAGE_VERSION);
 			break;
 		case CLI_MODE_HELP:
-			usage(stdout);
+			cli_usage(stdout);
 			break;
 		case CLI_MODE_QUEUE_LIST:
 		case CLI_MODE_QUEUE_RUN:
@@ -163,7 +125,7 @@ main(int argc, char **argv)
 	if (err_is_set(&e)) {
 		/* the text may quote callers and servers: escaped */
 		fprintf(stderr, "outpost: %s%s\n", esc_str(e.msg, esc,
-		    sizeof(esc)), sc == NULL ? err_hint(&o, &r, &e) : "");
+		    sizeof(esc)), sub == 0 ? err_hint(&o, &r, &e) : "");
 		return e.ex;
 	}
 	return fflush(stdout) == 0 ? EX_OK : EX_IOERR;

@@ -18,8 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "provider.h"
+#include "suggest.h"
 
 #define S	TLS_MODE_STARTTLS
 #define I	TLS_MODE_IMPLICIT
@@ -241,6 +243,79 @@ provider_region_listed(const char *list, const char *r)
 	return false;
 }
 
+/*
+ * Other names people give a provider: a rename the service made (accepted
+ * as the row it names), or a word that could be several rows (only
+ * explained).
+ */
+static const struct provider_alias {
+	const char	*alias;
+	const char	*name;		/* NULL: ambiguous, see why */
+	const char	*why;
+} provider_aliases[] = {
+	{ "office365", "microsoft365", NULL },
+	{ "o365", "microsoft365", NULL },
+	{ "outlook365", "microsoft365", NULL },
+	{ "google", NULL, "unknown provider 'google' (did you mean gmail for "
+	    "a personal account or google-workspace?)" },
+	{ "amazon-ses", NULL, "unknown provider (did you mean ses:REGION, "
+	    "e.g. ses:eu-west-1?)" },
+	{ "aws", NULL, "unknown provider (did you mean ses:REGION, e.g. "
+	    "ses:eu-west-1?)" },
+};
+
+#define PROVIDER_WHY_MAX	160	/* an "unknown provider" message */
+
+static const struct provider *
+provider_row(const char *name, size_t nlen)
+{
+	const struct provider *p;
+
+	for (p = provider_table; p->name != NULL; p++)
+		if (strlen(p->name) == nlen &&
+		    strncasecmp(p->name, name, nlen) == 0)
+			return p;
+	return NULL;
+}
+
+/* Names are matched ignoring case, then through the aliases above. */
+static const struct provider *
+provider_lookup(const char *spec, size_t nlen, const char **why)
+{
+	static char buf[PROVIDER_WHY_MAX];
+	char word[SUGGEST_WORD_MAX + 1];
+	const struct provider *p;
+	struct suggest sg;
+	size_t i;
+
+	if ((p = provider_row(spec, nlen)) != NULL)
+		return p;
+	for (i = 0; i < sizeof(provider_aliases) /
+	    sizeof(provider_aliases[0]); i++) {
+		if (strlen(provider_aliases[i].alias) != nlen ||
+		    strncasecmp(provider_aliases[i].alias, spec, nlen) != 0)
+			continue;
+		if (provider_aliases[i].name == NULL)
+			return *why = provider_aliases[i].why, NULL;
+		return provider_row(provider_aliases[i].name,
+		    strlen(provider_aliases[i].name));
+	}
+	*why = "unknown provider (outpost providers lists them)";
+	if (nlen > SUGGEST_WORD_MAX)
+		return NULL;
+	memcpy(word, spec, nlen);
+	word[nlen] = '\0';
+	suggest_init(&sg, word, SUGGEST_DIST);
+	for (p = provider_table; p->name != NULL; p++)
+		suggest_try(&sg, p->name);
+	if (suggest_best(&sg) != NULL) {
+		snprintf(buf, sizeof(buf), "unknown provider (did you mean "
+		    "%s?  outpost providers lists them)", suggest_best(&sg));
+		*why = buf;
+	}
+	return NULL;
+}
+
 const struct provider *
 provider_find(const char *spec, char *host, size_t cap, const char **why)
 {
@@ -248,13 +323,8 @@ provider_find(const char *spec, char *host, size_t cap, const char **why)
 	const char *colon = strchr(spec, ':'), *pct;
 	size_t nlen = colon != NULL ? (size_t)(colon - spec) : strlen(spec);
 
-	for (p = provider_table; p->name != NULL; p++)
-		if (strlen(p->name) == nlen &&
-		    strncmp(p->name, spec, nlen) == 0)
-			break;
-	if (p->name == NULL)
-		return *why = "unknown provider (outpost providers lists "
-		    "them)", NULL;
+	if ((p = provider_lookup(spec, nlen, why)) == NULL)
+		return NULL;
 	if ((strstr(p->host, "%s") != NULL) != (colon != NULL))
 		return *why = colon != NULL ? "this provider takes no :REGION" :
 		    p->regions != NULL ? "give the region: NAME:REGION "

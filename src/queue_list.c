@@ -3,10 +3,11 @@
  *
  * The listing reads envelopes without locking them (a runner may be
  * working on one; what is shown is the last committed state) and never
- * shows a body or a secret: id, age, size, tries, sender, recipients,
- * the last error and the possible-duplicate mark; then the entries of
- * dead/ with the reason they were given up.  Everything from callers or
- * servers is escaped (esc.h): the listing goes to root's terminal.
+ * shows a body or a secret: id, age, size, tries, next try, account,
+ * sender, recipients, the last error and the possible-duplicate mark,
+ * for q/ and then for dead/ (with the reason each was given up), and
+ * whether a queue runner is set up.  Everything from callers or servers
+ * is escaped (esc.h): the listing goes to root's terminal.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -38,37 +39,54 @@ list_age(time_t secs, char *out, size_t cap)
 		snprintf(out, cap, "%jdd", (intmax_t)(secs / 86400));
 }
 
+/* "in 3m", "now" (due: the next run takes it), or "-" for dead/. */
+static void
+list_next(const struct qenv *qe, time_t now, bool dead, char *out,
+    size_t cap)
+{
+	char in[32];
+
+	if (dead)
+		snprintf(out, cap, "never (dead)");
+	else if (qe->next_try <= now)
+		snprintf(out, cap, "due now");
+	else {
+		list_age(qe->next_try - now, in, sizeof(in));
+		snprintf(out, cap, "in %s", in);
+	}
+}
+
 static void
 list_entry(FILE *f, const struct config *cfg, const struct qenv *qe,
     time_t now, bool dead)
 {
-	char age[32], a[ESC_MAX(ADDR_MAX)], t[ESC_MAX(ERR_MSG_MAX)];
+	char age[32], next[48], a[ESC_MAX(ADDR_MAX)], t[ESC_MAX(ERR_MSG_MAX)];
 	size_t i;
 
 	list_age(now - qe->created, age, sizeof(age));
+	list_next(qe, now, dead, next, sizeof(next));
 	/* addresses and errors come from callers and servers: escaped */
-	fprintf(f, "%s %6s %9zu %5u  <%s>\n", qe->id, age, qe->env.size,
-	    qe->attempts, esc_str(qe->env.sender, a, sizeof(a)));
+	fprintf(f, "%s %6s %9zu %5u  %-12s %s\n", qe->id, age,
+	    qe->env.size, qe->attempts, next, esc_str(qe->account, a,
+	    sizeof(a)));
+	fprintf(f, "    from <%s>\n", esc_str(qe->env.sender, a, sizeof(a)));
 	for (i = 0; i < qe->env.nrcpts; i++)
-		fprintf(f, "%45s<%s>\n", "", esc_str(qe->env.rcpts[i], a,
+		fprintf(f, "    to   <%s>\n", esc_str(qe->env.rcpts[i], a,
 		    sizeof(a)));
 	if (qe->last_error[0] != '\0')
-		fprintf(f, "%45s(%s%s)\n", "", dead ? "given up: " : "",
+		fprintf(f, "    %s: %s\n", dead ? "given up" : "last error",
 		    esc_str(qe->last_error, t, sizeof(t)));
 	if (qe->dup_risk)
-		fprintf(f, "%45s(possible duplicate: a try broke after the "
-		    "final dot)\n", "");
+		fprintf(f, "    possible duplicate: a try broke after the "
+		    "final dot, the server may already have it\n");
 	if (qe->notice)
-		fprintf(f, "%45s(an undelivered-mail notice)\n", "");
+		fprintf(f, "    an undelivered-mail notice\n");
 	if (!dead && cfg_account(cfg, qe->account) == NULL)
-		fprintf(f, "%45s(held: account %s is not in %s)\n", "",
+		fprintf(f, "    held: account %s is not in %s\n",
 		    esc_str(qe->account, a, sizeof(a)), cfg->path);
 }
 
-/*
- * The entries of q/ (dead false) or dead/ of one queue; *n counts them,
- * *bytes their sizes.
- */
+/* The entries of q/ (or dead/: q's qfd swapped for its deadfd). */
 static int
 list_dir(const struct config *cfg, struct queue *q, bool dead, FILE *f,
     size_t *n, size_t *bytes, struct err *e)
@@ -76,7 +94,7 @@ list_dir(const struct config *cfg, struct queue *q, bool dead, FILE *f,
 	char (*ids)[QUEUE_ID_LEN + 1] = NULL;
 	struct qenv qe;
 	struct err pe;
-	size_t nids, i;
+	size_t nids, i, shown = 0;
 	time_t now = queue_now();
 
 	if (queue_ids(q, &ids, &nids, e) == -1)
@@ -92,16 +110,16 @@ list_dir(const struct config *cfg, struct queue *q, bool dead, FILE *f,
 			queue_env_free(&qe);
 			continue;
 		}
-		if (*n == 0)
-			fprintf(f, "%s%-32s %6s %9s %5s  %s\n", dead ?
-			    "-- given up (dead/, removed after 30 days; the "
-			    "notice went out):\n" : "", "Queue ID", "Age",
-			    "Size", "Tries", "Sender / Recipients");
+		if (shown++ == 0)
+			fprintf(f, "%s%-32s %6s %9s %5s  %-12s %s\n",
+			    dead ? "Dead (returned to the sender or refused; "
+			    "never retried):\n" : "",
+			    "Queue ID", "Age", "Size", "Tries", "Next try",
+			    "Account");
 		list_entry(f, cfg, &qe, now, dead);
 		if (!dead && queue_marked(q, qe.id))
-			fprintf(f, "%45s(being sent now, or possibly "
-			    "delivered: a run ended after its final dot)\n",
-			    "");
+			fprintf(f, "    being sent now, or possibly delivered: "
+			    "a run ended after its final dot\n");
 		(*n)++;
 		*bytes += qe.env.size;
 		queue_env_free(&qe);
@@ -134,7 +152,7 @@ list_queue(const struct config *cfg, const char *path, FILE *f, size_t *n,
 int
 queue_list(const struct config *cfg, FILE *f, struct err *e)
 {
-	char path[QUEUE_PATH_MAX], prev[QUEUE_PATH_MAX] = "";
+	char path[QUEUE_PATH_MAX], prev[QUEUE_PATH_MAX] = "", what[64];
 	size_t i, n = 0, bytes = 0, before, ndead = 0;
 
 	for (i = 0; i < cfg->naccounts; i++) {
@@ -148,14 +166,19 @@ queue_list(const struct config *cfg, FILE *f, struct err *e)
 		if (list_queue(cfg, path, f, &n, &bytes, &ndead, e) == -1)
 			return -1;
 		if (n > before)
-			fprintf(f, "-- %zu message%s (%zu bytes) in %s\n",
+			fprintf(f, "-- %zu message%s (%zu bytes) in %s; %s; "
+			    "outpost -q --flush tries every one now\n",
 			    n - before, n - before == 1 ? "" : "s", bytes,
-			    path);
+			    path, queue_runner_found(priv_queue_shared(path),
+			    what, sizeof(what)) ? "a queue runner is set up" :
+			    "no queue runner timer was found");
 		snprintf(prev, sizeof(prev), "%s", path);
 	}
 	if (n == 0)
-		fprintf(f, "Mail queue is empty%s\n", ndead > 0 ?
-		    " (but for the given-up messages above)" : "");
+		fprintf(f, "Mail queue is empty\n");
+	if (ndead > 0)
+		fprintf(f, "-- %zu dead message%s: never retried\n", ndead,
+		    ndead == 1 ? "" : "s");
 	return 0;
 }
 
@@ -167,7 +190,7 @@ queue_drop(const struct config *cfg, const char *id, struct err *e)
 	size_t i;
 	int envfd, msgfd, rc;
 
-	if (!queue_id_valid(id))
+	if (!queue_id_valid(id))	/* queue_id_resolve() made it whole */
 		return err_set(e, EX_USAGE, "not a queue id: %.40s", id);
 	for (i = 0; i < cfg->naccounts; i++) {
 		if (queue_for(&cfg->accounts[i], false, &q, e) == -1) {

@@ -318,6 +318,10 @@ run_next(void *arg, struct submit_msg *m)
 		}
 		if (!run_mine(r, &x->env) || !run_due(r, &x->env) ||
 		    run_refused_sender(r, x)) {
+			if (run_mine(r, &x->env) && !run_due(r, &x->env) &&
+			    r->o->id == NULL)
+				r->stats->skipped += queue_note_skipped(
+				    &x->env, r->now);
 			run_release(x);
 			continue;
 		}

@@ -51,6 +51,7 @@ auth_finish(struct smtp_session *s, struct err *e)
 		return SMTP_ST_MAIL;
 	if (smtp_class(&s->r) == 4 || smtp_class(&s->r) == 5) {
 		err_reply(e, ERR_CMD_AUTH, "AUTH", &s->r);
+		e->flags |= ERR_AUTH;
 		return SMTP_ST_QUIT;
 	}
 	err_set(e, EX_PROTOCOL, "unexpected reply to AUTH: %d", s->r.code);

@@ -184,6 +184,35 @@ mail_refused(const struct mail_result *m)
 }
 
 /*
+ * The transaction is given up after the refusal in e.  With PIPELINING
+ * the commands behind it were already out, and their replies (503 "need
+ * MAIL first", a 554 to DATA) read like failures of their own: -v says
+ * they follow from this one.  All or nothing, so unless an earlier round
+ * of this session delivered, nobody got the message: a final error says
+ * so (a temporary one queues the message, and that line says what next).
+ */
+static void
+mail_abandon(const struct smtp_session *s, const struct mail_result *m,
+    struct err *e)
+{
+	size_t len = strlen(e->msg);
+
+	if (s->capa.pipelining)
+		log_debug("transaction abandoned after: %s (replies to the "
+		    "pipelined commands behind it follow from this refusal)",
+		    e->msg);
+	if (s->rounds > 0 || e->ex == EX_TEMPFAIL)
+		return;		/* a queued message says so itself */
+	if (!m->data_354)
+		snprintf(e->msg + len, sizeof(e->msg) - len, " (no recipient "
+		    "got the message)");
+	else
+		snprintf(e->msg + len, sizeof(e->msg) - len, " (no recipient "
+		    "got the message: the connection is dropped so the server "
+		    "delivers to none)");
+}
+
+/*
  * MAIL, every RCPT and DATA: in groups of SMTP_PIPELINE_MAX commands when
  * the server offers PIPELINING (every reply is read, RFC 2920 3.1), else
  * one command per flight.  All or nothing: one refused recipient and the
@@ -216,6 +245,8 @@ smtp_st_mail(struct smtp_session *s, struct err *e)
 			break;
 	}
 	mail_verdict(&m, e);
+	if (err_is_set(e))
+		mail_abandon(s, &m, e);
 	if (m.data_354 && conn_pending(s->c) != 0) {
 		/* nothing may follow a 354: it would pose as the verdict */
 		err_init(e);

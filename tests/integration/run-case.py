@@ -1233,7 +1233,8 @@ class Runner:
             self.kill_after = self.then_kills.get(i)
             self.argv0, self.run_cmd = None, None
             qid = self.first_queue_id()
-            self.args = [a.replace(b"@QID@", qid.encode()) for a in args]
+            self.args = [a.replace(b"@QID@", qid.encode()).replace(
+                b"@QID8@", qid[:8].encode()) for a in args]
             self.run_outpost()
             self.runs.append({k: getattr(self, k) for k in self.RESULT})
         for k, v in self.runs[0].items():

@@ -16,6 +16,7 @@
 #endif
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 
@@ -70,9 +71,48 @@ static const struct row {
 	    "t.conf:3: duplicate key 'host' (first at line 2)", 0 },
 	{ "\xef\xbb\xbf[a]\nhost = h\n", 0, "host", "h", NULL, 0 },
 	{ H "hots = x\nnovalue\n", 0, "host", NULL,
-	    "t.conf:3: unknown key 'hots'", 0 },
+	    "t.conf:3: unknown key 'hots' (did you mean 'host'?)", 0 },
+	{ H "usre = x\n", 0, "host", NULL,
+	    "t.conf:3: unknown key 'usre' (did you mean 'user'?)", 0 },
+	{ H "User = x\n", 0, "host", NULL,
+	    "t.conf:3: unknown key 'User' (did you mean 'user'?)", 0 },
+	{ H "tls_starttls = on\n", 0, "host", NULL,
+	    "t.conf:3: unknown key 'tls_starttls' (msmtp's; outpost uses "
+	    "tls = starttls", 0 },
+	{ H "zzzzzzzz = x\n", 0, "host", NULL,
+	    "t.conf:3: unknown key 'zzzzzzzz' (outpost.conf(5) lists", 0 },
 	{ H "novalue\nhots = x\n", 0, "host", NULL, "t.conf:3: syntax error",
 	    0 },
+	/* "~" and "~/" in every path key (HOME is /home/t here) */
+	{ H "password_file = ~/pw\n", 0, "password_file", "/home/t/pw", NULL,
+	    0 },
+	{ H "tls_trust_file = ~/ca.pem\n", 0, "tls_trust_file",
+	    "/home/t/ca.pem", NULL, 0 },
+	{ H "tls_cert_file = ~/c\ntls_key_file = ~/k\n", 0, "tls_cert_file",
+	    "/home/t/c", NULL, 0 },
+	{ H "tls_cert_file = ~/c\ntls_key_file = ~/k\n", 0, "tls_key_file",
+	    "/home/t/k", NULL, 0 },
+	{ H "logfile = ~/.msmtp.log\n", 0, "logfile", "/home/t/.msmtp.log",
+	    NULL, 0 },
+	{ H "aliases = ~/aliases\n", 0, "aliases", "/home/t/aliases", NULL,
+	    0 },
+	{ H "queue_dir = ~\n", 0, "queue_dir", "/home/t", NULL, 0 },
+	{ H "oauth2_refresh_token_file = ~/rt\n", 0,
+	    "oauth2_refresh_token_file", "/home/t/rt", NULL, 0 },
+	{ H "oauth2_client_secret_file = ~/cs\n", 0,
+	    "oauth2_client_secret_file", "/home/t/cs", NULL, 0 },
+	{ H "password_file = ~bob/pw\n", 0, "password_file", "~bob/pw", NULL,
+	    0 },
+	{ H "password_file = /a/~/pw\n", 0, "password_file", "/a/~/pw", NULL,
+	    0 },
+	{ H "password_file = %d/pw\n", 0, "password_file", "%d/pw", NULL, 0 },
+	{ H "user = ~/x\n", 0, "user", "~/x", NULL, 0 },
+	/* from = is an address alone, with file:line:key when it is not */
+	{ H "from = Jo Dev <me@example.com>\n", 0, "from", NULL,
+	    "t.conf:3: key 'from': 'Jo Dev <me@example.com>': ", 0 },
+	{ H "from = <me@example.com>\n", 0, "from", "<me@example.com>", NULL,
+	    0 },
+	{ H "from = %U@example.com\n", 0, "from", "%U@example.com", NULL, 0 },
 	/* quoting */
 	{ H "password = \"a\\\"b\\\\c\"\n", 0, "password", "a\"b\\c", NULL, 0 },
 	{ H "password = \"\"\n", 0, "password", "", NULL, 0 },
@@ -288,7 +328,17 @@ field(const struct config *cfg, const char *f, char *buf, size_t n)
 	    strcmp(f, "from") == 0 ? a->from :
 	    strcmp(f, "domain") == 0 ? a->domain :
 	    strcmp(f, "fallback") == 0 ? a->fallback :
-	    strcmp(f, "tls_trust_file") == 0 ? a->tls_trust_file : "(field?)";
+	    strcmp(f, "tls_trust_file") == 0 ? a->tls_trust_file :
+	    strcmp(f, "tls_cert_file") == 0 ? a->tls_cert_file :
+	    strcmp(f, "tls_key_file") == 0 ? a->tls_key_file :
+	    strcmp(f, "password_file") == 0 ? a->password_file :
+	    strcmp(f, "logfile") == 0 ? a->logfile :
+	    strcmp(f, "aliases") == 0 ? a->aliases :
+	    strcmp(f, "queue_dir") == 0 ? a->queue_dir :
+	    strcmp(f, "oauth2_refresh_token_file") == 0 ?
+	    a->oauth2_refresh_token_file :
+	    strcmp(f, "oauth2_client_secret_file") == 0 ?
+	    a->oauth2_client_secret_file : "(field?)";
 }
 
 static void
@@ -451,6 +501,7 @@ main(void)
 	size_t i;
 
 	diag("inih runtime knobs: %s", KNOBS ? "yes" : "no");
+	setenv("HOME", "/home/t", 1);
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		test_row(&rows[i], i);
 	test_long_lines();

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_cmd.h"
 #include "tap.h"
 
 #define MAX_ARGS	16
@@ -53,7 +54,9 @@ static const struct row {
 	{ { "outpost", "-V", NULL }, "version" },
 	{ { "outpost", "--version", NULL }, "version" },
 	{ { "outpost", "--help", NULL }, "help" },
-	{ { "outpost", "-h", NULL }, "64: option -h needs an argument" },
+	{ { "outpost", "-h", NULL }, "help" },
+	{ { "sendmail", "-h", NULL }, "help" },
+	{ { "outpost", "-V", "-h", NULL }, "64: -h conflicts" },
 	{ { "outpost", "-q", NULL }, "queue-run" },
 	{ { "outpost", "-q30m", NULL },
 	    "64: -q30m: outpost runs no queue daemon" },
@@ -123,6 +126,21 @@ static const struct row {
 	{ { "sendmail", "--", "-weird@x", NULL }, "send rcpts=-weird@x" },
 	{ { "sendmail", "b@x", "-t", NULL }, "send rcpts=b@x,-t" },
 	{ { "sendmail", "-t", "--", NULL }, "send t" },
+	/* a command's name, or a near miss, is no local recipient */
+	{ { "outpost", "-t", "doctor", NULL }, "64: 'doctor' is a command" },
+	{ { "/usr/bin/outpost", "-i", "doctr", NULL },
+	    "64: unknown command 'doctr' (did you mean 'doctor'?" },
+	{ { "outpost", "hlep", NULL },
+	    "64: unknown command 'hlep' (did you mean 'help'?" },
+	{ { "outpost", "Doctor", NULL },
+	    "64: unknown command 'Doctor' (did you mean 'doctor'?" },
+	{ { "outpost", "--", "doctr", NULL }, "send rcpts=doctr" },
+	{ { "outpost", "doctor@example.org", NULL },
+	    "send rcpts=doctor@example.org" },
+	{ { "outpost", "root", NULL }, "send rcpts=root" },
+	{ { "outpost", "bob", "doctor", NULL }, "send rcpts=bob,doctor" },
+	{ { "sendmail", "doctr", NULL }, "send rcpts=doctr" },
+	{ { "sendmail", "-t", "doctor", NULL }, "send t rcpts=doctor" },
 	/* usage errors */
 	{ { "sendmail", "-x", "b@x", NULL }, "64: unknown option -x" },
 	{ { "sendmail", "-tx", "b@x", NULL }, "64: unknown option -x" },
@@ -170,6 +188,74 @@ summary(const struct opts *o, char *buf, size_t n)
 		len = strlen(buf);
 		snprintf(buf + len, n - len, "%s%s", i > 0 ? "," : " rcpts=",
 		    o->rcpts[i]);
+	}
+}
+
+/*
+ * Subcommands after global options: the command's argv as one string
+ * (words joined by spaces, -C and -a passed on at the end), "-" when it
+ * is no subcommand call, or "64: " and the start of the error.
+ */
+static const struct find_row {
+	const char	*argv[MAX_ARGS];
+	const char	*want;
+} find_rows[] = {
+	{ { "outpost", "doctor", NULL }, "doctor" },
+	{ { "outpost", "-C", "c", "doctor", "--json", NULL },
+	    "doctor --json -C c" },
+	{ { "outpost", "-Cc", "-a", "w", "-vv", "password", "set", NULL },
+	    "password set -C c -a w v=2" },
+	{ { "outpost", "-v", "-a", "w", "doctor", "h", NULL },
+	    "doctor h -a w v=1" },
+	{ { "/usr/local/bin/outpost", "-C", "c", "help", "doctor", NULL },
+	    "help doctor" },
+	{ { "outpost", "-C", "c", "providers", NULL }, "64: providers reads "
+	    "no configuration" },
+	{ { "outpost", "-C", "c", "doctr", NULL },
+	    "64: unknown command 'doctr' (did you mean 'doctor'?" },
+	{ { "outpost", "-t", "doctor", NULL }, "-" },
+	{ { "outpost", "-C", "c", "bob@x", NULL }, "-" },
+	{ { "outpost", "-C", NULL }, "-" },
+	{ { "outpost", "-C", "c", NULL }, "-" },
+	{ { "sendmail", "-C", "c", "doctor", NULL }, "-" },
+	{ { "mailq", "doctor", NULL }, "-" },
+};
+
+static void
+test_find(void)
+{
+	char *argv[MAX_ARGS];
+	char got[SUMMARY_MAX];
+	struct cli_call c;
+	struct err e;
+	size_t i, len;
+	int argc, r, k;
+
+	for (i = 0; i < sizeof(find_rows) / sizeof(find_rows[0]); i++) {
+		for (argc = 0; find_rows[i].argv[argc] != NULL; argc++)
+			argv[argc] = (char *)(uintptr_t)find_rows[i].argv[argc];
+		argv[argc] = NULL;
+		err_init(&e);
+		got[0] = '\0';
+		if ((r = cli_cmd_find(argc, argv, &c, &e)) == -1)
+			snprintf(got, sizeof(got), "%d: %s", e.ex, e.msg);
+		else if (r == 0)
+			snprintf(got, sizeof(got), "-");
+		for (k = 0; r == 1 && k < c.argc; k++) {
+			len = strlen(got);
+			snprintf(got + len, sizeof(got) - len, "%s%s",
+			    k > 0 ? " " : "", c.argv[k]);
+		}
+		if (r == 1 && c.verbose > 0) {
+			len = strlen(got);
+			snprintf(got + len, sizeof(got) - len, " v=%d",
+			    c.verbose);
+		}
+		if (r == -1 && strncmp(got, find_rows[i].want,
+		    strlen(find_rows[i].want)) == 0)
+			snprintf(got, sizeof(got), "%s", find_rows[i].want);
+		is_str(got, find_rows[i].want, "find: %s ... %s",
+		    find_rows[i].argv[0], find_rows[i].argv[argc - 1]);
 	}
 }
 
@@ -222,5 +308,6 @@ main(void)
 			is_str(got, rows[i].want, "%s", name);
 	}
 	test_pointers();
+	test_find();
 	return done_testing();
 }

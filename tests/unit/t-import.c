@@ -52,7 +52,15 @@ static const struct {
 	  "passwordeval = gpg -q -d ~/.pw.gpg\nfrom = me@x.example\n"
 	  "domain = c.example\ntimeout = 30\nmaildomain = x.example\n"
 	  "set_from_header = auto\naliases = /etc/aliases\n"
-	  "logfile = ~/.outpost.log\n", "" },
+	  "logfile = /home/t/.outpost.log\n", "" },
+	{ "msmtp's ~ in file keys is expanded (HOME is /home/t here)",
+	  "account a\nhost h\ntls_trust_file ~/ca.pem\n"
+	  "tls_cert_file ~/c.pem\ntls_key_file ~/k.pem\naliases ~\n"
+	  "logfile ~/.msmtp.log\n", 0,
+	  "\n[a]\nhost = h\nport = 25\ntls = off\n"
+	  "tls_trust_file = /home/t/ca.pem\ntls_cert_file = /home/t/c.pem\n"
+	  "tls_key_file = /home/t/k.pem\nauth = off\naliases = /home/t\n"
+	  "logfile = /home/t/.msmtp.log\n", "" },
 	{ "defaults apply to the accounts after them only",
 	  "account a\nhost h\ndefaults\ntls on\nauth on\naccount b\nhost i\n"
 	  "user u\n",
@@ -270,6 +278,7 @@ main(void)
 	char *longin;
 	size_t i;
 
+	setenv("HOME", "/home/t", 1);
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		run_row(i, rows[i].in, strlen(rows[i].in));
 	/* a line longer than the maximum is refused, not cut */

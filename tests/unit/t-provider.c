@@ -63,9 +63,19 @@ static const struct find_row {
 	{ "ionos:de", "smtp.ionos.de", NULL },
 	{ "ionos:co", NULL, "not one of this provider's regions" },
 	{ "gmail:eu", NULL, "takes no :REGION" },
-	{ "Gmail", NULL, "unknown provider" },
-	{ "gmial", NULL, "unknown provider" },
-	{ "gmailx", NULL, "unknown provider" },
+	/* names ignore case; renames are accepted; near misses explained */
+	{ "Gmail", "smtp.gmail.com", NULL },
+	{ "MICROSOFT365", "smtp.office365.com", NULL },
+	{ "office365", "smtp.office365.com", NULL },
+	{ "Office365", "smtp.office365.com", NULL },
+	{ "SES:eu-west-1", "email-smtp.eu-west-1.amazonaws.com", NULL },
+	{ "gmial", NULL, "unknown provider (did you mean gmail?" },
+	{ "gmailx", NULL, "unknown provider (did you mean gmail?" },
+	{ "sendgird", NULL, "(did you mean sendgrid?" },
+	{ "google", NULL, "did you mean gmail for a personal account or "
+	    "google-workspace?" },
+	{ "aws", NULL, "did you mean ses:REGION" },
+	{ "zzzzzz", NULL, "unknown provider (outpost providers lists them)" },
 	{ "", NULL, "unknown provider" },
 };
 
@@ -229,7 +239,9 @@ static const struct cfg_row {
 	    NULL },
 	/* errors: 78 naming the line and outpost providers */
 	{ A "provider = gmial\n", "host", NULL, "t.conf:3: key 'provider': "
-	    "'gmial': unknown provider (outpost providers lists them)" },
+	    "'gmial': unknown provider (did you mean gmail?  outpost providers "
+	    "lists them)" },
+	{ A "provider = Gmail\n", "host", "smtp.gmail.com", NULL },
 	{ "[defaults]\nprovider = nope\n" A, "host", NULL,
 	    "t.conf:2: key 'provider': 'nope': unknown provider" },
 	{ A "provider = ses\n", "host", NULL, "give the region" },
