@@ -263,7 +263,8 @@ job_dsn(struct job *j)
 static int
 job_run(struct job *j, struct err *e)
 {
-	static const struct submit_ops ops = { job_next, job_done, NULL };
+	static const struct submit_ops ops = { job_next, job_done, NULL,
+	    NULL };
 	struct submit_req rq;
 	size_t i;
 

@@ -222,7 +222,14 @@ run_done(void *arg, const struct submit_msg *m, struct submit_verdict *v)
 		/* the verdict is known: the mark's question is answered */
 		queue_unmark(&r->q, x->env.id);
 	}
-	run_release(x);
+}
+
+/* submit_ops: after the log line, the entry is unlocked and let go. */
+static void
+run_let_go(void *arg, const struct submit_msg *m)
+{
+	(void)arg;
+	run_release(m->handle);
 }
 
 /*
@@ -343,7 +350,8 @@ run_next(void *arg, struct submit_msg *m)
 static void
 run_account(struct run *r)
 {
-	static const struct submit_ops ops = { run_next, run_done, run_dot };
+	static const struct submit_ops ops = { run_next, run_done, run_dot,
+	    run_let_go };
 	char (*ids)[QUEUE_ID_LEN + 1];
 	struct submit_req rq;
 	size_t nids;

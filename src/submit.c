@@ -111,6 +111,8 @@ submit_done(struct submit_ctx *x, const struct submit_msg *m,
 	}
 	x->rq->ops->done(x->rq->arg, m, &v);
 	submit_log(x, m, &v);
+	if (x->rq->ops->release != NULL)
+		x->rq->ops->release(x->rq->arg, m);
 }
 
 /* The next message of this session into m: 1, or 0 when none is left. */

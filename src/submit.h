@@ -74,6 +74,11 @@ struct submit_ops {
 	 * e abandons its transaction without the dot.
 	 */
 	int	(*dot)(void *arg, const struct submit_msg *m, struct err *e);
+	/*
+	 * Optional: m is done with (its verdict given, its log line
+	 * written): the caller may free what m points to.
+	 */
+	void	(*release)(void *arg, const struct submit_msg *m);
 };
 
 struct submit_req {

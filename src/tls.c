@@ -243,6 +243,9 @@ tls_add_issuers(gnutls_session_t session, struct tls_state *t)
 	}
 	gnutls_certificate_get_trust_list(t->cred, &tl);
 	rc = tls_trust_add(tl, t->bundle, names, k, &t->verr);
+	/* the raw DNs are copies GnuTLS allocated for us */
+	while (k-- > 0)
+		gnutls_free(names[k].data);
 	while (i-- > 0)
 		gnutls_x509_crt_deinit(crts[i]);
 	return rc == -1 ? -1 : 0;

@@ -262,6 +262,7 @@ trust_add_gnutls(struct trust_add *ta, const struct trust_cert *tc)
 	gnutls_datum_t in = { (unsigned char *)tc->pem, (unsigned)tc->pemlen };
 	gnutls_datum_t dn;
 	gnutls_x509_crt_t crt;
+	bool wanted;
 
 	if (gnutls_x509_crt_init(&crt) < 0)
 		return err_set(ta->e, EX_OSERR, "TLS: out of memory");
@@ -273,7 +274,9 @@ trust_add_gnutls(struct trust_add *ta, const struct trust_cert *tc)
 		    "certificates in the system store: a certificate in it "
 		    "cannot be read");
 	}
-	if (!trust_wanted(ta, dn.data, dn.size)) {
+	wanted = trust_wanted(ta, dn.data, dn.size);
+	gnutls_free(dn.data);	/* a copy GnuTLS allocated */
+	if (!wanted) {
 		gnutls_x509_crt_deinit(crt);
 		return 0;
 	}
