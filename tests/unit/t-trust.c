@@ -62,10 +62,12 @@ scan_cb(const struct trust_cert *tc, void *arg)
 		return 0;
 	}
 	gnutls_x509_crt_init(&crt);
+	dn.data = NULL;
 	if (gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER) == 0 &&
 	    gnutls_x509_crt_get_raw_dn(crt, &dn) == 0 && dn.size == tc->slen &&
 	    memcmp(dn.data, tc->subj, dn.size) == 0)
 		s->same++;
+	gnutls_free(dn.data);	/* a copy GnuTLS allocated */
 	gnutls_x509_crt_deinit(crt);
 	return 0;
 }
@@ -150,6 +152,7 @@ check_add(const char *pki)
 	is_int(tls_trust_add(tl, bundle, &none, 1, &e), 0, "an empty name: "
 	    "nothing");
 	gnutls_x509_trust_list_deinit(tl, 1);
+	gnutls_free(dn.data);
 	gnutls_x509_crt_deinit(crt);
 	gnutls_x509_trust_list_init(&tl, 0);
 	is_int(tls_trust_add(tl, "/nonexistent/bundle.pem", &none, 1, &e), -1,
