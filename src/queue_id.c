@@ -20,22 +20,6 @@
 
 #define QID_SHOW	40	/* bytes of a bad id in a message */
 
-static bool
-qid_seen(const struct config *cfg, size_t i, const char *path)
-{
-	char other[QUEUE_PATH_MAX];
-	struct err e;
-	size_t k;
-
-	for (k = 0; k < i; k++) {
-		err_init(&e);
-		if (queue_path(cfg->accounts[k].queue_dir, other,
-		    sizeof(other), &e) == 0 && strcmp(other, path) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* Count the ids of the queue at path that start with want. */
 static int
 qid_scan(const char *path, const char *want, char out[QUEUE_ID_LEN + 1],
@@ -87,7 +71,7 @@ queue_id_resolve(const struct config *cfg, const char *in,
 		if (queue_path(cfg->accounts[i].queue_dir, path, sizeof(path),
 		    e) == -1)
 			return -1;
-		if (!qid_seen(cfg, i, path) &&
+		if (!queue_path_seen(cfg, i, path) &&
 		    qid_scan(path, want, out, &n, e) == -1)
 			return -1;
 	}

@@ -414,9 +414,8 @@ run_orphans(struct run *r)
 	}
 }
 
-/* Has an account before index i the queue at path? */
-static bool
-run_seen(const struct config *cfg, size_t i, const char *path)
+bool
+queue_path_seen(const struct config *cfg, size_t i, const char *path)
 {
 	char other[QUEUE_PATH_MAX];
 	struct err e;
@@ -482,7 +481,7 @@ queue_run(const struct config *cfg, const struct queue_run_opts *o,
 		if (queue_path(cfg->accounts[i].queue_dir, path, sizeof(path),
 		    e) == -1)
 			return -1;
-		if (run_seen(cfg, i, path))
+		if (queue_path_seen(cfg, i, path))
 			continue;
 		if (run_queue(&r, path, i, e) == -1)
 			return -1;

@@ -59,5 +59,7 @@ int	queue_drop(const struct config *, const char *id, struct err *);
  */
 int	queue_for(const struct account *, bool create, struct queue *,
 	    struct err *);
+/* Has an account before index i the queue at path (one visit each)? */
+bool	queue_path_seen(const struct config *, size_t i, const char *path);
 
 #endif
