@@ -1,14 +1,15 @@
 /*
- * cfg_int.h - private to cfg.c and cfg_file.c: the parse state they share.
+ * cfg_int.h - private to cfg.c, cfg_keys.c and cfg_file.c: the parse
+ * state.
  *
- * cfg.c owns the key table, the sections and their values (struct
- * cfg_ctx), reports errors (cfg_fail) and registers "[name]" lines
- * (cfg_section_line).  cfg_file.c owns getting the bytes safely from the
- * file to inih: it feeds inih through cfg_read_line(), which counts lines
- * in c->lineno, stops at the first error and wipes inih's line buffer,
- * sets inih's runtime knobs (cfg_ini_knobs) and parses through a stdio
- * buffer of ours that it wipes (cfg_parse_private).  Nothing here is part
- * of the API of cfg.h.
+ * cfg.c owns the sections and their values (struct cfg_ctx), reports
+ * errors (cfg_fail) and registers "[name]" lines (cfg_section_line);
+ * cfg_keys.c owns the key table and turns values into fields.  cfg_file.c
+ * owns getting the bytes safely from the file to inih: it feeds inih
+ * through cfg_read_line(), which counts lines in c->lineno, stops at the
+ * first error and wipes inih's line buffer, sets inih's runtime knobs
+ * (cfg_ini_knobs) and parses through a stdio buffer of ours that it wipes
+ * (cfg_parse_private).  Nothing here is part of the API of cfg.h.
  */
 #ifndef OUTPOST_CFG_INT_H
 #define OUTPOST_CFG_INT_H
@@ -19,6 +20,7 @@
 #include "err.h"
 
 #define CFG_IOBUF	4096	/* the stdio buffer of cfg_parse_private */
+#define CFG_SHOW	64	/* value bytes quoted in a message */
 
 enum cfg_key {
 	K_ACCOUNT, K_HOST, K_PORT, K_TLS, K_TRUST, K_CERT, K_KEY, K_AUTH,
@@ -55,6 +57,15 @@ struct cfg_ctx {
 	struct cfg_section	 sec[CFG_MAX_ACCOUNTS + 1];
 	size_t			 nsec;
 };
+
+/* cfg_keys.c: the key called name (-1: none), and key k's name. */
+int	cfg_key_find(const char *name);
+const char *cfg_key_name(int k);
+/* cfg_keys.c: convert value v of key k into its field of an account. */
+int	cfg_key_set(const struct cfg_ctx *, struct account *, int k,
+	    const struct cfg_val *v, struct err *);
+/* cfg_keys.c: free (wiping) the strings the key table put in an account. */
+void	cfg_key_free(struct account *);
 
 /* cfg.c: note the first error at c->lineno; returns 0 (inih: failed). */
 int	cfg_fail(struct cfg_ctx *, const char *, ...)
