@@ -1,0 +1,143 @@
+/*
+ * setup_mx.c - the MX hosts of a domain, most preferred first, through
+ * the system resolver (res_query, two seconds, one try: setup asks
+ * once, a user waits).  The answer is parsed here, bounded by its
+ * length; dn_expand() does the name compression.
+ *
+ * Test builds: OUTPOST_TEST_MX, when set, is the answer for every
+ * domain: the MX host names separated by spaces (empty: no MX).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <arpa/nameser.h>
+#include <netinet/in.h>
+#include <resolv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "setup.h"
+
+#define MX_ANSWER_MAX	4096	/* a DNS answer over UDP or TCP */
+
+struct mx_row {
+	int	pref;
+	char	host[SETUP_HOST_MAX];
+};
+
+#ifdef OUTPOST_TEST_HOOKS
+static int
+mx_test(const char *list, char mx[][SETUP_HOST_MAX], size_t max)
+{
+	size_t n = 0, len;
+
+	while (*list != '\0' && n < max) {
+		len = strcspn(list, " ");
+		if (len > 0 && len < SETUP_HOST_MAX) {
+			memcpy(mx[n], list, len);
+			mx[n++][len] = '\0';
+		}
+		list += len;
+		list += strspn(list, " ");
+	}
+	return (int)n;
+}
+#endif
+
+/* One answer record at *p: an MX into r (1), another type (0), -1. */
+static int
+mx_record(const unsigned char *msg, const unsigned char *end,
+    const unsigned char **p, struct mx_row *r)
+{
+	char name[NS_MAXDNAME];
+	unsigned type, rdlen;
+	int n;
+
+	if ((n = dn_expand(msg, end, *p, name, sizeof(name))) < 0 ||
+	    end - (*p + n) < 10)
+		return -1;
+	*p += n;
+	type = (unsigned)((*p)[0] << 8 | (*p)[1]);
+	rdlen = (unsigned)((*p)[8] << 8 | (*p)[9]);
+	*p += 10;
+	if ((size_t)(end - *p) < rdlen)
+		return -1;
+	n = 0;
+	if (type == ns_t_mx && rdlen > 2) {
+		r->pref = (*p)[0] << 8 | (*p)[1];
+		n = dn_expand(msg, end, *p + 2, r->host, sizeof(r->host)) < 0 ?
+		    -1 : 1;
+	}
+	*p += rdlen;
+	return n;
+}
+
+static int
+mx_cmp(const void *a, const void *b)
+{
+	return ((const struct mx_row *)a)->pref -
+	    ((const struct mx_row *)b)->pref;
+}
+
+static int
+mx_parse(const unsigned char *msg, int len, char mx[][SETUP_HOST_MAX],
+    size_t max)
+{
+	const unsigned char *p = msg + 12, *end = msg + len;
+	struct mx_row rows[SETUP_MAX_MX * 2];
+	size_t nr = 0, i;
+	unsigned qd, an;
+	int n;
+
+	if (len < 12)
+		return -1;
+	qd = (unsigned)(msg[4] << 8 | msg[5]);
+	an = (unsigned)(msg[6] << 8 | msg[7]);
+	for (; qd > 0; qd--) {
+		if ((n = dn_skipname(p, end)) < 0 || end - (p + n) < 4)
+			return -1;
+		p += n + 4;
+	}
+	for (; an > 0 && nr < sizeof(rows) / sizeof(rows[0]); an--) {
+		if ((n = mx_record(msg, end, &p, &rows[nr])) == -1)
+			return -1;
+		nr += (size_t)n;
+	}
+	qsort(rows, nr, sizeof(rows[0]), mx_cmp);
+	for (i = 0; i < nr && i < max; i++)
+		memcpy(mx[i], rows[i].host, SETUP_HOST_MAX);
+	return (int)i;
+}
+
+int
+setup_mx(const char *domain, char mx[][SETUP_HOST_MAX], size_t max,
+    struct err *e)
+{
+	unsigned char *ans;
+	int len, n;
+
+#ifdef OUTPOST_TEST_HOOKS
+	if (getenv("OUTPOST_TEST_MX") != NULL)
+		return mx_test(getenv("OUTPOST_TEST_MX"), mx, max);
+#endif
+	if ((ans = malloc(MX_ANSWER_MAX)) == NULL)
+		return err_sys(e, EX_OSERR, "out of memory");
+	if (res_init() == 0) {
+		_res.retrans = 2;
+		_res.retry = 1;
+	}
+	len = res_query(domain, ns_c_in, ns_t_mx, ans, MX_ANSWER_MAX);
+	if (len < 0) {
+		free(ans);
+		return 0;	/* no MX, or no answer: a quiet source */
+	}
+	n = mx_parse(ans, len < MX_ANSWER_MAX ? len : MX_ANSWER_MAX, mx, max);
+	free(ans);
+	if (n < 0)
+		return err_set(e, EX_TEMPFAIL, "MX of %s: malformed DNS "
+		    "answer", domain);
+	return n;
+}
