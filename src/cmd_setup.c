@@ -234,8 +234,6 @@ setup_secret(const struct setup_opts *o, const struct setup_found *f,
 		return -1;
 	snprintf(prompt, sizeof(prompt), "%s for %s at %s",
 	    setup_prompt_what(f->preset), p->srv.user, p->srv.host);
-	prompt[0] = (char)(prompt[0] == 'a' || prompt[0] == 't' ||
-	    prompt[0] == 'y' ? prompt[0] - 'a' + 'A' : prompt[0]);
 	rc = setup_secret_read(o->pwfile, prompt, s, e);
 	if (rc == 0)
 		rc = setup_secret_store(&to, s, where, cap, e);

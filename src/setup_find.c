@@ -58,7 +58,7 @@ find_preset(const char *name, const char *addr, struct setup_found *f)
 		snprintf(s->user, sizeof(s->user), "%s",
 		    p->user != NULL ? p->user : addr);
 		s->auth = p->auth;
-		s->oauth2 = p->oauth2_only;
+		s->oauth2 = p->oauth2 != NULL;
 	}
 	return f->nsrv > 0;
 }

@@ -22,6 +22,8 @@
 #include "setup.h"
 
 #define MX_ANSWER_MAX	4096	/* a DNS answer over UDP or TCP */
+#define MX_HOST_CHARS	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" \
+	"0123456789.-"
 
 struct mx_row {
 	int	pref;
@@ -107,9 +109,12 @@ mx_parse(const unsigned char *msg, int len, char mx[][SETUP_HOST_MAX],
 		nr += (size_t)n;
 	}
 	qsort(rows, nr, sizeof(rows[0]), mx_cmp);
-	for (i = 0; i < nr && i < max; i++)
-		memcpy(mx[i], rows[i].host, SETUP_HOST_MAX);
-	return (int)i;
+	/* dn_expand() writes odd bytes as \DDD: such a name is no host */
+	for (i = n = 0; i < nr && (size_t)n < max; i++)
+		if (strspn(rows[i].host, MX_HOST_CHARS) ==
+		    strlen(rows[i].host))
+			memcpy(mx[n++], rows[i].host, SETUP_HOST_MAX);
+	return n;
 }
 
 int

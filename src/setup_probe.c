@@ -110,6 +110,17 @@ probe_log(void (*log)(const char *), const char *host,
 	log(line);
 }
 
+static void
+probe_dns_log(void (*log)(const char *), const char *host)
+{
+	char line[PROBE_LINE_MAX];
+
+	if (log == NULL)
+		return;
+	snprintf(line, sizeof(line), "probe %s: not found in DNS", host);
+	log(line);
+}
+
 /* Probe every port of f's server h; better ones into *pick. */
 static void
 probe_host(const struct setup_found *f, size_t h, const char *trust,
@@ -121,8 +132,7 @@ probe_host(const struct setup_found *f, size_t h, const char *trust,
 	size_t naddrs, n = 0, i;
 
 	if ((naddrs = probe_addrs(f->srv[h].host, addrs)) == 0) {
-		if (log != NULL)
-			log(f->srv[h].host);	/* "not found" follows */
+		probe_dns_log(log, f->srv[h].host);
 		return;
 	}
 	if ((ps = calloc(DOCTOR_MAX_PROBES, sizeof(*ps))) == NULL)

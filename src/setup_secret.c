@@ -32,24 +32,24 @@ static const struct {
 	const char	*preset;
 	const char	*what;
 } setup_prompts[] = {
-	{ "gmail", "an app password (needs 2-Step Verification; make one at "
+	{ "gmail", "An app password (needs 2-Step Verification; make one at "
 	    "https://myaccount.google.com/apppasswords)" },
-	{ "google-workspace", "an app password (if your admin allows them; "
+	{ "google-workspace", "An app password (if your admin allows them; "
 	    "https://myaccount.google.com/apppasswords)" },
-	{ "yahoo", "an app password (https://login.yahoo.com/account/"
+	{ "yahoo", "An app password (https://login.yahoo.com/account/"
 	    "security, \"Generate app password\")" },
-	{ "aol", "an app password (https://login.aol.com/account/security)" },
-	{ "icloud", "an app-specific password (https://account.apple.com, "
+	{ "aol", "An app password (https://login.aol.com/account/security)" },
+	{ "icloud", "An app-specific password (https://account.apple.com, "
 	    "Sign-In and Security)" },
-	{ "fastmail", "an app password (Settings, Privacy & Security, "
+	{ "fastmail", "An app password (Settings, Privacy & Security, "
 	    "Manage app passwords)" },
-	{ "brevo", "your SMTP key (Brevo: SMTP & API, SMTP keys; not the "
+	{ "brevo", "Your SMTP key (Brevo: SMTP & API, SMTP keys; not the "
 	    "account password)" },
-	{ "sendgrid", "the API key (the user is the word apikey)" },
-	{ "postmark", "the server API token" },
-	{ "mailgun", "the domain's SMTP password (Sending, Domain settings, "
+	{ "sendgrid", "The API key (the user is the word apikey)" },
+	{ "postmark", "The server API token" },
+	{ "mailgun", "The domain's SMTP password (Sending, Domain settings, "
 	    "SMTP credentials)" },
-	{ "proton", "the SMTP token (Settings, IMAP/SMTP, SMTP tokens)" },
+	{ "proton", "The SMTP token (Settings, IMAP/SMTP, SMTP tokens)" },
 };
 
 const char *
@@ -61,7 +61,7 @@ setup_prompt_what(const char *preset)
 	    i < sizeof(setup_prompts) / sizeof(setup_prompts[0]); i++)
 		if (strcasecmp(preset, setup_prompts[i].preset) == 0)
 			return setup_prompts[i].what;
-	return "the password";
+	return "Password";
 }
 
 /* One line from fd, up to "\n" or EOF, a "\r" before it dropped. */

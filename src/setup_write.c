@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "fdio.h"
+#include "priv.h"
 #include "setup_write.h"
 
 /* The start of the line after p's. */
@@ -155,13 +156,23 @@ sw_mkdirs(const char *path, struct err *e)
 	return 0;
 }
 
-/* The group outpost's id for a system file, or -1 with e. */
+/*
+ * The system file's group: the one the existing file, else the system
+ * config, has (the package or make install-system made them
+ * root:outpost), else the group outpost.
+ */
 static int
-sw_group(gid_t *gid, struct err *e)
+sw_group(const char *path, gid_t *gid, struct err *e)
 {
-	struct group *g = getgrnam("outpost");
+	struct group *g;
+	struct stat st;
 
-	if (g == NULL)
+	if ((stat(path, &st) == 0 && st.st_uid == 0) ||
+	    (stat(priv_path(PRIV_PATH_CONFIG), &st) == 0 && st.st_uid == 0)) {
+		*gid = st.st_gid;
+		return 0;
+	}
+	if ((g = getgrnam("outpost")) == NULL)
 		return err_set(e, EX_NOUSER, "setup --system: no group "
 		    "outpost (the outpost-mta package makes it)");
 	*gid = g->gr_gid;
@@ -176,7 +187,7 @@ setup_write_file(const char *path, const void *data, size_t len,
 	gid_t gid = 0;
 	int fd, ok;
 
-	if (system && sw_group(&gid, e) == -1)
+	if (system && sw_group(path, &gid, e) == -1)
 		return -1;
 	if (snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid()) >=
 	    (int)sizeof(tmp) || sw_mkdirs(path, e) == -1)

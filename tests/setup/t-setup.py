@@ -256,7 +256,7 @@ def test_foreign(w):
         "%d %s" % (rc, err))
     n = len([e for e in w.events() if e.get("ev") == "delivered"])
     rc, out = run_pty(["setup", "me@example.test"], env, [
-        ("Use them?", "y"), ("for me@localhost at localhost", PASSWORD),
+        ("Use them?", "y"), ("Password for me@localhost at localhost", PASSWORD),
         ("Send a test message", "y")])
     tap(rc == 0 and os.path.exists(conf), "on a terminal: confirmed, "
         "asked for the password, written", out)

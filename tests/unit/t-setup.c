@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "setup.h"
+#include "setup_account.h"
 #include "setup_secret.h"
 #include "setup_write.h"
 #include "tap.h"
@@ -139,7 +140,7 @@ t_util(void)
 	    "an MX that only contains a suffix is no preset");
 	ok(strstr(setup_prompt_what("gmail"), "app password") != NULL &&
 	    strstr(setup_prompt_what("brevo"), "SMTP key") != NULL &&
-	    strcmp(setup_prompt_what(NULL), "the password") == 0,
+	    strcmp(setup_prompt_what(NULL), "Password") == 0,
 	    "the provider's word for the secret");
 }
 
@@ -186,6 +187,48 @@ t_ispdb(void)
 	ok(strlen(setup_ispdb_commit) == 40, "ISPDB: its input commit");
 }
 
+static void
+t_account(void)
+{
+	struct setup_found f;
+	struct setup_pick p;
+	struct setup_account a;
+	struct err e;
+	char *t = NULL;
+
+	memset(&f, 0, sizeof(f));
+	memset(&p, 0, sizeof(p));
+	memset(&a, 0, sizeof(a));
+	err_init(&e);
+	f.source = "preset (MX)";
+	f.preset = "microsoft365";
+	snprintf(p.srv.host, sizeof(p.srv.host), "smtp.office365.com");
+	snprintf(p.srv.user, sizeof(p.srv.user), "me@example.org");
+	p.srv.port = 587;
+	p.srv.tls = TLS_MODE_STARTTLS;
+	p.srv.auth = p.srv.oauth2 = true;
+	a.name = "work";
+	a.addr = "me@example.org";
+	a.found = &f;
+	a.pick = &p;
+	a.oauth2 = true;
+	ok(setup_account_text(&a, &t, &e) == 0 && strstr(t, "[work]\n") ==
+	    t && strstr(t, "provider = microsoft365\n") != NULL &&
+	    strstr(t, "port = 587/starttls\n") != NULL &&
+	    strstr(t, "auth = xoauth2\n") != NULL &&
+	    strstr(t, "password_file") == NULL, "an OAuth2 account: %s", t);
+	free(t);
+	a.oauth2 = false;
+	a.system = true;
+	a.password_file = "/etc/my secret #1";
+	ok(setup_account_text(&a, &t, &e) == 0 &&
+	    strstr(t, "auth = on\n") != NULL &&
+	    strstr(t, "password_file = \"/etc/my secret #1\"\n") != NULL &&
+	    strstr(t, "keyring = off\n") != NULL, "a password_file account, "
+	    "quoted where it must be: %s", t);
+	free(t);
+}
+
 int
 main(void)
 {
@@ -193,5 +236,6 @@ main(void)
 	t_util();
 	t_write();
 	t_ispdb();
+	t_account();
 	return done_testing();
 }
