@@ -32,6 +32,7 @@
 #define SETUP_XML_MAX		(64 * 1024)	/* an autoconfig document */
 #define SETUP_XML_DEPTH		16	/* its element nesting */
 #define SETUP_HTTP_MS		8000	/* one autoconfig fetch */
+#define SETUP_MX_MS		3000	/* the MX query */
 
 /* One outgoing server a source named. */
 struct setup_server {

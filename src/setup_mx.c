@@ -1,7 +1,7 @@
 /*
  * setup_mx.c - the MX hosts of a domain, most preferred first, through
- * the system resolver (res_query, two seconds, one try: setup asks
- * once, a user waits).  The answer is parsed here, bounded by its
+ * the system resolver (res_query, two seconds, one try, in a worker
+ * thread waited for SETUP_MX_MS at most: setup asks once, a user waits).  The answer is parsed here, bounded by its
  * length; dn_expand() does the name compression.
  *
  * Test builds: OUTPOST_TEST_MX, when set, is the answer for every
@@ -20,10 +20,18 @@
 #include <sysexits.h>
 
 #include "setup.h"
+#include "worker.h"
 
 #define MX_ANSWER_MAX	4096	/* a DNS answer over UDP or TCP */
 #define MX_HOST_CHARS	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" \
 	"0123456789.-"
+
+/* The query's job: worker.c may hand it to the thread for good. */
+struct mx_job {
+	char		 domain[SETUP_HOST_MAX];
+	unsigned char	 ans[MX_ANSWER_MAX];
+	int		 len;
+};
 
 struct mx_row {
 	int	pref;
@@ -117,30 +125,46 @@ mx_parse(const unsigned char *msg, int len, char mx[][SETUP_HOST_MAX],
 	return n;
 }
 
+/* In the worker thread: the query, into the job it owns. */
+static void
+mx_thread(void *arg)
+{
+	struct mx_job *j = arg;
+
+	if (res_init() == 0) {
+		_res.retrans = 2;	/* _res is the thread's own in glibc */
+		_res.retry = 1;
+	}
+	j->len = res_query(j->domain, ns_c_in, ns_t_mx, j->ans,
+	    MX_ANSWER_MAX);
+}
+
 int
 setup_mx(const char *domain, char mx[][SETUP_HOST_MAX], size_t max,
     struct err *e)
 {
-	unsigned char *ans;
-	int len, n;
+	struct mx_job *j;
+	int n, r;
 
 #ifdef OUTPOST_TEST_HOOKS
 	if (getenv("OUTPOST_TEST_MX") != NULL)
 		return mx_test(getenv("OUTPOST_TEST_MX"), mx, max);
 #endif
-	if ((ans = malloc(MX_ANSWER_MAX)) == NULL)
+	if ((j = calloc(1, sizeof(*j))) == NULL)
 		return err_sys(e, EX_OSERR, "out of memory");
-	if (res_init() == 0) {
-		_res.retrans = 2;
-		_res.retry = 1;
-	}
-	len = res_query(domain, ns_c_in, ns_t_mx, ans, MX_ANSWER_MAX);
-	if (len < 0) {
-		free(ans);
+	snprintf(j->domain, sizeof(j->domain), "%s", domain);
+	if ((r = worker_run(mx_thread, free, j, SETUP_MX_MS)) == 0)
+		return err_set(e, EX_TEMPFAIL, "MX of %s: no answer within "
+		    "%d ms", domain, SETUP_MX_MS);	/* the thread frees j */
+	if (r == -1)
+		mx_thread(j);
+	if (j->len < 0) {
+		free(j);
 		return 0;	/* no MX, or no answer: a quiet source */
 	}
-	n = mx_parse(ans, len < MX_ANSWER_MAX ? len : MX_ANSWER_MAX, mx, max);
-	free(ans);
+	n = mx_parse(j->ans, j->len < MX_ANSWER_MAX ? j->len : MX_ANSWER_MAX,
+	    mx, max);
+	free(j);
 	if (n < 0)
 		return err_set(e, EX_TEMPFAIL, "MX of %s: malformed DNS "
 		    "answer", domain);

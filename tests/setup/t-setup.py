@@ -296,6 +296,35 @@ def test_mx(w):
         "the generated ISPDB table answers for its domains", out)
 
 
+def test_keyring(w, pw):
+    """A reachable keyring gets the secret; the config names no file."""
+    sys.path.insert(0, INTEG)
+    import keyring
+    tool = keyring.missing_tool()
+    if tool:
+        tap(True, "# SKIP keyring: %s is missing" % tool)
+        return
+    kr = keyring.Keyring(w.work)
+    try:
+        kr.start()
+        home = w.home("keyring")
+        env = w.env(home, "good")
+        for k in ("DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"):
+            env[k] = kr.env[k]
+        rc, out, err = run(["setup", "me@localhost", "--password-file", pw,
+                            "--yes", "--json"], env)
+        conf = os.path.join(home, ".config", "outpost", "config")
+        text = open(conf).read() if os.path.exists(conf) else ""
+        j = json.loads(out or "{}")
+        tap(rc == 0 and j.get("secret") == "keyring" and
+            kr.lookup("localhost", "smtp", "me@localhost") == PASSWORD and
+            "password_file" not in text and j.get("verified") is True,
+            "a keyring that answers keeps the secret; doctor --auth "
+            "reads it back", out + err + text)
+    finally:
+        kr.stop()
+
+
 def main():
     if not os.path.exists(OUTPOST):
         print("1..0 # SKIP no %s" % OUTPOST)
@@ -321,6 +350,7 @@ def main():
         test_hostile(w)
         test_foreign(w)
         test_mx(w)
+        test_keyring(w, pw)
     finally:
         w.stop()
     print("1..%d" % N[0])
