@@ -1,8 +1,9 @@
 /*
  * setup_mx.c - the MX hosts of a domain, most preferred first, through
  * the system resolver (res_query, two seconds, one try, in a worker
- * thread waited for SETUP_MX_MS at most: setup asks once, a user waits).  The answer is parsed here, bounded by its
- * length; dn_expand() does the name compression.
+ * thread waited for SETUP_MX_MS at most: setup asks once, a user
+ * waits).  The answer is parsed here, bounded by its length; dn_expand()
+ * does the name compression.
  *
  * Test builds: OUTPOST_TEST_MX, when set, is the answer for every
  * domain: the MX host names separated by spaces (empty: no MX).
