@@ -1712,6 +1712,13 @@ class Runner:
         self.ok(fl and not bad, "lock-step: one command per flight",
                 self._flight_dump())
 
+    def x_flights(self, rest):
+        conn, want = (int(x) for x in rest.split())
+        got = [e["flights"] for e in self.events
+               if e["ev"] == "close" and e["conn"] == conn]
+        self.ok(got == [want], "connection %d: %d flights, i.e. round trips "
+                "(got %r)" % (conn, want, got), self._flight_dump())
+
     def x_waits_max(self, rest):
         w = [e["waits"] for e in self.events if e["ev"] == "close"]
         self.ok(w and max(w) <= int(rest), "server waited at most %s times "
