@@ -209,6 +209,17 @@ int	oauth2_store_check(struct err *);
 int	oauth2_store_lock(const struct account *, struct err *);
 
 /*
+ * oauth2_line.c (pure): the helper's protocol.  name_ok: an account name
+ * outpost-oauth2 takes (plain, at most OAUTH2_LINE_NAME_MAX bytes).
+ * parse: its answer in buf (cut at the newline) -> the token in out, or
+ * -1 with the helper's error in e (ERR_WAIT when it says so).
+ */
+#define OAUTH2_LINE_NAME_MAX	64
+bool	oauth2_line_name_ok(const char *name);
+int	oauth2_line_parse(char *buf, const char *name, struct secret *out,
+	    struct err *);
+
+/*
  * oauth2_sys.c: a system account's access token from outpost-oauth2.
  * prefetch: while the setgid group is held (only then may outpost run
  * the helper), for the account in use and its fallback; the token or

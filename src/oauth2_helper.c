@@ -52,8 +52,6 @@
 #include "oauth2.h"
 #include "priv.h"
 
-#define HELPER_NAME_MAX	64	/* an account name, as outpost-queue takes */
-
 /* The least hard limit one refresh needs (the soft ones are raised). */
 static const struct {
 	int		 res;
@@ -131,18 +129,6 @@ helper_env(void)
 }
 
 static int
-helper_name(const char *name, struct err *e)
-{
-	size_t n = strlen(name);
-
-	if (n == 0 || n > HELPER_NAME_MAX || strspn(name,
-	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789._-") != n || name[0] == '.' || name[0] == '-')
-		return err_set(e, EX_USAGE, "bad account name");
-	return 0;
-}
-
-static int
 helper_token(bool fresh, const char *name, struct err *e)
 {
 	const struct account *a;
@@ -210,8 +196,9 @@ main(int argc, char **argv)
 	    strcmp(argv[1], "refresh") != 0))
 		err_set(&e, EX_USAGE, "usage: outpost-oauth2 token|refresh "
 		    "ACCOUNT (run by outpost)");
-	else if (helper_ids(&e) == 0 && helper_limits(&e) == 0 &&
-	    helper_name(argv[2], &e) == 0)
+	else if (!oauth2_line_name_ok(argv[2]))
+		err_set(&e, EX_USAGE, "bad account name");
+	else if (helper_ids(&e) == 0 && helper_limits(&e) == 0)
 		(void)helper_token(strcmp(argv[1], "refresh") == 0, argv[2],
 		    &e);
 	if (err_is_set(&e)) {

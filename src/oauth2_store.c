@@ -110,16 +110,21 @@ oauth2_store_lock(const struct account *a, struct err *e)
 {
 	deadline_t d = deadline_in(STORE_LOCK_MS);
 	char path[OAUTH2_PATH_MAX];
+	uid_t u;
+	gid_t g;
 	int fd;
 
 	if (!oauth2_store_on())
 		return -2;
 	if (oauth2_state_path(a, ".lock", path, sizeof(path), e) == -1)
 		return -1;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY,
+	fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY,
 	    0600);
 	if (fd == -1)
 		return err_sys(e, EX_TEMPFAIL, "%s", path);
+	oauth2_store_chown(&u, &g);	/* root's lock: the helper's too */
+	if (u != (uid_t)-1)
+		(void)fchown(fd, u, g);
 	/* another process refreshes: it rotates the token we would send */
 	while (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		if ((errno != EWOULDBLOCK && errno != EINTR) ||

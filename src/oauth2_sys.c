@@ -39,11 +39,10 @@
 #define SYS_TIMEOUT_MS	120000	/* the lock, then one token request */
 #define SYS_OUT_MAX	(SECRET_MAX + ERR_MSG_MAX + 64)	/* one answer */
 #define SYS_KEEP_MAX	4	/* accounts prefetched: in use, fallback */
-#define SYS_NAME_MAX	64	/* an account name, as outpost-oauth2 takes */
 
 /* What the helper said for an account while the group was held. */
 static struct {
-	char		 name[SYS_NAME_MAX + 1];
+	char		 name[OAUTH2_LINE_NAME_MAX + 1];
 	struct secret	*tok;	/* NULL: err says why */
 	struct err	 err;
 } keep[SYS_KEEP_MAX];
@@ -103,40 +102,6 @@ sys_read(int fd, deadline_t d, char *buf, size_t cap, struct err *e)
 	return 0;
 }
 
-/* "token T" or "error EX WAIT MSG" -> out or e. */
-static int
-sys_parse(char *buf, const char *name, struct secret *out, struct err *e)
-{
-	char *nl = strchr(buf, '\n'), *end;
-	long ex, wait;
-	size_t n;
-
-	if (nl == NULL)
-		return err_set(e, EX_TEMPFAIL, "OAuth2 token helper: no answer "
-		    "for account %s", name);
-	*nl = '\0';
-	if (strncmp(buf, "token ", 6) == 0) {
-		n = strlen(buf + 6);
-		if (n == 0 || n > SECRET_MAX)
-			return err_set(e, EX_TEMPFAIL, "OAuth2 token helper: "
-			    "a bad token for account %s", name);
-		memcpy(out->buf, buf + 6, n + 1);
-		out->len = n;
-		return 0;
-	}
-	if (strncmp(buf, "error ", 6) != 0)
-		return err_set(e, EX_TEMPFAIL, "OAuth2 token helper: a bad "
-		    "answer for account %s", name);
-	ex = strtol(buf + 6, &end, 10);
-	if (*end != ' ' || ex < EX__BASE || ex > EX__MAX)
-		ex = EX_TEMPFAIL;
-	wait = strtol(end, &end, 10);
-	err_set(e, (int)ex, "%s", *end == ' ' ? end + 1 : "failed");
-	if (wait == 1)
-		e->flags |= ERR_WAIT;
-	return -1;
-}
-
 /* Run the helper once: verb ("token" or "refresh") for account name. */
 static int
 sys_run(const char *verb, const char *name, struct secret *out,
@@ -147,9 +112,11 @@ sys_run(const char *verb, const char *name, struct secret *out,
 	int p[2], st, rc;
 	pid_t pid;
 
-	if (strlen(name) > SYS_NAME_MAX)
-		return err_set(e, EX_CONFIG, "account %s: a name longer than "
-		    "%d bytes cannot use the token store", name, SYS_NAME_MAX);
+	if (!oauth2_line_name_ok(name))
+		return err_set(e, EX_CONFIG, "account %s: the token store "
+		    "takes names of at most %d letters, digits, '.', '_' and "
+		    "'-'",
+		    name, OAUTH2_LINE_NAME_MAX);
 	if ((buf = malloc(SYS_OUT_MAX)) == NULL)
 		return err_sys(e, EX_TEMPFAIL, "out of memory");
 	if (pipe2(p, O_CLOEXEC) == -1) {
@@ -175,7 +142,7 @@ sys_run(const char *verb, const char *name, struct secret *out,
 		    "outpost before it gives up its group may)", name,
 		    priv_path(PRIV_PATH_TOKEN_HELPER));
 	if (rc == 0)
-		rc = sys_parse(buf, name, out, e);
+		rc = oauth2_line_parse(buf, name, out, e);
 	if (rc == -1 && e->ex == EX_TEMPFAIL)
 		e->flags |= ERR_WAIT;	/* the runner may fare better */
 	explicit_bzero(buf, SYS_OUT_MAX);
