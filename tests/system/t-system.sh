@@ -496,6 +496,11 @@ check "the runner (the queue's user) refreshes in the store itself" sh -c \
     "test $RC = 0 && test $(grants refresh_token) = 3 &&
     test $(delivered oa) = 5 && test -z \"\$(ls $R/spool/q/)\"" ||
     sed 's/^/# /' "$R/out"
+OUTPOST_TEST_SYSROOT="$R" "$R/bin/outpost" doctor >"$R/out" 2>&1
+check "doctor as root: the token store and its helper" sh -c \
+    "grep -q 'token store .*ok .*$R/oauth2: $N:$N 0700' $R/out &&
+    grep -q 'token helper .*ok .*: $N:$N 6750' $R/out" ||
+    sed 's/^/# /' "$R/out"
 OUTPOST_TEST_SYSROOT="$R" "$R/bin/outpost" oauth2 logout --system -a oa \
     >"$R/out" 2>&1
 RC=$?
