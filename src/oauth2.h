@@ -200,6 +200,7 @@ int	oauth2_file_write(const char *path, const char *buf, size_t len,
  * account's refresh lock held (an fd to close), -2 without the store,
  * -1 with e (75) when another refresh held it past the deadline.
  */
+#define OAUTH2_STORE_LOCK_MS	60000	/* the wait for another refresh */
 bool	oauth2_store_on(void);
 bool	oauth2_keyring(const struct account *);
 int	oauth2_store_owner(uid_t *, gid_t *);

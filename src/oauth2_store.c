@@ -36,7 +36,6 @@
 #include "oauth2.h"
 #include "priv.h"
 
-#define STORE_LOCK_MS		60000	/* wait for another refresh */
 #define STORE_LOCK_STEP_MS	50	/* between two tries of the lock */
 
 bool
@@ -108,7 +107,7 @@ oauth2_store_check(struct err *e)
 int
 oauth2_store_lock(const struct account *a, struct err *e)
 {
-	deadline_t d = deadline_in(STORE_LOCK_MS);
+	deadline_t d = deadline_in(OAUTH2_STORE_LOCK_MS);
 	char path[OAUTH2_PATH_MAX];
 	uid_t u;
 	gid_t g;

@@ -13,7 +13,7 @@
  * The helper gets the verb and the account name as argv, /dev/null as
  * stdin and stderr, an empty environment (test builds: the test sysroot
  * only) and no other descriptor; on stdout it answers one line, "token
- * TOKEN" or "error EXIT WAIT MESSAGE", within SYS_TIMEOUT_MS.
+ * TOKEN" or "error EXIT WAIT MESSAGE", by a deadline (below).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -36,7 +36,13 @@
 #include "oauth2.h"
 #include "priv.h"
 
-#define SYS_TIMEOUT_MS	120000	/* the lock, then one token request */
+/*
+ * outpost cannot kill a helper that runs as another user, so the helper
+ * must end by itself first: it waits at most OAUTH2_STORE_LOCK_MS for
+ * the lock and the account's timeout for its one token request; the
+ * deadline here is that and SYS_SLACK_MS more.
+ */
+#define SYS_SLACK_MS	10000
 #define SYS_OUT_MAX	(SECRET_MAX + ERR_MSG_MAX + 64)	/* one answer */
 #define SYS_KEEP_MAX	4	/* accounts prefetched: in use, fallback */
 
@@ -76,7 +82,8 @@ sys_child(const char *verb, const char *name, int out)
 
 /* The helper's answer into buf, by the deadline. */
 static int
-sys_read(int fd, deadline_t d, char *buf, size_t cap, struct err *e)
+sys_read(int fd, deadline_t d, int ms, char *buf, size_t cap,
+    struct err *e)
 {
 	struct pollfd p = { fd, POLLIN, 0 };
 	size_t got = 0;
@@ -89,7 +96,7 @@ sys_read(int fd, deadline_t d, char *buf, size_t cap, struct err *e)
 			continue;
 		if (w <= 0)
 			return err_set(e, EX_TEMPFAIL, "OAuth2 token helper: "
-			    "no answer within %d s", SYS_TIMEOUT_MS / 1000);
+			    "no answer within %d s", ms / 1000);
 		n = read(fd, buf + got, cap - 1 - got);
 		if (n == -1 && errno == EINTR)
 			continue;
@@ -104,10 +111,12 @@ sys_read(int fd, deadline_t d, char *buf, size_t cap, struct err *e)
 
 /* Run the helper once: verb ("token" or "refresh") for account name. */
 static int
-sys_run(const char *verb, const char *name, struct secret *out,
+sys_run(const char *verb, const struct account *a, struct secret *out,
     struct err *e)
 {
-	deadline_t d = deadline_in(SYS_TIMEOUT_MS);
+	int ms = OAUTH2_STORE_LOCK_MS + a->timeout * 1000 + SYS_SLACK_MS;
+	deadline_t d = deadline_in(ms);
+	const char *name = a->name;
 	char *buf;
 	int p[2], st, rc;
 	pid_t pid;
@@ -115,8 +124,7 @@ sys_run(const char *verb, const char *name, struct secret *out,
 	if (!oauth2_line_name_ok(name))
 		return err_set(e, EX_CONFIG, "account %s: the token store "
 		    "takes names of at most %d letters, digits, '.', '_' and "
-		    "'-'",
-		    name, OAUTH2_LINE_NAME_MAX);
+		    "'-'", name, OAUTH2_LINE_NAME_MAX);
 	if ((buf = malloc(SYS_OUT_MAX)) == NULL)
 		return err_sys(e, EX_TEMPFAIL, "out of memory");
 	if (pipe2(p, O_CLOEXEC) == -1) {
@@ -131,11 +139,11 @@ sys_run(const char *verb, const char *name, struct secret *out,
 		free(buf);
 		return err_sys(e, EX_TEMPFAIL, "fork");
 	}
-	rc = sys_read(p[0], d, buf, SYS_OUT_MAX, e);
+	rc = sys_read(p[0], d, ms, buf, SYS_OUT_MAX, e);
 	close(p[0]);
 	if (child_wait(pid, d, false, &st) != 0 && rc == 0)
 		rc = err_set(e, EX_TEMPFAIL, "OAuth2 token helper: no answer "
-		    "within %d s", SYS_TIMEOUT_MS / 1000);
+		    "within %d s", ms / 1000);
 	if (rc == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 126)
 		rc = err_set(e, EX_TEMPFAIL, "account %s: cannot run the "
 		    "OAuth2 token helper %s (only root, the queue's user and "
@@ -165,7 +173,7 @@ oauth2_sys_prefetch(const struct account *a)
 	err_init(&keep[nkeep].err);
 	snprintf(keep[nkeep].name, sizeof(keep[nkeep].name), "%s", a->name);
 	if ((s = secret_new(&keep[nkeep].err)) != NULL &&
-	    sys_run("token", a->name, s, &keep[nkeep].err) == -1) {
+	    sys_run("token", a, s, &keep[nkeep].err) == -1) {
 		secret_free(s);
 		s = NULL;
 	}
@@ -192,5 +200,5 @@ oauth2_sys_token(const struct account *a, bool fresh, struct secret *out,
 	}
 	log_debug("account %s: asking %s for the OAuth2 access token",
 	    a->name, priv_path(PRIV_PATH_TOKEN_HELPER));
-	return sys_run(fresh ? "refresh" : "token", a->name, out, e);
+	return sys_run(fresh ? "refresh" : "token", a, out, e);
 }
