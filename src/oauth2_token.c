@@ -168,10 +168,8 @@ int
 oauth2_refresh_store(const struct account *a, const struct secret *s,
     struct err *e)
 {
-	char label[OAUTH2_LABEL_MAX];
+	char label[OAUTH2_LABEL_MAX], path[OAUTH2_PATH_MAX];
 	struct oauth2_key t;
-
-	char path[OAUTH2_PATH_MAX];
 	uid_t u;
 	gid_t g;
 
