@@ -6,7 +6,8 @@
  * files, -bs replies): a short write continues, EINTR retries, anything
  * else fails.  Sockets have their own deadline-bound writers (conn.c).
  * The one replace for the files outpost rewrites whole (refresh tokens,
- * the OAuth2 state and access token cache, the remembered route).
+ * the OAuth2 state and access token cache, the remembered route, the
+ * cached EHLO name).
  */
 #ifndef OUTPOST_FDIO_H
 #define OUTPOST_FDIO_H
