@@ -103,6 +103,7 @@ struct account {
 	char		*proxy_password_file;
 	char		*dsn_notify;	/* dsn.h words; NULL: none */
 	char		*dsn_return;
+	char		*recipient_domains;	/* rcpt_domains.h; NULL: none */
 };
 
 struct config {
