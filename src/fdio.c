@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fdio.h"
@@ -75,7 +76,9 @@ fd_replace_file(const char *path, const void *buf, size_t len, mode_t mode,
 	    O_NOCTTY, mode);
 	if (fd == -1)
 		return -1;
-	ok = (uid == (uid_t)-1 || fchown(fd, uid, gid) == 0) &&
+	/* mode exactly, whatever the umask: 0640 must stay group-readable */
+	ok = fchmod(fd, mode) == 0 &&
+	    (uid == (uid_t)-1 || fchown(fd, uid, gid) == 0) &&
 	    fd_write_all(fd, buf, len) == 0 && fsync(fd) == 0;
 	saved = errno;
 	if (close(fd) == -1 && ok) {

@@ -1,8 +1,8 @@
 /*
  * setup_write.c - the account setup writes, and its secret file.
  *
- * The config is rewritten whole and atomically (a private temporary file
- * in the same directory, fsync, rename), so a reader sees the old file
+ * The config is rewritten whole and atomically (fd_replace_file(): a
+ * temporary file beside it, fsync, rename), so a reader sees the old file
  * or the new one and an interrupted setup leaves nothing half-written.
  * A new file is created with its [defaults] naming the account; an
  * existing one keeps every byte and gets the account appended, or with
@@ -183,29 +183,13 @@ int
 setup_write_file(const char *path, const void *data, size_t len,
     bool system, struct err *e)
 {
-	char tmp[PATH_MAX];
 	gid_t gid = 0;
-	int fd, ok;
 
-	if (system && sw_group(path, &gid, e) == -1)
+	if ((system && sw_group(path, &gid, e) == -1) ||
+	    sw_mkdirs(path, e) == -1)
 		return -1;
-	if (snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid()) >=
-	    (int)sizeof(tmp) || sw_mkdirs(path, e) == -1)
-		return e->ex != 0 ? -1 : err_set(e, EX_CANTCREAT, "path too "
-		    "long");
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-	if (fd == -1)
-		return err_sys(e, EX_CANTCREAT, "%s", tmp);
-	ok = fd_write_all(fd, data, len) == 0 &&
-	    (!system || (fchown(fd, 0, gid) == 0 && fchmod(fd, 0640) == 0)) &&
-	    fsync(fd) == 0;
-	if (close(fd) == -1)
-		ok = 0;
-	if (!ok || rename(tmp, path) == -1) {
-		err_sys(e, EX_CANTCREAT, "writing %s", path);
-		unlink(tmp);
-		return -1;
-	}
+	if (fd_replace_file(path, data, len, system ? 0640 : 0600,
+	    system ? 0 : (uid_t)-1, gid) == -1)
+		return err_sys(e, EX_CANTCREAT, "writing %s", path);
 	return 0;
 }
