@@ -31,6 +31,7 @@
 #include "cfg_int.h"
 #include "provider.h"
 #include "suggest.h"
+#include "transport_url.h"
 
 #define CFG_MAX_NAME	48	/* inih keeps 49 bytes of a section name */
 #define CFG_DEFAULTS	"defaults"
@@ -198,8 +199,15 @@ static int
 cfg_check_account(const struct cfg_ctx *c, const struct cfg_section *s,
     struct account *a, bool auth_set, struct err *e)
 {
+	char api_host[TRANSPORT_HOST_MAX];
 	const char *why = NULL;
 
+	if (transport_check(a, api_host, sizeof(api_host), &why) == -1)
+		return err_set(e, EX_CONFIG, "%s:%d: account '%s': %s",
+		    c->file, s->line, a->name, why);
+	if (api_host[0] != '\0' && cfg_hosts_parse(api_host, a, &why) == -1)
+		return err_set(e, EX_CONFIG, "%s:%d: account '%s': %s",
+		    c->file, s->line, a->name, why);
 	if (a->host == NULL)
 		return err_set(e, EX_CONFIG, "%s:%d: account '%s': no host "
 		    "(host is required)", c->file, s->line, a->name);

@@ -36,6 +36,14 @@ enum oauth2_grant {
 	OAUTH2_GRANT_CLIENT		/* client_credentials: app-only */
 };
 
+/* What carries the message (transport.h): SMTP, or an HTTPS API. */
+enum account_transport {
+	TRANSPORT_SMTP = 0,
+	TRANSPORT_GRAPH,	/* Microsoft Graph sendMail */
+	TRANSPORT_SES,		/* Amazon SES v2 SendEmail */
+	TRANSPORT_MAILGUN	/* Mailgun messages.mime */
+};
+
 /* One port of the account's plan, with the TLS mode used on it. */
 struct cfg_port {
 	int		 port;
@@ -99,6 +107,10 @@ struct account {
 	char		*proxy_password_file;
 	char		*dsn_notify;	/* dsn.h words; NULL: none */
 	char		*dsn_return;
+	enum account_transport transport;
+	char		*api_url;	/* NULL: the provider's own */
+	char		*api_region;	/* SES region; Mailgun us or eu */
+	char		*api_domain;	/* Mailgun sending domain */
 };
 
 struct config {
