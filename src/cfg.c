@@ -219,7 +219,8 @@ cfg_check_account(const struct cfg_ctx *c, const struct cfg_section *s,
 		return err_set(e, EX_CONFIG, "%s:%d: account '%s': %s",
 		    c->file, s->line, a->name, why);
 	if (!auth_set)
-		a->auth = a->user != NULL ? SASL_WANT_ON : SASL_WANT_OFF;
+		a->auth = a->transport == TRANSPORT_GRAPH ? SASL_WANT_XOAUTH2 :
+		    a->user != NULL ? SASL_WANT_ON : SASL_WANT_OFF;
 	if (a->auth != SASL_WANT_OFF && a->auth != SASL_WANT_EXTERNAL &&
 	    a->user == NULL)
 		return err_set(e, EX_CONFIG, "%s:%d: account '%s': auth needs "

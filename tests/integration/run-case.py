@@ -915,7 +915,7 @@ class Runner:
         the server found malformed or badly authenticated shows its
         reason."""
         got = ["%s:%d" % (r["api"], r["status"]) if r["ok"] else
-               "%s:bad(%s)" % (r["api"], r["why"])
+               "%s:bad(%s)" % (r["api"], r["why"].replace(" ", "-"))
                for r in self.api_requests()]
         self.ok(got == rest.split(), "API requests: %s" % rest,
                 "got: %s" % " ".join(got))
