@@ -159,7 +159,8 @@ static CURLcode
 hp_setup(CURL *c, const struct http_req *q, struct curl_slist *hdrs,
     struct hp_xfer *x, char *errbuf)
 {
-	curl_off_t len = (curl_off_t)api_body_len(q->body);
+	curl_off_t len = q->body != NULL ?
+	    (curl_off_t)api_body_len(q->body) : 0;
 	long ms = (long)q->a->timeout * 1000;
 	CURLcode rc;
 
@@ -171,6 +172,10 @@ hp_setup(CURL *c, const struct http_req *q, struct curl_slist *hdrs,
 	if (rc == CURLE_OK)
 		rc = hp_fn.setopt(c, CURLOPT_TIMEOUT_MS, 2 * ms +
 		    (long)(len / HTTP_MIN_RATE) * 1000);
+	if (rc == CURLE_OK && q->body == NULL) {
+		rc = hp_fn.setopt(c, CURLOPT_HTTPGET, 1L);
+		goto answer;
+	}
 	if (rc == CURLE_OK)
 		rc = hp_fn.setopt(c, CURLOPT_POST, 1L);
 	if (rc == CURLE_OK)
@@ -179,6 +184,7 @@ hp_setup(CURL *c, const struct http_req *q, struct curl_slist *hdrs,
 		rc = hp_fn.setopt(c, CURLOPT_READFUNCTION, hp_read);
 	if (rc == CURLE_OK)
 		rc = hp_fn.setopt(c, CURLOPT_READDATA, x);
+answer:
 	if (rc == CURLE_OK)
 		rc = hp_fn.setopt(c, CURLOPT_WRITEFUNCTION, hp_write);
 	if (rc == CURLE_OK)
@@ -295,7 +301,8 @@ http_post(const struct http_req *q, struct http_resp *r, struct err *e)
 		return err_set(e, EX_OSERR, "%s: cannot start libcurl",
 		    q->what);
 	}
-	api_body_rewind(q->body);
+	if (q->body != NULL)
+		api_body_rewind(q->body);
 	hp_list(q, list);
 	rc = hp_setup(c, q, list, &x, errbuf);
 	if (rc == CURLE_OK)
@@ -311,7 +318,7 @@ http_post(const struct http_req *q, struct http_resp *r, struct err *e)
 		return -1;
 	}
 	if (rc != CURLE_OK || r->status == 0)
-		return hp_fail(q, rc, errbuf, sent ==
+		return hp_fail(q, rc, errbuf, q->body != NULL && sent ==
 		    (curl_off_t)api_body_len(q->body), e);
 	log_debug("%s: HTTP %ld, %zu bytes of answer%s", q->what, r->status,
 	    r->len, x.over ? " (cut)" : "");

@@ -32,7 +32,7 @@ struct http_req {
 	const char		*url;
 	const char		*hdrs[HTTP_HDRS_MAX];	/* "Name: value" */
 	size_t			 nhdrs;
-	struct api_body		*body;
+	struct api_body		*body;		/* NULL: a GET (doctor) */
 };
 
 struct http_resp {

@@ -22,6 +22,33 @@ static transport_send_fn *const transport_fns[] = {
 	[TRANSPORT_MAILGUN] = transport_mailgun_send
 };
 
+static transport_send_fn *const transport_probes[] = {
+	[TRANSPORT_GRAPH] = transport_graph_probe,
+	[TRANSPORT_SES] = transport_ses_probe,
+	[TRANSPORT_MAILGUN] = transport_mailgun_probe
+};
+
+int
+transport_probe(const struct account *a, const struct secret *cred,
+    struct http_resp *r, struct err *e)
+{
+	char base[TRANSPORT_URL_MAX];
+	struct transport_msg m;
+	const char *why = NULL;
+
+	if (a->transport == TRANSPORT_SMTP || (size_t)a->transport >=
+	    sizeof(transport_probes) / sizeof(transport_probes[0]))
+		return err_set(e, EX_SOFTWARE, "account %s: no API transport",
+		    a->name);
+	if (transport_base(a, base, sizeof(base), &why) == -1)
+		return err_set(e, EX_CONFIG, "account %s: %s", a->name, why);
+	memset(&m, 0, sizeof(m));
+	m.a = a;
+	m.cred = cred;
+	m.base = base;
+	return transport_probes[a->transport](&m, r, e);
+}
+
 /*
  * Where it went, for the log line: the API's host and port.  used->host
  * must outlive the session (the log line is written after it), hence

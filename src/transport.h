@@ -46,6 +46,16 @@ typedef int	transport_send_fn(const struct transport_msg *m,
 transport_send_fn	transport_graph_send;
 transport_send_fn	transport_ses_send;
 transport_send_fn	transport_mailgun_send;
+/* doctor's harmless request: the same credentials, nothing sent. */
+transport_send_fn	transport_graph_probe;
+transport_send_fn	transport_ses_probe;
+transport_send_fn	transport_mailgun_probe;
+
+/*
+ * doctor: the account's probe with cred; 0 with r when the API answered.
+ */
+int	transport_probe(const struct account *, const struct secret *cred,
+	    struct http_resp *r, struct err *e);
 
 /* deliver()'s contract (deliver.h) over the account's API. */
 int	transport_deliver(const struct deliver_req *, struct err *);

@@ -211,3 +211,35 @@ transport_graph_send(const struct transport_msg *m, struct http_resp *r,
 	free(prefix);
 	return rc;
 }
+
+/*
+ * doctor: GET BASE/v1.0/users/USER with the token.  Only whether Graph
+ * answers and takes the token matters (401: it does not); reading the
+ * user needs a permission a send-only app lacks (403 is fine here).
+ */
+int
+transport_graph_probe(const struct transport_msg *m, struct http_resp *r,
+    struct err *e)
+{
+	char url[TRANSPORT_URL_MAX], user[GRAPH_USER_MAX];
+	char auth[SECRET_MAX + 32];
+	struct http_req q;
+	int rc;
+
+	if (m->cred == NULL)
+		return err_set(e, EX_CONFIG, "account %s: graph needs an "
+		    "OAuth2 access token (oauth2_token_url)", m->a->name);
+	graph_user(m->a->user, user);
+	if ((size_t)snprintf(url, sizeof(url), "%s/v1.0/users/%s", m->base,
+	    user) >= sizeof(url))
+		return err_set(e, EX_CONFIG, "graph: URL too long");
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", m->cred->buf);
+	memset(&q, 0, sizeof(q));
+	q.a = m->a;
+	q.what = "graph";
+	q.url = url;
+	q.hdrs[q.nhdrs++] = auth;
+	rc = http_post(&q, r, e);
+	explicit_bzero(auth, sizeof(auth));
+	return rc;
+}

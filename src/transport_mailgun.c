@@ -128,3 +128,27 @@ transport_mailgun_send(const struct transport_msg *m, struct http_resp *r,
 	free((char *)(uintptr_t)b.head);
 	return rc;
 }
+
+/* doctor: the domain, GET BASE/v3/domains/DOMAIN with the same key. */
+int
+transport_mailgun_probe(const struct transport_msg *m, struct http_resp *r,
+    struct err *e)
+{
+	char url[TRANSPORT_URL_MAX], auth[TRANSPORT_AUTH_MAX];
+	struct http_req q;
+	int rc;
+
+	if ((size_t)snprintf(url, sizeof(url), "%s/v3/domains/%s", m->base,
+	    m->a->api_domain) >= sizeof(url))
+		return err_set(e, EX_CONFIG, "mailgun: URL too long");
+	if (mg_auth(m, auth, sizeof(auth), e) == -1)
+		return -1;
+	memset(&q, 0, sizeof(q));
+	q.a = m->a;
+	q.what = "mailgun";
+	q.url = url;
+	q.hdrs[q.nhdrs++] = auth;
+	rc = http_post(&q, r, e);
+	explicit_bzero(auth, sizeof(auth));
+	return rc;
+}

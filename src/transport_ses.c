@@ -31,6 +31,7 @@
 #define SES_ADDR_JSON	(2 * 256 + 8)	/* one address as a JSON string */
 #define SES_HEAD_MAX	((SES_RCPTS_MAX + 1) * SES_ADDR_JSON + 128)
 #define SES_PATH	"/v2/email/outbound-emails"
+#define SES_ACCOUNT_PATH "/v2/email/account"
 
 /* s as a JSON string (quotes included) appended at h + *n. */
 static void
@@ -102,10 +103,13 @@ ses_hash(struct api_body *b, char hex[SIGV4_HEX_LEN + 1], struct err *e)
 	return 0;
 }
 
-/* The signed headers: host, x-amz-date, content-type; Authorization. */
+/*
+ * The signed headers: host, x-amz-date (and content-type for a POST);
+ * the Authorization line into auth.
+ */
 static int
-ses_sign(const struct transport_msg *m, const char *host, const char *hash,
-    char *date, char *auth, size_t cap, struct err *e)
+ses_sign(const struct transport_msg *m, const char *path, const char *host,
+    const char *hash, char *date, char *auth, size_t cap, struct err *e)
 {
 	struct sigv4_hdr h[3] = { { "Host", host }, { "X-Amz-Date", date },
 	    { "Content-Type", "application/json" } };
@@ -118,11 +122,11 @@ ses_sign(const struct transport_msg *m, const char *host, const char *hash,
 	    strftime(date, SIGV4_DATE_LEN + 1, "%Y%m%dT%H%M%SZ", &tm) == 0)
 		return err_set(e, EX_OSERR, "ses: no clock");
 	memset(&r, 0, sizeof(r));
-	r.method = "POST";
-	r.path = SES_PATH;
+	r.method = strcmp(path, SES_PATH) == 0 ? "POST" : "GET";
+	r.path = path;
 	r.query = "";
 	r.hdrs = h;
-	r.nhdrs = 3;
+	r.nhdrs = strcmp(path, SES_PATH) == 0 ? 3 : 2;
 	r.payload_hash = hash;
 	r.amz_date = date;
 	r.region = m->a->api_region;
@@ -168,7 +172,8 @@ transport_ses_send(const struct transport_msg *m, struct http_resp *r,
 	if (rc == 0)
 		rc = ses_hash(&b, hash, e);
 	if (rc == 0)
-		rc = ses_sign(m, host, hash, date, auth, sizeof(auth), e);
+		rc = ses_sign(m, SES_PATH, host, hash, date, auth,
+		    sizeof(auth), e);
 	if (rc == 0) {
 		snprintf(xdate, sizeof(xdate), "X-Amz-Date: %s", date);
 		memset(&q, 0, sizeof(q));
@@ -185,5 +190,39 @@ transport_ses_send(const struct transport_msg *m, struct http_resp *r,
 	}
 	explicit_bzero(auth, sizeof(auth));
 	free(head);
+	return rc;
+}
+
+/* doctor: GetAccount, GET BASE/v2/email/account, signed the same way. */
+int
+transport_ses_probe(const struct transport_msg *m, struct http_resp *r,
+    struct err *e)
+{
+	char url[TRANSPORT_URL_MAX], host[TRANSPORT_HOST_MAX];
+	char hash[SIGV4_HEX_LEN + 1], date[SIGV4_DATE_LEN + 1];
+	char auth[SIGV4_AUTH_MAX + 32], xdate[SIGV4_DATE_LEN + 16];
+	struct http_req q;
+	int rc;
+
+	if (m->cred == NULL || m->a->api_region == NULL)
+		return err_set(e, EX_CONFIG, "account %s: ses needs the secret "
+		    "access key as the password and api_region", m->a->name);
+	if ((size_t)snprintf(url, sizeof(url), "%s%s", m->base,
+	    SES_ACCOUNT_PATH) >= sizeof(url) || transport_url_host(m->base,
+	    host, sizeof(host), true) == -1)
+		return err_set(e, EX_CONFIG, "ses: bad URL %s", m->base);
+	sigv4_sha256_hex("", 0, hash);
+	if (ses_sign(m, SES_ACCOUNT_PATH, host, hash, date, auth,
+	    sizeof(auth), e) == -1)
+		return -1;
+	snprintf(xdate, sizeof(xdate), "X-Amz-Date: %s", date);
+	memset(&q, 0, sizeof(q));
+	q.a = m->a;
+	q.what = "ses";
+	q.url = url;
+	q.hdrs[q.nhdrs++] = auth;
+	q.hdrs[q.nhdrs++] = xdate;
+	rc = http_post(&q, r, e);
+	explicit_bzero(auth, sizeof(auth));
 	return rc;
 }

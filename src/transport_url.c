@@ -182,3 +182,32 @@ transport_status(const char *what, long status, unsigned retry_after,
 	}
 	return TRANSPORT_SESSION;
 }
+
+/* Host name suffixes of the providers that have an API transport. */
+static const struct {
+	const char		*prefix;	/* "" for any */
+	const char		*suffix;
+	enum account_transport	 t;
+} transport_hosts[] = {
+	{ "", ".office365.com", TRANSPORT_GRAPH },
+	{ "", ".outlook.com", TRANSPORT_GRAPH },
+	{ "email-smtp.", ".amazonaws.com", TRANSPORT_SES },
+	{ "", ".mailgun.org", TRANSPORT_MAILGUN },
+};
+
+enum account_transport
+transport_for_host(const char *host)
+{
+	size_t i, n = host != NULL ? strlen(host) : 0, k;
+
+	for (i = 0; i < sizeof(transport_hosts) / sizeof(transport_hosts[0]);
+	    i++) {
+		k = strlen(transport_hosts[i].suffix);
+		if (n > k && strcasecmp(host + n - k,
+		    transport_hosts[i].suffix) == 0 &&
+		    strncasecmp(host, transport_hosts[i].prefix,
+		    strlen(transport_hosts[i].prefix)) == 0)
+			return transport_hosts[i].t;
+	}
+	return TRANSPORT_SMTP;
+}

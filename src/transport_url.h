@@ -32,6 +32,14 @@ int	transport_url_host(const char *url, char *out, size_t cap,
 int	transport_check(const struct account *, char *fill, size_t cap,
 	    const char **why);
 
+/*
+ * The API transport of the provider whose SMTP host this is (Microsoft
+ * 365 and Outlook: graph; SES's email-smtp.REGION.amazonaws.com: ses;
+ * Mailgun: mailgun), or TRANSPORT_SMTP when it has none: doctor's advice
+ * when every SMTP port is blocked.
+ */
+enum account_transport transport_for_host(const char *host);
+
 /* What an HTTP status means for the message (transport_url.c). */
 enum transport_class {
 	TRANSPORT_OK,		/* 2xx: the API took the message */

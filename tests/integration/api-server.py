@@ -14,7 +14,13 @@ ssl, the test PKI), started by run-case.py for an `api-server` line in
   POST /v1.0/users/USER/sendMail          Microsoft Graph: Bearer TOKEN,
         Content-Type text/plain, a base64 MIME body.
 
-Each request gets the next status of --status (the last repeats); a
+GET requests are outpost doctor's probes, each checked with the same
+credentials: GET /v3/domains/DOMAIN (Mailgun: 200), GET
+/v2/email/account (SES, signed: 200), GET /v1.0/users/USER (Graph: 403,
+as for an app that may send but not read users; 401 for a wrong token).
+They are recorded with api "mailgun-probe", "ses-probe", "graph-probe".
+
+Each POST gets the next status of --status (the last repeats); a
 429 or 503 carries Retry-After: --retry-after.  Error answers echo the
 credential back in their JSON body, as a careless API might: outpost
 must never print an answer's body (the case's leak check sees it).
@@ -63,10 +69,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         sys.stderr.write("api-server: " + (fmt % a) + "\n")
 
     def mailgun(self, body, rec):
-        a = self.server.args
-        want = "Basic " + base64.b64encode(
-            ("api:" + a.key).encode()).decode()
-        if self.headers.get("Authorization") != want:
+        if self.mailgun_auth()[0] is not None:
             return "wrong Basic credentials", None
         m = re.match(r"multipart/form-data; boundary=(\S+)$",
                      self.headers.get("Content-Type", ""))
@@ -86,7 +89,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return "no message part", None
         return None, mime
 
-    def ses(self, body, rec):
+    def ses(self, body, rec, raw=True):
         a = self.server.args
         auth = self.headers.get("Authorization", "")
         m = re.match(r"AWS4-HMAC-SHA256 Credential=([^/]+)/(\S+), "
@@ -96,7 +99,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         date = self.headers.get("X-Amz-Date", "")
         hdrs = {k.lower(): v for k, v in self.headers.items()}
         signed = m.group(3).split(";")
-        sig, scope = sigv4(a.secret, a.region, date, "POST", self.path,
+        sig, scope = sigv4(a.secret, a.region, date, self.command, self.path,
                            hdrs, signed, body)
         when = datetime.datetime.strptime(date, "%Y%m%dT%H%M%SZ").replace(
             tzinfo=datetime.timezone.utc)
@@ -110,6 +113,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return "x-amz-date too far off", None
         if not hmac.compare_digest(sig, m.group(4)):
             return "signature mismatch", None
+        if not raw:
+            return None, None
         j = json.loads(body)
         rec["rcpts"] = j["Destination"]["ToAddresses"]
         rec["from"] = j.get("FromEmailAddress")
@@ -124,6 +129,36 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return "Content-Type is not text/plain", None
         rec["user"] = self.path.split("/")[3]
         return None, base64.b64decode(body, validate=True)
+
+    def do_GET(self):
+        a = self.server.args
+        rec, status = {}, 200
+        if re.match(r"^/v3/domains/[^/]+$", self.path):
+            api = "mailgun-probe"
+            why, _ = self.mailgun_auth()
+        elif self.path == "/v2/email/account":
+            api = "ses-probe"
+            why, _ = self.ses(b"", rec, raw=False)
+        elif re.match(r"^/v1\.0/users/[^/]+$", self.path):
+            api, status = "graph-probe", 403
+            why = None if self.headers.get("Authorization") == \
+                "Bearer " + a.token else "wrong Bearer token"
+        else:
+            api, why = self.path, "unknown path"
+        if why is not None:
+            status = 404 if why == "unknown path" else 401
+        with self.server.lock, open(os.path.join(a.dir, "requests.jsonl"),
+                                    "a", encoding="utf-8") as f:
+            f.write(json.dumps({"api": api, "status": status,
+                                "ok": why is None, "why": why}) + "\n")
+        self.answer(status, api)
+
+    def mailgun_auth(self):
+        want = "Basic " + base64.b64encode(
+            ("api:" + self.server.args.key).encode()).decode()
+        if self.headers.get("Authorization") != want:
+            return "wrong Basic credentials", None
+        return None, None
 
     def do_POST(self):
         srv = self.server

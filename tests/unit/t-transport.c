@@ -110,10 +110,31 @@ t_host(void)
 	    "too long for the buffer");
 }
 
+static void
+t_for_host(void)
+{
+	ok(transport_for_host("smtp.office365.com") == TRANSPORT_GRAPH,
+	    "Microsoft 365: graph");
+	ok(transport_for_host("smtp-mail.outlook.com") == TRANSPORT_GRAPH,
+	    "Outlook.com: graph");
+	ok(transport_for_host("email-smtp.eu-west-1.amazonaws.com") ==
+	    TRANSPORT_SES, "SES SMTP endpoint: ses");
+	ok(transport_for_host("ec2.eu-west-1.amazonaws.com") ==
+	    TRANSPORT_SMTP, "another AWS host: none");
+	ok(transport_for_host("smtp.eu.mailgun.org") == TRANSPORT_MAILGUN,
+	    "Mailgun: mailgun");
+	ok(transport_for_host("smtp.gmail.com") == TRANSPORT_SMTP,
+	    "Gmail: no API transport");
+	ok(transport_for_host("office365.com.evil.example") ==
+	    TRANSPORT_SMTP, "a suffix only counts at the end");
+	ok(transport_for_host(NULL) == TRANSPORT_SMTP, "no host");
+}
+
 int
 main(void)
 {
 	t_status();
+	t_for_host();
 	t_base();
 	t_host();
 	return done_testing();
