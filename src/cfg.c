@@ -219,8 +219,7 @@ cfg_check_account(const struct cfg_ctx *c, const struct cfg_section *s,
 		return err_set(e, EX_CONFIG, "%s:%d: account '%s': %s",
 		    c->file, s->line, a->name, why);
 	if (!auth_set)
-		a->auth = a->transport == TRANSPORT_GRAPH ? SASL_WANT_XOAUTH2 :
-		    a->user != NULL ? SASL_WANT_ON : SASL_WANT_OFF;
+		a->auth = a->user != NULL ? SASL_WANT_ON : SASL_WANT_OFF;
 	if (a->auth != SASL_WANT_OFF && a->auth != SASL_WANT_EXTERNAL &&
 	    a->user == NULL)
 		return err_set(e, EX_CONFIG, "%s:%d: account '%s': auth needs "
@@ -259,6 +258,11 @@ cfg_merge(const struct cfg_ctx *c, const struct cfg_section *s,
 	if (s == &c->sec[0])
 		return 0;
 	auth_set = s->v[K_AUTH].s != NULL || c->sec[0].v[K_AUTH].s != NULL;
+	/* Graph takes the OAuth2 token as a Bearer: the preset fills it */
+	if (!auth_set && a->transport == TRANSPORT_GRAPH) {
+		a->auth = SASL_WANT_XOAUTH2;
+		auth_set = true;
+	}
 	/* the preset fills only what neither section wrote */
 	v = s->v[K_PROVIDER].s != NULL ? &s->v[K_PROVIDER] :
 	    &c->sec[0].v[K_PROVIDER];

@@ -122,7 +122,7 @@ transport_check(const struct account *a, char *fill, size_t cap,
 	if (a->transport == TRANSPORT_GRAPH && (a->user == NULL ||
 	    a->oauth2_token_url == NULL)) {
 		*why = "transport = graph needs user (the mailbox) and OAuth2 "
-		    "(oauth2_token_url, or provider = microsoft)";
+		    "(oauth2_token_url, or provider = microsoft365)";
 		return -1;
 	}
 	if (a->transport == TRANSPORT_SES && (a->user == NULL ||
