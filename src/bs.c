@@ -27,6 +27,7 @@
 
 #include "addr.h"
 #include "bs.h"
+#include "bs_param.h"
 #include "deadline.h"
 #include "fdio.h"
 #include "msg.h"
@@ -44,6 +45,7 @@ struct bs {
 	size_t		 pos, len;
 	bool		 eof;
 	bool		 has_mail;
+	struct bs_params params;	/* of MAIL and the RCPTs so far */
 	char		 sender[ADDR_MAX + 1];
 	char		**rcpts;
 	size_t		 nrcpts;
@@ -116,6 +118,7 @@ bs_reset(struct bs *b)
 		free(b->rcpts[i]);
 	b->nrcpts = 0;
 	b->has_mail = false;
+	memset(&b->params, 0, sizeof(b->params));
 	b->sender[0] = '\0';
 }
 
@@ -148,28 +151,18 @@ static int
 bs_mail(struct bs *b, const char *arg)
 {
 	struct err e;
-	const char *params;
-	char *end;
-	unsigned long size;
+	const char *params, *reply;
 
 	err_init(&e);
 	if (b->has_mail)
 		return bs_reply(b, "503 5.5.1 MAIL already given (use RSET)");
 	if ((params = bs_path(arg, "FROM:", b->sender, true, &e)) == NULL)
 		return bs_reply(b, "501 5.1.7 bad sender address syntax");
-	for (; *params == ' '; params++)
-		continue;
-	while (*params != '\0') {
-		if (strncasecmp(params, "SIZE=", 5) == 0) {
-			size = strtoul(params + 5, &end, 10);
-			if (size > BS_MAX_MESSAGE)
-				return bs_reply(b, "552 5.3.4 message too big");
-		} else if (strncasecmp(params, "BODY=", 5) != 0)
-			return bs_reply(b, "555 5.5.4 unsupported parameter");
-		params += strcspn(params, " ");
-		for (; *params == ' '; params++)
-			continue;
-	}
+	memset(&b->params, 0, sizeof(b->params));
+	if (bs_param_mail(params, &b->params, &reply) == -1)
+		return bs_reply(b, reply);
+	if (b->params.size > BS_MAX_MESSAGE)
+		return bs_reply(b, "552 5.3.4 message too big");
 	b->has_mail = true;
 	return bs_reply(b, "250 2.1.0 sender ok");
 }
@@ -179,19 +172,22 @@ bs_rcpt(struct bs *b, const char *arg)
 {
 	struct err e;
 	char addr[ADDR_MAX + 1];
-	const char *params;
+	const char *params, *reply;
+	struct bs_params bp;
 
 	err_init(&e);
 	if (!b->has_mail)
 		return bs_reply(b, "503 5.5.1 MAIL first");
 	if ((params = bs_path(arg, "TO:", addr, false, &e)) == NULL)
 		return bs_reply(b, "501 5.1.3 bad recipient address syntax");
-	if (params[strspn(params, " ")] != '\0')
-		return bs_reply(b, "555 5.5.4 unsupported parameter");
+	bp = b->params;
+	if (bs_param_rcpt(params, &bp, &reply) == -1)
+		return bs_reply(b, reply);
 	if (b->nrcpts == MSG_MAX_RCPTS)
 		return bs_reply(b, "452 4.5.3 too many recipients");
 	if ((b->rcpts[b->nrcpts] = strdup(addr)) == NULL)
 		return err_set(b->e, EX_OSERR, "out of memory");
+	b->params = bp;
 	b->nrcpts++;
 	return bs_reply(b, "250 2.1.5 recipient ok");
 }
@@ -269,6 +265,7 @@ bs_data(struct bs *b)
 	m.env.rcpts = b->rcpts;
 	m.env.nrcpts = b->nrcpts;
 	m.env.size = size;
+	m.env.dsn = b->params.dsn;
 	m.body_fd = fd;
 	snprintf(reply, sizeof(reply), "451 4.3.0 not submitted");
 	if (lseek(fd, 0, SEEK_SET) == 0)
@@ -289,7 +286,8 @@ bs_ehlo(struct bs *b, bool ehlo)
 		snprintf(buf, sizeof(buf), "250 %s", b->name);
 	else
 		snprintf(buf, sizeof(buf), "250-%s\r\n250-PIPELINING\r\n"
-		    "250-8BITMIME\r\n250-SIZE %d\r\n250 ENHANCEDSTATUSCODES",
+		    "250-8BITMIME\r\n250-SIZE %d\r\n250-DSN\r\n"
+		    "250 ENHANCEDSTATUSCODES",
 		    b->name, BS_MAX_MESSAGE);
 	return bs_reply(b, buf);
 }

@@ -250,10 +250,12 @@ cfg_merge(const struct cfg_ctx *c, const struct cfg_section *s,
 	a->rewrite_local = true;
 	if ((a->name = strdup(s->name)) == NULL)
 		return err_sys(e, EX_OSERR, "strdup");
+	a->cfg_file = c->file;
 	for (k = 0; k < K_NKEYS; k++) {
 		v = s->v[k].s != NULL ? &s->v[k] : &c->sec[0].v[k];
 		if (v->s != NULL && cfg_key_set(c, a, k, v, e) == -1)
 			return -1;
+		a->key_line[k] = v->line;
 	}
 	if (s == &c->sec[0])
 		return 0;

@@ -23,6 +23,7 @@
 #define CFG_DEFAULT_TIMEOUT	30
 #define CFG_MAX_HOSTS		8
 #define CFG_MAX_PORTS		8
+#define CFG_MAX_KEYS		96	/* rows of the key table (cfg_keys.c) */
 
 enum tls_mode {
 	TLS_MODE_STARTTLS = 1,
@@ -82,6 +83,9 @@ struct account {
 	bool		 keyring;	/* default on */
 	char		*from;
 	bool		 from_own;	/* from written in the section itself */
+	/* where each key was written, for errors found when it is used */
+	const char	*cfg_file;	/* the config's path (struct config) */
+	int		 key_line[CFG_MAX_KEYS];	/* 0: not written */
 	char		*domain;
 	int		 timeout;	/* seconds */
 	bool		 queue;
@@ -138,6 +142,11 @@ const struct account *cfg_pick(const struct config *, const char *name,
 	    const char *sender, struct err *);
 /* The account of that name, or NULL (the only lookup by name). */
 const struct account *cfg_account(const struct config *, const char *name);
+/*
+ * A config error (EX_CONFIG) found when a file of account a was used,
+ * naming that file: prefixed with the config file and line of its key.
+ */
+void	cfg_err_locate(const struct account *a, struct err *e);
 /*
  * Wipe every password held in the config (the strings stay, empty): once
  * the one in use is in a struct secret, no copy should linger.

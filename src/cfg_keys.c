@@ -146,6 +146,8 @@ static const struct cfg_keydef {
 	{ "api_domain", KIND_WORD, OFF(api_domain), 0, "a domain" },
 };
 
+_Static_assert(K_NKEYS <= CFG_MAX_KEYS, "CFG_MAX_KEYS (cfg.h) is too small");
+
 /* The index of the key called name, -1 if none. */
 int
 cfg_key_find(const char *name)
@@ -367,4 +369,36 @@ cfg_key_free(struct account *a)
 		free(a->hosts[k]);
 	free(a->name);
 	memset(a, 0, sizeof(*a));
+}
+
+/*
+ * A file named by a key is opened only when it is needed, long after
+ * the config was read: a message such as "cannot open password_file
+ * /x/pw" then gains the place to fix it, "/etc/outpost.conf:7: ".
+ */
+void
+cfg_err_locate(const struct account *a, struct err *e)
+{
+	char msg[2 * ERR_MSG_MAX];
+	const char *path;
+	size_t n;
+	int k;
+
+	if (e->ex != EX_CONFIG || a->cfg_file == NULL)
+		return;
+	for (k = 0; k < K_NKEYS; k++) {
+		if ((cfg_keys[k].flags & KF_PATH) == 0 || a->key_line[k] == 0)
+			continue;
+		path = *(char *const *)(const void *)((const char *)a +
+		    cfg_keys[k].off);
+		if (path == NULL || strstr(e->msg, path) == NULL)
+			continue;
+		snprintf(msg, sizeof(msg), "%s:%d: %s", a->cfg_file,
+		    a->key_line[k], e->msg);
+		n = strlen(msg) < sizeof(e->msg) ? strlen(msg) :
+		    sizeof(e->msg) - 1;
+		memcpy(e->msg, msg, n);
+		e->msg[n] = '\0';
+		return;
+	}
 }

@@ -27,7 +27,6 @@
 
 #include <dlfcn.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -40,6 +39,7 @@
 #include <libsecret/secret.h>
 
 #include "cred_keyring.h"
+#include "worker.h"
 
 #define KR_DBUS_CALL_MS	2000		/* one bus call of the preflight */
 #define KR_SECRETS_NAME	"org.freedesktop.secrets"
@@ -140,12 +140,8 @@ enum kr_op {
 	KR_CLEAR
 };
 
-/* One call, shared by the caller and the worker under mu. */
+/* One call; the worker may outlive the caller (worker.h). */
 struct kr_job {
-	pthread_mutex_t	 mu;
-	pthread_cond_t	 cv;
-	bool		 done;
-	bool		 abandoned;	/* the caller gave up: thread frees */
 	enum kr_op	 op;
 	char		*host;		/* copies owned by the job */
 	char		*service;
@@ -421,8 +417,10 @@ keyring_clear(struct kr_job *j, SecretService *svc)
 }
 
 static void
-job_free(struct kr_job *j)
+job_free(void *arg)
 {
+	struct kr_job *j = arg;
+
 	secret_free(j->s);
 	free(j->host);
 	free(j->service);
@@ -431,73 +429,27 @@ job_free(struct kr_job *j)
 	free(j);
 }
 
-static void *
+static void
 keyring_thread(void *arg)
 {
 	struct kr_job *j = arg;
 	SecretService *svc;
-	bool abandoned;
 
-	if ((svc = keyring_service(j)) != NULL) {
-		if (j->op == KR_FIND)
-			keyring_find(j, svc);
-		else if (j->op == KR_STORE)
-			keyring_store(j, svc);
-		else
-			keyring_clear(j, svc);
-		kr_fn.object_unref(svc);
-	}
-	pthread_mutex_lock(&j->mu);
-	j->done = true;
-	abandoned = j->abandoned;
-	pthread_cond_signal(&j->cv);
-	pthread_mutex_unlock(&j->mu);
-	if (abandoned)
-		job_free(j);
-	return NULL;
-}
-
-/* After *gave_up the thread owns j: do not touch it again. */
-static int
-keyring_wait(struct kr_job *j, bool *gave_up, struct err *e)
-{
-	struct timespec ts;
-	bool done;
-
-	/* the condition variable runs on CLOCK_MONOTONIC (job_new) */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_sec += CRED_KEYRING_TIMEOUT_MS / 1000;
-	ts.tv_nsec += (CRED_KEYRING_TIMEOUT_MS % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&j->mu);
-	while (!j->done)
-		if (pthread_cond_timedwait(&j->cv, &j->mu, &ts) == ETIMEDOUT)
-			break;
-	done = j->done;
-	if (!done)
-		j->abandoned = true;
-	*gave_up = !done;
-	pthread_mutex_unlock(&j->mu);
-	if (!done)
-		return err_set(e, EX_TEMPFAIL, "keyring: no answer from the "
-		    "session bus or the Secret Service within %d ms (is the "
-		    "keyring daemon hung?): use " KR_ELSEWHERE,
-		    CRED_KEYRING_TIMEOUT_MS);
-	if (err_is_set(&j->e)) {
-		*e = j->e;
-		return -1;
-	}
-	return j->result;
+	if ((svc = keyring_service(j)) == NULL)
+		return;
+	if (j->op == KR_FIND)
+		keyring_find(j, svc);
+	else if (j->op == KR_STORE)
+		keyring_store(j, svc);
+	else
+		keyring_clear(j, svc);
+	kr_fn.object_unref(svc);
 }
 
 static struct kr_job *
 job_new(enum kr_op op, const struct keyring_key *k, const char *label,
     struct err *e)
 {
-	pthread_condattr_t ca;
 	struct kr_job *j;
 
 	j = calloc(1, sizeof(*j));
@@ -512,11 +464,6 @@ job_new(enum kr_op op, const struct keyring_key *k, const char *label,
 		return NULL;
 	}
 	j->op = op;
-	pthread_mutex_init(&j->mu, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&j->cv, &ca);
-	pthread_condattr_destroy(&ca);
 	return j;
 }
 
@@ -524,8 +471,6 @@ job_new(enum kr_op op, const struct keyring_key *k, const char *label,
 static int
 keyring_call(struct kr_job *j, struct secret *out, struct err *e)
 {
-	pthread_t t;
-	bool gave_up;
 	int rc;
 
 	if (!keyring_bus_present()) {
@@ -538,16 +483,22 @@ keyring_call(struct kr_job *j, struct secret *out, struct err *e)
 		job_free(j);
 		return -1;
 	}
-	if (pthread_create(&t, NULL, keyring_thread, j) != 0) {
+	switch (worker_run(keyring_thread, job_free, j,
+	    CRED_KEYRING_TIMEOUT_MS)) {
+	case -1:
 		job_free(j);
 		return err_set(e, EX_OSERR, "keyring: cannot start a thread");
+	case 0:		/* the worker owns j now */
+		return err_set(e, EX_TEMPFAIL, "keyring: no answer from the "
+		    "session bus or the Secret Service within %d ms (is the "
+		    "keyring daemon hung?): use " KR_ELSEWHERE,
+		    CRED_KEYRING_TIMEOUT_MS);
 	}
-	rc = keyring_wait(j, &gave_up, e);
-	if (gave_up) {
-		pthread_detach(t);	/* it frees j when it is done */
-		return rc;
-	}
-	pthread_join(t, NULL);
+	if (err_is_set(&j->e)) {
+		*e = j->e;
+		rc = -1;
+	} else
+		rc = j->result;
 	if (rc == 1 && out != NULL) {
 		memcpy(out->buf, j->s->buf, j->s->len + 1);
 		out->len = j->s->len;

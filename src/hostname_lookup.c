@@ -23,7 +23,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netdb.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,14 +33,12 @@
 
 #include "fdio.h"
 #include "hostname.h"
+#include "worker.h"
 
 #define HOSTNAME_FILE_MAX	(2 * HOSTNAME_MAX + 4)
 
+/* One lookup; the worker may outlive the caller (worker.h). */
 struct hn_job {
-	pthread_mutex_t	 mu;
-	pthread_cond_t	 cv;
-	bool		 done;
-	bool		 abandoned;	/* the caller gave up: thread frees */
 	bool		 ok;
 	char		 host[HOSTNAME_MAX + 1];
 	char		 name[HOSTNAME_MAX + 1];
@@ -132,19 +129,10 @@ hn_cache_write(const char *host, const char *name)
 }
 
 static void
-hn_job_free(struct hn_job *j)
-{
-	pthread_mutex_destroy(&j->mu);
-	pthread_cond_destroy(&j->cv);
-	free(j);
-}
-
-static void *
 hn_thread(void *arg)
 {
 	struct hn_job *j = arg;
 	struct addrinfo hints, *res;
-	bool abandoned;
 
 #ifdef OUTPOST_TEST_HOOKS
 	/* a resolver that stalls (DNS unreachable), for the tests */
@@ -171,61 +159,25 @@ hn_thread(void *arg)
 		}
 		freeaddrinfo(res);
 	}
-	pthread_mutex_lock(&j->mu);
-	j->done = true;
-	abandoned = j->abandoned;
-	pthread_cond_signal(&j->cv);
-	pthread_mutex_unlock(&j->mu);
-	if (abandoned)
-		hn_job_free(j);
-	return NULL;
 }
 
 /* The lookup under the deadline: true with a name in out. */
 static bool
 hn_resolve(const char *host, char *out, size_t cap)
 {
-	pthread_condattr_t ca;
-	struct timespec ts;
 	struct hn_job *j;
-	pthread_t t;
-	bool done, ok;
+	bool ok;
+	int r;
 
 	if ((j = calloc(1, sizeof(*j))) == NULL)
 		return false;
 	snprintf(j->host, sizeof(j->host), "%s", host);
-	pthread_mutex_init(&j->mu, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&j->cv, &ca);
-	pthread_condattr_destroy(&ca);
-	if (pthread_create(&t, NULL, hn_thread, j) != 0) {
-		hn_job_free(j);
-		return false;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_sec += HOSTNAME_RESOLVE_MS / 1000;
-	ts.tv_nsec += (HOSTNAME_RESOLVE_MS % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&j->mu);
-	while (!j->done)
-		if (pthread_cond_timedwait(&j->cv, &j->mu, &ts) == ETIMEDOUT)
-			break;
-	done = j->done;
-	j->abandoned = !done;
-	pthread_mutex_unlock(&j->mu);
-	if (!done) {
-		pthread_detach(t);	/* it frees j when it is done */
-		return false;
-	}
-	pthread_join(t, NULL);
-	ok = j->ok;
+	if ((r = worker_run(hn_thread, free, j, HOSTNAME_RESOLVE_MS)) == 0)
+		return false;	/* the worker owns j now */
+	ok = r == 1 && j->ok;
 	if (ok)
 		snprintf(out, cap, "%s", j->name);
-	hn_job_free(j);
+	free(j);
 	return ok;
 }
 

@@ -11,6 +11,7 @@
  * produces one message on diag ("line N: KEY not imported: why" or
  * "line N: KEY: note") - nothing is dropped silently.  Values only ever
  * go to out, never to diag (a password must not reach a terminal log).
+ * What each key becomes is import_msmtp_keys.c.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -24,99 +25,7 @@
 #include <sysexits.h>
 
 #include "cfg_path.h"
-#include "dsn.h"
-#include "import_msmtp.h"
-#include "pin.h"
-
-/* Value slots of an account, in the order they are written. */
-enum imp_slot {
-	IS_HOST, IS_PORT, IS_TLS, IS_STARTTLS, IS_TRUST, IS_CERT, IS_KEY,
-	IS_AUTH, IS_USER, IS_PASSWORD, IS_PWEVAL, IS_FROM, IS_DOMAIN,
-	IS_TIMEOUT, IS_MAILDOMAIN, IS_SETFROM, IS_ALIASES, IS_LOGFILE,
-	IS_SYSLOG, IS_PIN, IS_SOURCE, IS_PROXY_HOST, IS_PROXY_PORT,
-	IS_DSN_NOTIFY, IS_DSN_RETURN, IS_N, IS_NONE = -1
-};
-
-/* The outpost key of each slot; NULL: written through another (tls). */
-static const char *const imp_out_key[IS_N] = {
-	"host", "port", "tls", NULL, "tls_trust_file", "tls_cert_file",
-	"tls_key_file", "auth", "user", "password", "passwordeval", "from",
-	"domain", "timeout", "maildomain", "set_from_header", "aliases",
-	"logfile", "syslog", "tls_fingerprint", "source_ip", NULL, NULL,
-	"dsn_notify", "dsn_return"
-};
-
-/* How an msmtp value becomes an outpost one (imp_convert). */
-enum imp_conv {
-	IC_COPY, IC_ONOFF, IC_AUTH, IC_TRUST, IC_TIMEOUT, IC_CERTCHECK,
-	IC_MISSINGFROM, IC_SYSLOG, IC_LOGFILE, IC_PROTOCOL, IC_PASSWORD,
-	IC_PIN, IC_OPTIONAL, IC_DSN, IC_NONE
-};
-
-static const struct imp_key {
-	const char	*k;
-	int		 slot;
-	enum imp_conv	 conv;
-	const char	*why;	/* IC_NONE: why there is no equivalent */
-} imp_keys[] = {
-	{ "host", IS_HOST, IC_COPY, NULL },
-	{ "port", IS_PORT, IC_COPY, NULL },
-	{ "tls", IS_TLS, IC_ONOFF, NULL },
-	{ "tls_starttls", IS_STARTTLS, IC_ONOFF, NULL },
-	{ "tls_trust_file", IS_TRUST, IC_TRUST, NULL },
-	{ "tls_cert_file", IS_CERT, IC_COPY, NULL },
-	{ "tls_key_file", IS_KEY, IC_COPY, NULL },
-	{ "tls_certcheck", IS_NONE, IC_CERTCHECK, NULL },
-	{ "auth", IS_AUTH, IC_AUTH, NULL },
-	{ "user", IS_USER, IC_COPY, NULL },
-	{ "password", IS_PASSWORD, IC_PASSWORD, NULL },
-	{ "passwordeval", IS_PWEVAL, IC_COPY, NULL },
-	{ "from", IS_FROM, IC_COPY, NULL },
-	{ "domain", IS_DOMAIN, IC_COPY, NULL },
-	{ "timeout", IS_TIMEOUT, IC_TIMEOUT, NULL },
-	{ "maildomain", IS_MAILDOMAIN, IC_COPY, NULL },
-	{ "set_from_header", IS_SETFROM, IC_COPY, NULL },
-	{ "add_missing_from_header", IS_SETFROM, IC_MISSINGFROM, NULL },
-	{ "aliases", IS_ALIASES, IC_COPY, NULL },
-	{ "logfile", IS_LOGFILE, IC_LOGFILE, NULL },
-	{ "syslog", IS_SYSLOG, IC_SYSLOG, NULL },
-	{ "protocol", IS_NONE, IC_PROTOCOL, NULL },
-	{ "tls_fingerprint", IS_PIN, IC_PIN, NULL },
-	{ "tls_crl_file", IS_NONE, IC_NONE, "no CRL file in outpost" },
-	{ "tls_priorities", IS_NONE, IC_NONE, "outpost's TLS settings are "
-	    "fixed (TLS 1.2 or later)" },
-	{ "tls_min_dh_prime_bits", IS_NONE, IC_NONE, "outpost's TLS "
-	    "settings are fixed" },
-	{ "tls_host_override", IS_NONE, IC_NONE, "outpost checks the "
-	    "certificate against host" },
-	{ "auto_from", IS_NONE, IC_NONE, "write from = %U@%H, or set "
-	    "maildomain" },
-	{ "dsn_notify", IS_DSN_NOTIFY, IC_DSN, NULL },
-	{ "dsn_return", IS_DSN_RETURN, IC_DSN, NULL },
-	{ "proxy_host", IS_PROXY_HOST, IC_OPTIONAL, NULL },
-	{ "proxy_port", IS_PROXY_PORT, IC_OPTIONAL, NULL },
-	{ "socket", IS_NONE, IC_NONE, "outpost connects over TCP only" },
-	{ "source_ip", IS_SOURCE, IC_OPTIONAL, NULL },
-	{ "ntlmdomain", IS_NONE, IC_NONE, "outpost has no NTLM" },
-	{ "eval", IS_NONE, IC_NONE, "outpost runs no command to make its "
-	    "configuration (passwordeval is for the password)" },
-	{ "logfile_time_format", IS_NONE, IC_NONE, "outpost's log line "
-	    "format is fixed" },
-	{ "add_missing_date_header", IS_NONE, IC_NONE, "outpost always adds "
-	    "a missing Date:" },
-	{ "set_date_header", IS_NONE, IC_NONE, "outpost always adds a "
-	    "missing Date:" },
-	{ "remove_bcc_headers", IS_NONE, IC_NONE, "outpost always removes "
-	    "Bcc: (with -t)" },
-	{ "undisclosed_recipients", IS_NONE, IC_NONE, "no equivalent in "
-	    "outpost" },
-	{ "allow_from_override", IS_NONE, IC_NONE, "outpost's "
-	    "allow_from_override takes a list of addresses: write it by "
-	    "hand" },
-	{ "from_full_name", IS_NONE, IC_NONE, "outpost takes the name from "
-	    "-F or the user's full name" },
-	{ NULL, IS_NONE, IC_NONE, NULL }
-};
+#include "import_msmtp_int.h"
 
 struct imp_acct {
 	char	 name[IMP_NAME_MAX + 1];
@@ -168,135 +77,6 @@ imp_unquote(const char *arg, char *out, size_t n)
 }
 
 static bool
-imp_word(const char *v, const char *w)
-{
-	return strcasecmp(v, w) == 0;
-}
-
-/* msmtp's fingerprint: SHA-256 becomes "sha256:..."; 1, or -1 with why */
-static int
-imp_pin(const char *v, char *buf, size_t n, const char **fail)
-{
-	struct pin p;
-
-	if (pin_parse(v, &p, fail) == -1) {
-		*fail = "not a fingerprint (colon-separated hex)";
-		return -1;
-	}
-	if (p.alg == PIN_SHA256) {
-		pin_format(p.alg, p.d, p.len, buf, n);
-		return 1;
-	}
-	*fail = "outpost takes SHA-256 pins only (SHA-1 and MD5 are broken): "
-	    "outpost doctor shows the server's";
-	return -1;
-}
-
-/*
- * The outpost value for an msmtp one, into buf: 1 store it, 0 clear the
- * slot (msmtp's default, which outpost also has), -1 not imported (the
- * reason is printed here).
- */
-static int
-imp_convert(struct imp *im, const struct imp_key *k, const char *v,
-    char *buf, size_t n)
-{
-	const char *fail = NULL;
-	enum dsn_ret ret;
-	unsigned bits;
-
-	snprintf(buf, n, "%s", v);
-	switch (k->conv) {
-	case IC_COPY:
-		return 1;
-	case IC_ONOFF:
-		if (*v == '\0' || imp_word(v, "on"))
-			return snprintf(buf, n, "on"), 1;
-		if (imp_word(v, "off"))
-			return snprintf(buf, n, "off"), 1;
-		fail = "on or off expected";
-		break;
-	case IC_AUTH:
-		if (*v == '\0' || imp_word(v, "on"))
-			return snprintf(buf, n, "on"), 1;
-		if (imp_word(v, "off") || imp_word(v, "plain") ||
-		    imp_word(v, "login") || imp_word(v, "external") ||
-		    imp_word(v, "xoauth2") || imp_word(v, "oauthbearer") ||
-		    imp_word(v, "scram-sha-256")) {
-			if (imp_word(v, "xoauth2") ||
-			    imp_word(v, "oauthbearer"))
-				imp_note(im, k->k, ": ", "the access token "
-				    "comes from passwordeval as with msmtp; "
-				    "outpost can also refresh it itself "
-				    "(oauth2_token_url, outpost oauth2 login)");
-			for (; *buf != '\0'; buf++)
-				*buf = (char)tolower((unsigned char)*buf);
-			return 1;
-		}
-		imp_note(im, k->k, ": ", "a method outpost does not have, "
-		    "imported as auth = on (outpost picks SCRAM-SHA-256, PLAIN "
-		    "or LOGIN)");
-		return snprintf(buf, n, "on"), 1;
-	case IC_TRUST:
-		/* "system": outpost's default trust store */
-		return *v == '\0' || imp_word(v, "system") ? 0 : 1;
-	case IC_TIMEOUT:
-		if (!imp_word(v, "off"))
-			return 1;
-		fail = "outpost always has a timeout (its default applies)";
-		break;
-	case IC_CERTCHECK:
-		if (*v == '\0' || imp_word(v, "on"))
-			return 0;
-		fail = "outpost always verifies the server's certificate";
-		break;
-	case IC_MISSINGFROM:
-		if (*v == '\0' || imp_word(v, "on"))
-			return snprintf(buf, n, "auto"), 1;
-		return snprintf(buf, n, "off"), 1;
-	case IC_SYSLOG:
-		if (*v == '\0')
-			return snprintf(buf, n, "on"), 1;
-		if (strncasecmp(v, "LOG_", 4) == 0)
-			snprintf(buf, n, "%s", v + 4);
-		for (; *buf != '\0'; buf++)
-			*buf = (char)tolower((unsigned char)*buf);
-		return 1;
-	case IC_LOGFILE:
-		if (strcmp(v, "-") != 0)
-			return *v == '\0' ? 0 : 1;
-		fail = "outpost logs to a file or syslog, not to stdout";
-		break;
-	case IC_PROTOCOL:
-		if (imp_word(v, "smtp"))
-			return 0;
-		fail = "outpost speaks SMTP only";
-		break;
-	case IC_PASSWORD:
-		imp_note(im, k->k, ": ", "imported as written: prefer the "
-		    "keyring (outpost password set) and delete the line");
-		return 1;
-	case IC_OPTIONAL:	/* an empty argument turns it off */
-		return *v == '\0' ? 0 : 1;
-	case IC_DSN:	/* the same words as msmtp; "off" is its default */
-		if (k->slot == IS_DSN_NOTIFY ? dsn_parse_notify(v, &bits) ==
-		    0 : dsn_parse_ret(v, &ret) == 0)
-			return *v == '\0' || imp_word(v, "off") ? 0 : 1;
-		fail = "not a value msmtp takes";
-		break;
-	case IC_PIN:
-		if (imp_pin(v, buf, n, &fail) == 1)
-			return 1;
-		break;
-	case IC_NONE:
-		fail = k->why;
-		break;
-	}
-	imp_note(im, k->k, " not imported: ", fail);
-	return -1;
-}
-
-static bool
 imp_value_ok(const char *v)
 {
 	for (; *v != '\0'; v++)
@@ -336,15 +116,13 @@ imp_path(const struct imp_key *k, const char *v)
 static int
 imp_set(struct imp *im, const char *key, const char *arg, struct err *e)
 {
-	const struct imp_key *k;
 	char val[IMP_LINE_MAX + 1], buf[IMP_LINE_MAX + 1];
+	const struct imp_key *k;
+	const char *note;
 	char *s;
 	int r;
 
-	for (k = imp_keys; k->k != NULL; k++)
-		if (strcmp(k->k, key) == 0)
-			break;
-	if (k->k == NULL) {
+	if ((k = imp_key_find(key)) == NULL) {
 		imp_note(im, key, " not imported: ", "not an msmtp key "
 		    "outpost knows");
 		return 0;
@@ -359,8 +137,11 @@ imp_set(struct imp *im, const char *key, const char *arg, struct err *e)
 		    "a control character");
 		return 0;
 	}
-	if ((r = imp_convert(im, k, val, buf, sizeof(buf))) == -1 ||
-	    k->slot == IS_NONE)
+	note = NULL;
+	r = imp_convert(k, val, buf, sizeof(buf), &note);
+	if (note != NULL)
+		imp_note(im, key, r == -1 ? " not imported: " : ": ", note);
+	if (r == -1 || k->slot == IS_NONE)
 		return 0;
 	s = NULL;
 	if (r == 1 && (s = imp_path(k, buf)) == NULL)

@@ -363,6 +363,13 @@ job_bs_submit(void *arg, const struct bs_msg *m, char *reply, size_t cap)
 	o.from = m->env.sender[0] != '\0' ? m->env.sender : "<>";
 	o.rcpts = (char **)m->env.rcpts;
 	o.nrcpts = m->env.nrcpts;
+	/* the client's own DSN request wins, as -N, -R, -V would */
+	if (m->env.dsn.notify != 0)
+		o.dsn.notify = m->env.dsn.notify;
+	if (m->env.dsn.ret != DSN_RET_UNSET)
+		o.dsn.ret = m->env.dsn.ret;
+	if (m->env.dsn.envid[0] != '\0')
+		memcpy(o.dsn.envid, m->env.dsn.envid, sizeof(o.dsn.envid));
 	err_init(&e);
 	job_send(&o, bs->loaded ? &bs->cfg : NULL, m->body_fd, &r, &e);
 	bs_reply_for(&e, r.queued, reply, cap);

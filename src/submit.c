@@ -107,6 +107,7 @@ submit_done(struct submit_ctx *x, const struct submit_msg *m,
 		v.outcome = SUBMIT_DELIVERED;
 	} else {
 		v.e = *e;
+		cfg_err_locate(x->a, &v.e);
 		v.outcome = e->ex == EX_TEMPFAIL && !x->no_creds ?
 		    SUBMIT_QUEUE : SUBMIT_REFUSED;
 	}

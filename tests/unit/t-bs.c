@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "bs.h"
+#include "dsn.h"
 #include "tap.h"
 
 #define OUT_MAX		8192
@@ -22,6 +23,7 @@ struct seen {
 	char		 sender[64];
 	char		 rcpts[256];
 	char		 body[256];
+	struct dsn_params dsn;
 };
 
 static void
@@ -32,6 +34,7 @@ submit(void *arg, const struct bs_msg *m, char *reply, size_t cap)
 	size_t i;
 
 	s->calls++;
+	s->dsn = m->env.dsn;
 	s->out_at_call = lseek(s->out, 0, SEEK_CUR);
 	snprintf(s->sender, sizeof(s->sender), "%s", m->env.sender);
 	s->rcpts[0] = '\0';
@@ -106,6 +109,43 @@ run_replies(void)
 	}
 }
 
+/* RFC 3461 parameters: the message's one DSN request. */
+static void
+run_dsn(void)
+{
+	char out[OUT_MAX];
+	struct seen s;
+	struct err e;
+
+	ok(session("EHLO me\r\nMAIL FROM:<a@x> RET=hdrs ENVID=ab+2Bc "
+	    "BODY=8BITMIME\r\nRCPT TO:<b@y> NOTIFY=SUCCESS,FAILURE "
+	    "ORCPT=rfc822;b+40y\r\nRCPT TO:<c@y> NOTIFY=NEVER\r\n"
+	    "RCPT TO:<d@y> ORCPT=rfc822;d@y notify=failure,success\r\n"
+	    "DATA\r\nx\r\n.\r\n", out, &s, &e) == 0, "DSN session");
+	ok(strstr(out, "250-DSN\r\n") != NULL, "EHLO offers DSN");
+	ok(strstr(out, "250 2.1.0 sender ok\r\n250 2.1.5 recipient ok\r\n"
+	    "452 4.5.3 a different NOTIFY") != NULL, "another NOTIFY: 452");
+	is_str(s.rcpts, "b@y;d@y;", "the recipients with the same NOTIFY");
+	is_int((int)s.dsn.notify, DSN_SUCCESS | DSN_FAILURE, "NOTIFY");
+	is_int((int)s.dsn.ret, DSN_RET_HDRS, "RET");
+	is_str(s.dsn.envid, "ab+c", "ENVID decoded from xtext");
+	ok(session("MAIL FROM:<a@x> RET=ALL\r\nMAIL FROM:<a@x> RET=FULL "
+	    "RET=HDRS\r\nMAIL FROM:<a@x> ENVID=a+zz\r\nMAIL FROM:<a@x>\r\n"
+	    "RCPT TO:<b@y> NOTIFY=NEVER,SUCCESS\r\nRCPT TO:<b@y> "
+	    "ORCPT=b@y\r\nRCPT TO:<b@y> NOTIFY=off\r\n", out, &s, &e) == 0,
+	    "bad DSN parameters");
+	ok(strstr(out, "501 5.5.4 RET is FULL or HDRS\r\n501 5.5.4 parameter "
+	    "given twice\r\n501 5.5.4 bad ENVID") != NULL,
+	    "bad RET, a parameter twice, bad xtext: 501");
+	ok(strstr(out, "250 2.1.0 sender ok\r\n501 5.5.4 NOTIFY is NEVER or "
+	    "SUCCESS, FAILURE and DELAY\r\n501 5.5.4 ORCPT is "
+	    "addr-type;xtext\r\n501 5.5.4 NOTIFY is") != NULL,
+	    "NEVER with others, ORCPT without a type, NOTIFY=off: 501");
+	ok(session("MAIL FROM:<a@x>\r\nRCPT TO:<b@y>\r\nDATA\r\nx\r\n"
+	    ".\r\n", out, &s, &e) == 0 && !dsn_any(&s.dsn),
+	    "no DSN parameters: no request");
+}
+
 int
 main(void)
 {
@@ -151,5 +191,6 @@ main(void)
 	    "L\r\nM\r\nN\r\nO\r\nP\r\nQ\r\nR\r\nS\r\nT\r\nU\r\nNOOP\r\n", out,
 	    &s, &e) == 0 && strstr(out, "421 4.7.0") != NULL &&
 	    strstr(out, "250 2.0.0 ok") == NULL, "20 bad commands: 421");
+	run_dsn();
 	return done_testing();
 }
