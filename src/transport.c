@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "cred.h"
 #include "log.h"
 #include "transport.h"
 
@@ -109,6 +110,11 @@ transport_one(const struct deliver_req *dr, const struct smtp_params *p,
 	if (c == TRANSPORT_SESSION && r->status == 401 &&
 	    dr->a->transport == TRANSPORT_GRAPH)
 		e->flags |= ERR_AUTH_TOKEN;	/* refresh once, retry */
+	/* which user and which password source were refused, as for AUTH */
+	if (c == TRANSPORT_SESSION && (e->flags & ERR_AUTH) != 0)
+		cred_auth_explain(dr->a, dr->used != NULL &&
+		    dr->used->host != NULL ? dr->used->host : dr->a->host,
+		    dr->used != NULL ? dr->used->port : 443, e);
 	explicit_bzero(r, sizeof(*r));
 	free(r);
 	return c;
