@@ -51,6 +51,10 @@ static const struct cli_cmd_row {
 	const char	*args;
 	const char	*what;
 } cli_cmds[] = {
+	{ "setup", cmd_setup, true, "ADDRESS [-a account] [-C config] "
+	    "[--system] [--force] [--password-file FILE] [--yes] [--json] "
+	    "[--find-only] [--test-message]", "find, probe, store and prove "
+	    "an account for a mail address" },
 	{ "doctor", cmd_doctor, true, "[-a account | host] [-C config] "
 	    "[--auth] [--json] [--ports port[/mode],...]",
 	    "probe the smarthost from here and advise" },

@@ -15,5 +15,6 @@ typedef int	cmd_fn(int argc, char **argv, struct err *);
 cmd_fn	cmd_doctor;	/* cmd_doctor.c: probe the smarthost, advise */
 cmd_fn	cmd_providers;	/* cmd_providers.c: the provider presets */
 cmd_fn	cmd_oauth2;	/* cmd_oauth2.c: oauth2 login */
+cmd_fn	cmd_setup;	/* cmd_setup.c: an address to a working account */
 
 #endif

@@ -10,7 +10,8 @@ cd "$top" || exit 1
 table="gnutls libgnutls28-dev
 libsecret-1 libsecret-1-dev
 inih libinih-dev
-libcurl libcurl4-gnutls-dev"
+libcurl libcurl4-gnutls-dev
+expat libexpat1-dev"
 # The apt-get command of "Building by hand", continuation lines joined.
 readme=$(awk '/^Building by hand/ { on = 1 } on && /apt-get install/ { grab = 1 }
     grab { printf "%s ", $0; if ($0 !~ /\\$/) exit }' README)

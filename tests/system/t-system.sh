@@ -515,5 +515,33 @@ RC=$?
 check "queue_max_bytes = 1K: a bigger message is refused (75)" sh -c \
     "test $RC = 75 && grep -q 'queue_max_bytes' $R/out"
 
+# outpost setup --system: the account into the system file, the secret
+# into the secret file, both root:outpost 0640, proven by doctor --auth
+server setup "auth me@localhost setup-P@ss"
+mkdir -p "$R/ac"
+"$PYTHON" "$top_srcdir/tests/setup/autoconfig-server.py" --dir "$R/ac" \
+    --pki "$R/pki" --smtp-port "$PORT" >"$R/ac/log" 2>&1 &
+PIDS="$PIDS $!"
+i=0
+while [ ! -s "$R/ac/ready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+printf 'setup-P@ss\n' >"$R/setup-pw"
+OUTPOST_TEST_SYSROOT=$R OUTPOST_TEST_TRUST_BUNDLE=$R/ca.pem OUTPOST_TEST_MX= \
+    OUTPOST_TEST_AUTOCONFIG=https://localhost:$(cat "$R/ac/ready")/good \
+    "$R/bin/outpost" setup me@localhost --system -a setup --yes \
+    --password-file "$R/setup-pw" >"$R/out" 2>&1
+RC=$?
+check "setup --system: written and proven (doctor --auth)" sh -c \
+    "test $RC = 0 && grep -q '^\[setup\]' $R/outpost.conf &&
+    grep -q 'password_file = $R/outpost.secret' $R/outpost.conf &&
+    grep -qx 'setup-P@ss' $R/outpost.secret" || sed 's/^/# /' "$R/out"
+check "  ... the config and the secret stay root:$N 0640" sh -c \
+    "test '$(stat -c '%U:%G %a' "$R/outpost.conf")' = 'root:$N 640' &&
+    test '$(stat -c '%U:%G %a' "$R/outpost.secret")' = 'root:$N 640'"
+check "  ... the relay's own account is kept" grep -q '^\[relay\]' \
+    "$R/outpost.conf"
+as "$U" "$R/bin/outpost" setup me@localhost --system >"$R/out" 2>&1
+RC=$?
+check "  ... only root may run it (77)" status 77
+
 echo "1..$n"
 exit $failed
