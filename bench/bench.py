@@ -4,7 +4,12 @@ smarthost (tests/integration/smtpd-script.py, test PKI), one run, one
 markdown table on stdout.  Started by bench/run, which installs msmtp and
 builds outpost first.
 
-usage: bench.py --src SRCDIR --build BUILDDIR [--quick]
+usage: bench.py --src SRCDIR --build BUILDDIR [--quick] [--only flush]
+
+--only flush runs just the queue flush rows (loopback against the
+scripted server and against bench/sink.py, a minimal sink that only
+answers and counts, and +50 ms RTT through bench/delayproxy.py), as
+bench/RESULTS.md says how they were regenerated.
 
 Every figure is measured on the same work for both clients in the same
 run: the same message, the same server, STARTTLS (or implicit TLS) with
@@ -112,6 +117,37 @@ class Server:
         self.proc.wait()
 
 
+class Sink(Server):
+    """bench/sink.py: answers and counts, records nothing else."""
+
+    def __init__(self, b, name):
+        self.dir = os.path.join(b.work, name)
+        os.makedirs(self.dir)
+        ready = os.path.join(self.dir, "ready")
+        self.proc = subprocess.Popen(
+            [sys.executable, os.path.join(b.src, "bench", "sink.py"),
+             os.path.join(b.pki, "server.pem"),
+             os.path.join(b.pki, "server.key"), ready],
+            stdout=subprocess.DEVNULL)
+        self.port = int(wait_file(ready))
+        self.events = os.path.join(self.dir, "closes.jsonl")
+        self.seen = 0
+
+    def closes(self):
+        out = []
+        try:
+            with open(self.events) as f:
+                out = [json.loads(x) for x in f if x.strip()]
+        except FileNotFoundError:
+            pass
+        new = out[self.seen:]
+        self.seen = len(out)
+        return new
+
+    def data_files(self):
+        return []
+
+
 def wait_file(path, secs=10):
     end = time.monotonic() + secs
     while time.monotonic() < end:
@@ -141,6 +177,7 @@ class Bench:
         os.makedirs(os.path.join(self.home, "tmp"))
         self.servers = []
         self.procs = []
+        self.q451 = None
 
     # ---- configuration ---------------------------------------------
     # trust: "file" (the test CA alone) or "system" (no trust file);
@@ -350,10 +387,28 @@ class Bench:
         srv.clean_data()
         return res
 
-    def queue_flush(self, good, n):
+    def proxy(self, srv, ms):
+        """A delayproxy.py adding ms of round-trip time in front of srv:
+        its port."""
+        ready = os.path.join(self.work, "proxy-%d-%d.ready" % (srv.port, ms))
+        p = subprocess.Popen([sys.executable,
+                              os.path.join(self.src, "bench",
+                                           "delayproxy.py"),
+                              "0", "127.0.0.1", str(srv.port), str(ms),
+                              ready])
+        self.procs.append(p)
+        return int(wait_file(ready))
+
+    def queue_flush(self, good, n, rtt_ms=0):
         """Queue one message against a 451 server, copy the entry until
-        there are n, then time outpost -q --flush against a good one."""
-        bad = self.server("q451", "starttls", ["reply MAIL 451 4.3.0 later"])
+        there are n, then time outpost -q --flush against a good one
+        (through a delay proxy adding rtt_ms when not 0).  Returns msgs/s,
+        the wall time, peak RSS and the server's waits (round trips) per
+        message on the flush's connection."""
+        if self.q451 is None:
+            self.q451 = self.server("q451", "starttls",
+                                    ["reply MAIL 451 4.3.0 later"])
+        bad = self.q451
         small = self.message(2048, "small.eml")
         self.run(self.argv("outpost", self.conf_outpost(bad.port, "starttls",
                                                         "q451")), small)
@@ -364,17 +419,21 @@ class Bench:
         sys.path.insert(0, os.path.join(self.src, "tests", "integration"))
         from caselib import queue_clone
         queue_clone(q, ids[0], n)
-        conf = self.conf_outpost(good.port, "starttls", "q451")
+        port = good.port if rtt_ms == 0 else self.proxy(good, rtt_ms)
+        conf = self.conf_outpost(port, "starttls", "q451")
         good.clean_data()
+        good.closes()
         wall, rss, cpu = self.run([self.outpost, "-C", conf, "-q",
                                    "--flush"], "/dev/null", rss=True)
         left = [x for x in os.listdir(q) if x.endswith(".env")]
-        delivered = len(good.data_files())
+        got = good.wait_closes(1)
+        delivered = (got[0].get("messages", len(good.data_files()))
+                     if got else 0)
         good.clean_data()
-        if left or delivered != n:
-            die("queue flush: %d left, %d delivered" % (len(left),
-                                                       delivered))
-        return n / wall, wall, rss
+        if left or delivered != n or len(got) != 1:
+            die("queue flush: %d left, %d delivered, %d connections"
+                % (len(left), delivered, len(got)))
+        return n / wall, wall, rss, got[0]["waits"] / n, cpu * 1e6 / n
 
     def server(self, name, mode, extra=()):
         s = Server(self, name, mode, extra)
@@ -530,11 +589,35 @@ def measure(b, t):
     r = b.sequential(fast, n_seq)
     t.add("%d sequential sends, total (s)" % n_seq, r["outpost"],
           r["msmtp"], "-", None, "%.2f")
-    rate, wall, rss = b.queue_flush(fast, n_q)
+    measure_flush(b, t)
+
+
+def measure_flush(b, t):
+    """The queue flush rows (bench.py --only flush runs just these)."""
+    n_q, n_qrtt = (100, 40) if b.quick else (1000, 400)
+    # the flush's server answers at once: the scripted server's flight
+    # window is a wait of its own in every round trip
+    qfast = b.server("qfast", "starttls", ["flight-window 0"])
+    rate, wall, rss, rt, cpu = b.queue_flush(qfast, n_q)
     t.only("Queue flush of %d queued messages, one `outpost -q --flush` "
-           "on loopback (msgs/s; %.2f s, peak RSS %d KiB)" % (n_q, wall,
-                                                               rss), rate,
-           ">= 4000 (pipelined flush: not built yet)", rate >= 4000)
+           "on loopback, scripted test server (msgs/s; %.2f s, peak RSS "
+           "%d KiB, outpost CPU %.0f us per message)"
+           % (n_q, wall, rss, cpu), rate, "-", None)
+    sink = Sink(b, "sink")
+    b.servers.append(sink)
+    rate, wall, rss, rt, cpu = b.queue_flush(sink, n_q)
+    t.only("Queue flush of %d queued messages, one `outpost -q --flush` "
+           "on loopback, bench/sink.py (msgs/s; %.2f s, peak RSS %d KiB, "
+           "outpost CPU %.0f us per message, %.3f server waits per "
+           "message)" % (n_q, wall, rss, cpu, rt), rate, ">= 4000",
+           rate >= 4000)
+    rate, wall, rss, rt, cpu = b.queue_flush(sink, n_qrtt, 50)
+    t.only("Queue flush of %d queued messages, +50 ms RTT (user-space "
+           "delay proxy), bench/sink.py (msgs/s; %.2f s, %.3f server "
+           "waits per message)" % (n_qrtt, wall, rt), rate,
+           ">= 17 (one round trip per message)", rate >= 17)
+    t.note("Queue flush rows: the load average was %.1f when they ended "
+           "(os.getloadavg(); 2 CPUs)." % os.getloadavg()[0])
 
 
 def namespace(args):
@@ -572,9 +655,11 @@ def main():
     ap.add_argument("--build", required=True)
     ap.add_argument("--quick", action="store_true",
                     help="fewer repetitions (a smoke test, not for README)")
+    ap.add_argument("--only", choices=("flush",),
+                    help="only these rows (the queue flush)")
     ap.add_argument("--system-bundle", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    why = namespace(args)
+    why = namespace(args) if args.only is None else "not measured (--only)"
     if args.system_bundle is not None:
         # inside the namespace: the copy over the system bundle
         r = subprocess.run(["mount", "--bind", args.system_bundle,
@@ -588,7 +673,10 @@ def main():
     b.no_system_why = why
     t = Table()
     try:
-        measure(b, t)
+        if args.only == "flush":
+            measure_flush(b, t)
+        else:
+            measure(b, t)
     finally:
         b.cleanup()
     print("Measured %s UTC on %s; %s, outpost %s." % (

@@ -30,6 +30,7 @@
 #include "cfg.h"
 #include "cfg_int.h"
 #include "provider.h"
+#include "rcpt_domains.h"
 #include "suggest.h"
 #include "transport_url.h"
 
@@ -175,6 +176,10 @@ cfg_handler(void *user, const char *section, const char *name,
 		return cfg_unknown_key(c, name);
 	if (k == K_ACCOUNT && s != &c->sec[0])
 		return cfg_fail(c, "key 'account' belongs in [defaults]");
+	/* every account would claim the same domains */
+	if (k == K_RECIPIENT_DOMAINS && s == &c->sec[0])
+		return cfg_fail(c, "key 'recipient_domains' belongs in an "
+		    "account's section");
 	if (s->v[k].s != NULL)
 		return cfg_fail(c, "duplicate key '%s' (first at line %d)",
 		    name, s->v[k].line);
@@ -315,6 +320,38 @@ cfg_check_fallback(const struct cfg_ctx *c, const struct cfg_section *s,
 	return 0;
 }
 
+/*
+ * A recipient domain goes to one account: two lists that can claim one
+ * name are refused (no order of sections decides it silently).
+ */
+static int
+cfg_check_routes(const struct cfg_ctx *c, const struct config *cfg,
+    struct err *e)
+{
+	char ea[RCPT_DOMAINS_ENTRY_MAX + 1], eb[RCPT_DOMAINS_ENTRY_MAX + 1];
+	const struct account *a, *b;
+	size_t i, k;
+
+	for (i = 0; i < cfg->naccounts; i++) {
+		a = &cfg->accounts[i];
+		for (k = 0; k < i && a->recipient_domains != NULL; k++) {
+			b = &cfg->accounts[k];
+			if (b->recipient_domains == NULL ||
+			    rcpt_domains_overlap(a->recipient_domains,
+			    b->recipient_domains, ea, eb) == 0)
+				continue;
+			return err_set(e, EX_CONFIG, "%s:%d: key "
+			    "'recipient_domains': %.*s overlaps %.*s of "
+			    "account '%s' (line %d): a domain goes to one "
+			    "account", c->file,
+			    c->sec[i + 1].v[K_RECIPIENT_DOMAINS].line,
+			    CFG_SHOW, ea, CFG_SHOW, eb, b->name,
+			    c->sec[k + 1].v[K_RECIPIENT_DOMAINS].line);
+		}
+	}
+	return 0;
+}
+
 static int
 cfg_resolve(const struct cfg_ctx *c, struct config *cfg, struct err *e)
 {
@@ -345,6 +382,8 @@ cfg_resolve(const struct cfg_ctx *c, struct config *cfg, struct err *e)
 		    cfg, e) == -1)
 			return -1;
 	}
+	if (cfg_check_routes(c, cfg, e) == -1)
+		return -1;
 	if (dv->s == NULL)
 		return 0;
 	if (cfg_find(c, dv->s) < 1)

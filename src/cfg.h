@@ -111,6 +111,7 @@ struct account {
 	char		*proxy_password_file;
 	char		*dsn_notify;	/* dsn.h words; NULL: none */
 	char		*dsn_return;
+	char		*recipient_domains;	/* rcpt_domains.h; NULL: none */
 	enum account_transport transport;
 	char		*api_url;	/* NULL: the provider's own */
 	char		*api_region;	/* SES region; Mailgun us or eu */

@@ -25,6 +25,7 @@
 #include "cfg_path.h"
 #include "dsn.h"
 #include "pin.h"
+#include "rcpt_domains.h"
 
 /* How a value is checked and stored. */
 enum cfg_kind {
@@ -137,6 +138,9 @@ static const struct cfg_keydef {
 	    "comma-separated list of success, failure and delay" },
 	{ "dsn_return", KIND_DSN, OFF(dsn_return), 0, "off, full or "
 	    "headers" },
+	/* checked as a list in rcpt_domains.c, overlaps in cfg.c */
+	{ "recipient_domains", KIND_STR, OFF(recipient_domains), 0,
+	    "domains, comma-separated" },
 	/* HTTPS API transports (transport.h) */
 	{ "transport", KIND_TRANSPORT, OFF(transport), 0, "smtp, graph, ses "
 	    "or mailgun" },
@@ -292,6 +296,11 @@ cfg_key_set(const struct cfg_ctx *c, struct account *a, int k,
 			return err_sys(e, EX_OSERR, "strdup");
 		if (k == K_FROM)
 			return cfg_from_check(c, v, e);
+		if (k == K_RECIPIENT_DOMAINS &&
+		    rcpt_domains_check(v->s, &why) == -1)
+			return err_set(e, EX_CONFIG, "%s:%d: key '%s': bad "
+			    "value '%.*s' (%s)", c->file, v->line, d->name,
+			    CFG_SHOW, v->s, why);
 		return 0;
 	case KIND_HOSTS:
 	case KIND_PORTS:

@@ -82,6 +82,7 @@ deliver_params(const struct deliver_req *r, const char *host,
 	p->dot_arg = r->dot_arg;
 	p->more = r->more;
 	p->next = r->next;
+	p->ahead = r->ahead;
 	p->next_arg = r->next_arg;
 }
 

@@ -33,6 +33,7 @@ struct deliver_req {
 	const char		*ehlo_name;	/* NULL: [local address] */
 	bool			 more;		/* queue runner: see smtp.h */
 	smtp_next_fn		*next;
+	smtp_ahead_fn		*ahead;		/* smtp.h; next_arg */
 	void			*next_arg;
 	smtp_dot_fn		*before_dot;	/* smtp.h */
 	void			*dot_arg;

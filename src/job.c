@@ -29,10 +29,24 @@
 #include "priv.h"
 #include "queue.h"
 #include "queue_run.h"
+#include "rcpt_domains.h"
 #include "sender.h"
 #include "sig.h"
 #include "spool.h"
 #include "submit.h"
+
+/*
+ * The recipients one account takes (recipient_domains, else the
+ * message's account), and what became of them: one transaction each.
+ */
+struct job_part {
+	const struct account	*a;
+	char			**rcpts;	/* point into job.rcpts */
+	size_t			 nrcpts;
+	struct dsn_params	 dsn;	/* -N -R -V, else the part's account */
+	struct submit_verdict	 v;
+	char			 queued[QUEUE_ID_LEN + 1];
+};
 
 struct job {
 	const struct opts	*o;
@@ -47,15 +61,18 @@ struct job {
 	char			**rcpts;
 	size_t			 nrcpts;
 	struct msg_info		 mi;
-	struct dsn_params	 dsn;		/* -N -R -V, else the account */
+	struct job_part		*parts;		/* in first-recipient order */
+	size_t			 nparts;
+	size_t			 ncommitted;	/* parts delivered or queued */
+	struct job_part		*p;		/* the part submit has */
+	char			**prcpts;	/* rcpts grouped by part */
 	int			 spool;
 	struct aliases		 al;	/* loaded at the first local rcpt */
 	char			 acct_from[ADDR_MAX + 1];	/* expanded */
 	struct local_hdr	 lh;
 	int			 in_fd;		/* the message: stdin, or -bs */
 	int64_t			 t0;
-	bool			 taken;		/* submit has the message */
-	struct submit_verdict	 v;
+	bool			 taken;		/* submit has the part */
 	struct job_result	*res;
 };
 
@@ -177,14 +194,14 @@ job_queue(struct job *j, struct submit_verdict *v)
 	struct err qerr;
 
 	memset(&qe, 0, sizeof(qe));
-	qe.account = j->a->name;
+	qe.account = j->p->a->name;
 	qe.env.sender = j->sender;
-	qe.env.rcpts = j->rcpts;
-	qe.env.nrcpts = j->nrcpts;
+	qe.env.rcpts = j->p->rcpts;
+	qe.env.nrcpts = j->p->nrcpts;
 	qe.env.smtputf8 = j->utf8;
 	qe.env.eightbit = j->mi.eightbit;
 	qe.env.size = j->mi.size;
-	qe.env.dsn = j->dsn;
+	qe.env.dsn = j->p->dsn;
 	qe.created = queue_now();
 	qe.attempts = 1;
 	/* never tried (hold): due at the first run once hold is gone */
@@ -194,15 +211,18 @@ job_queue(struct job *j, struct submit_verdict *v)
 	qe.dup_risk = (v->e.flags & ERR_DUP_RISK) != 0;
 	qe.uid = getuid();
 	err_init(&qerr);
-	if (priv_queue_commit(j->a, j->spool, &qe, &qerr) == -1) {
+	if (priv_queue_commit(j->p->a, j->spool, &qe, &qerr) == -1) {
 		snprintf(j->res->queue_fail, sizeof(j->res->queue_fail), "%s",
 		    qerr.msg);
 		return;
 	}
-	sig_committed();
+	if (++j->ncommitted == j->nparts)
+		sig_committed();
 	snprintf(v->queued, sizeof(v->queued), "%s", qe.id);
-	snprintf(j->res->queued, sizeof(j->res->queued), "%s", qe.id);
-	queue_note_queued(&qe, j->a, note, sizeof(note));
+	snprintf(j->p->queued, sizeof(j->p->queued), "%s", qe.id);
+	if (j->res->queued[0] == '\0')
+		snprintf(j->res->queued, sizeof(j->res->queued), "%s", qe.id);
+	queue_note_queued(&qe, j->p->a, note, sizeof(note));
 	log_warn("%s", note);
 }
 
@@ -216,12 +236,12 @@ job_next(void *arg, struct submit_msg *m)
 		return 0;
 	j->taken = true;
 	m->env.sender = j->sender;
-	m->env.rcpts = j->rcpts;
-	m->env.nrcpts = j->nrcpts;
+	m->env.rcpts = j->p->rcpts;
+	m->env.nrcpts = j->p->nrcpts;
 	m->env.smtputf8 = j->utf8;
 	m->env.eightbit = j->mi.eightbit;
 	m->env.size = j->mi.size;
-	m->env.dsn = j->dsn;
+	m->env.dsn = j->p->dsn;
 	m->spool_fd = j->spool;
 	m->t0 = j->t0;
 	return 1;
@@ -233,39 +253,195 @@ job_done(void *arg, const struct submit_msg *m, struct submit_verdict *v)
 	struct job *j = arg;
 
 	(void)m;
-	if (v->outcome == SUBMIT_DELIVERED)
+	if (v->outcome == SUBMIT_DELIVERED && ++j->ncommitted == j->nparts)
 		sig_committed();
-	if (v->outcome == SUBMIT_QUEUE && !j->a->queue)
+	if (v->outcome == SUBMIT_QUEUE && !j->p->a->queue)
 		log_debug("not queued (queue = off)");
 	else if (v->outcome == SUBMIT_QUEUE)
 		job_queue(j, v);
 	else if (v->outcome == SUBMIT_DELIVERED)
-		log_debug("delivered to %zu recipient%s", j->nrcpts,
-		    j->nrcpts == 1 ? "" : "s");
-	j->v = *v;
+		log_debug("delivered to %zu recipient%s", j->p->nrcpts,
+		    j->p->nrcpts == 1 ? "" : "s");
+	j->p->v = *v;
 }
 
-/* What -N, -R and -V ask for, the account's dsn_* where they are silent */
+/* What -N, -R and -V ask for, a's dsn_* where they are silent */
 static void
-job_dsn(struct job *j)
+job_dsn(const struct job *j, const struct account *a, struct dsn_params *d)
 {
 	enum dsn_ret ret = DSN_RET_UNSET;
 	unsigned notify = 0;
 
 	/* cfg checked both values when it loaded them */
-	if (j->a->dsn_notify != NULL)
-		(void)dsn_parse_notify(j->a->dsn_notify, &notify);
-	if (j->a->dsn_return != NULL)
-		(void)dsn_parse_ret(j->a->dsn_return, &ret);
-	dsn_merge(&j->dsn, &j->o->dsn, notify, ret);
+	if (a->dsn_notify != NULL)
+		(void)dsn_parse_notify(a->dsn_notify, &notify);
+	if (a->dsn_return != NULL)
+		(void)dsn_parse_ret(a->dsn_return, &ret);
+	dsn_merge(d, &j->o->dsn, notify, ret);
+}
+
+/*
+ * The parts: each recipient goes to the account whose recipient_domains
+ * claim its domain, the rest to the message's account; -a sends all
+ * through the one it names.  Only pointers are grouped: the spooled
+ * message is read again from its start by each part's session.
+ */
+static int
+job_parts(struct job *j, struct err *e)
+{
+	const struct account **to;
+	struct job_part *p;
+	size_t i, k, n = 0;
+
+	to = calloc(j->nrcpts, sizeof(*to));
+	j->prcpts = calloc(j->nrcpts, sizeof(*j->prcpts));
+	j->parts = calloc(j->c->naccounts, sizeof(*j->parts));
+	if (to == NULL || j->prcpts == NULL || j->parts == NULL) {
+		free(to);
+		return err_sys(e, EX_OSERR, "out of memory");
+	}
+	for (i = 0; i < j->nrcpts; i++) {
+		to[i] = j->o->account != NULL ? NULL :
+		    rcpt_domains_account(j->c, j->rcpts[i]);
+		if (to[i] == NULL)
+			to[i] = j->a;
+	}
+	for (i = 0; i < j->nrcpts; i++) {
+		for (k = 0; k < j->nparts && j->parts[k].a != to[i]; k++)
+			continue;
+		if (k < j->nparts)
+			continue;
+		p = &j->parts[j->nparts++];
+		p->a = to[i];
+		p->rcpts = j->prcpts + n;
+		for (k = i; k < j->nrcpts; k++)
+			if (to[k] == to[i])
+				j->prcpts[n + p->nrcpts++] = j->rcpts[k];
+		n += p->nrcpts;
+	}
+	free(to);
+	return 0;
+}
+
+/*
+ * One part through submit.c.  The message's own account was checked
+ * before the message was read; another one is checked here, and a part
+ * it refuses fails alone (77: the caller may not send as this sender
+ * through it).
+ */
+static void
+job_part_run(struct job *j, struct job_part *p)
+{
+	static const struct submit_ops ops = { job_next, job_done, NULL,
+	    NULL };
+	struct submit_req rq;
+
+	j->p = p;
+	j->taken = false;
+	job_dsn(j, p->a, &p->dsn);
+	err_init(&p->v.e);
+	p->v.account = p->a->name;
+	if (p->a != j->a && (priv_sender_ok(p->a, getuid(), j->sender,
+	    &p->v.e) == -1 || msglog_check(p->a, &p->v.e) == -1)) {
+		p->v.outcome = SUBMIT_REFUSED;
+		return;
+	}
+	memset(&rq, 0, sizeof(rq));
+	rq.cfg = j->c;
+	rq.a = p->a;
+	/*
+	 * -bs shares one config over the session: it must keep them; a
+	 * split message keeps them for its later parts
+	 */
+	rq.forget = j->shared == NULL && p == &j->parts[j->nparts - 1] ?
+	    &j->cfg : NULL;
+	rq.ops = &ops;
+	rq.arg = j;
+	submit_run(&rq);
+}
+
+/* How bad a part ended: the worst part decides the exit code. */
+static int
+job_rank(const struct job_part *p)
+{
+	if (p->v.outcome == SUBMIT_DELIVERED)
+		return 0;
+	if (p->queued[0] != '\0')
+		return 1;
+	return p->v.e.ex == EX_TEMPFAIL ? 2 : 3;
+}
+
+/* A split message: a line per recipient when not all went out. */
+static void
+job_report(const struct job *j, int worst)
+{
+	const struct job_part *p;
+	size_t i;
+
+	for (p = j->parts; p < j->parts + j->nparts; p++)
+		for (i = 0; i < p->nrcpts; i++) {
+			if (job_rank(p) == 0 && worst == 0)
+				log_debug("%s: delivered (account %s)",
+				    p->rcpts[i], p->a->name);
+			else if (job_rank(p) == 0)
+				log_warn("%s: delivered (account %s)",
+				    p->rcpts[i], p->a->name);
+			else if (job_rank(p) == 1)
+				log_warn("%s: not delivered yet, queued as %s "
+				    "(account %s): %s", p->rcpts[i], p->queued,
+				    p->a->name, p->v.e.msg);
+			else
+				log_warn("%s: not delivered (account %s): %s",
+				    p->rcpts[i], p->a->name, p->v.e.msg);
+		}
+}
+
+/*
+ * The verdict on the message: one part as before (queued is success);
+ * split, the worst part's - delivered < queued (75, "queued" in
+ * j->res->split) < failed for now and not queued < refused, the first
+ * of equals in part order.
+ */
+static int
+job_verdict(struct job *j, struct err *e)
+{
+	const struct job_part *p, *w = &j->parts[0];
+	size_t nq = 0, nf = 0, nr = 0;
+
+	for (p = j->parts; p < j->parts + j->nparts; p++) {
+		if (job_rank(p) > job_rank(w))
+			w = p;
+		if (job_rank(p) == 1)
+			nq += p->nrcpts;
+		if (job_rank(p) > 1)
+			nf += p->nrcpts;
+		nr += p->nrcpts;
+	}
+	if (j->nparts > 1)
+		job_report(j, job_rank(w));
+	if (job_rank(w) == 0)
+		return 0;
+	if (job_rank(w) == 1 && j->nparts > 1)
+		snprintf(j->res->split, sizeof(j->res->split), "%zu of %zu "
+		    "recipients queued, the others delivered (the queue "
+		    "sends the rest: do not send the message again)", nq, nr);
+	if (job_rank(w) == 1)
+		return 0;
+	*e = w->v.e;
+	/*
+	 * the part's own words may say "no recipient got the message"; the
+	 * lines above have them whole
+	 */
+	if (j->nparts > 1)
+		snprintf(e->msg, sizeof(e->msg), "%zu of %zu recipients not "
+		    "delivered (account %s: %.240s)", nf, nr, w->a->name,
+		    w->v.e.msg);
+	return -1;
 }
 
 static int
 job_run(struct job *j, struct err *e)
 {
-	static const struct submit_ops ops = { job_next, job_done, NULL,
-	    NULL };
-	struct submit_req rq;
 	size_t i;
 
 	if (j->shared == NULL && cfg_load(j->o->config, &j->cfg, e) == -1)
@@ -276,27 +452,17 @@ job_run(struct job *j, struct err *e)
 	    priv_ready(j->c, j->a, j->from_arg ? j->sender : NULL, e) ==
 	    -1 || job_domain(j, e) == -1 || msglog_check(j->a, e) == -1)
 		return -1;
-	job_dsn(j);
 	j->rcpts = calloc(MSG_MAX_RCPTS, sizeof(*j->rcpts));
 	if (j->rcpts == NULL)
 		return err_sys(e, EX_OSERR, "out of memory");
 	for (i = 0; i < j->o->nrcpts; i++)
 		if (addr_split(j->o->rcpts[i], rcpt_arg, j, EX_USAGE, e) == -1)
 			return -1;
-	if (job_message(j, e) == -1)
+	if (job_message(j, e) == -1 || job_parts(j, e) == -1)
 		return -1;
-	memset(&rq, 0, sizeof(rq));
-	rq.cfg = j->c;
-	rq.a = j->a;
-	/* -bs shares one config over the session: it must keep them */
-	rq.forget = j->shared == NULL ? &j->cfg : NULL;
-	rq.ops = &ops;
-	rq.arg = j;
-	submit_run(&rq);
-	if (j->v.outcome == SUBMIT_DELIVERED || j->res->queued[0] != '\0')
-		return 0;
-	*e = j->v.e;
-	return -1;
+	for (i = 0; i < j->nparts; i++)
+		job_part_run(j, &j->parts[i]);
+	return job_verdict(j, e);
 }
 
 static void
@@ -308,6 +474,8 @@ job_free(struct job *j)
 	for (i = 0; i < j->nrcpts; i++)
 		free(j->rcpts[i]);
 	free(j->rcpts);
+	free(j->prcpts);
+	free(j->parts);
 	cfg_free(&j->cfg);
 	aliases_free(&j->al);
 	if (j->spool != -1)

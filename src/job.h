@@ -20,6 +20,12 @@
 struct job_result {
 	char	queued[QUEUE_ID_LEN + 1];	/* "" unless queued */
 	char	queue_fail[ERR_MSG_MAX];	/* why it could not be */
+	/*
+	 * A message split by recipient domain whose parts were delivered
+	 * or queued, some queued: what to say (the command line exits
+	 * 75, -bs answers "queued as"); "" otherwise.
+	 */
+	char	split[ERR_MSG_MAX];
 };
 
 /*

@@ -122,6 +122,11 @@ main(int argc, char **argv)
 			break;
 		}
 	}
+	/* a split message partly queued: the caller must know (75) */
+	if (!err_is_set(&e) && r.split[0] != '\0') {
+		fprintf(stderr, "outpost: %s\n", r.split);
+		return EX_TEMPFAIL;
+	}
 	if (err_is_set(&e)) {
 		/* the text may quote callers and servers: escaped */
 		fprintf(stderr, "outpost: %s%s\n", esc_str(e.msg, esc,

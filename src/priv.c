@@ -199,10 +199,23 @@ priv_secret(struct account *a, struct err *e)
 
 /* Does a sending through use need x (itself or its fallback)? */
 static bool
-priv_needed(const struct account *use, const struct account *x)
+priv_needed(const struct config *cfg, const struct account *use,
+    const struct account *x)
 {
-	return use == NULL || use == x || (use->fallback != NULL &&
-	    strcmp(use->fallback, x->name) == 0);
+	const struct account *r;
+	size_t i;
+
+	if (use == NULL || use == x || (use->fallback != NULL &&
+	    strcmp(use->fallback, x->name) == 0))
+		return true;
+	/* the recipients, read later, may route a part to x (job.c) */
+	for (i = 0; i < cfg->naccounts; i++) {
+		r = &cfg->accounts[i];
+		if (r->recipient_domains != NULL && (r == x ||
+		    (r->fallback != NULL && strcmp(r->fallback, x->name) == 0)))
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -226,7 +239,7 @@ priv_sys_accounts(struct config *cfg, const struct account *use,
 			return err_sys(e, EX_OSERR, "out of memory");
 		if (!secrets)
 			continue;
-		if (!priv_needed(use, a)) {
+		if (!priv_needed(cfg, use, a)) {
 			if (a->password != NULL)
 				explicit_bzero(a->password,
 				    strlen(a->password));
@@ -252,7 +265,7 @@ priv_open_logs(const struct config *cfg, const struct account *use)
 
 	for (i = 0; i < cfg->naccounts; i++) {
 		x = &cfg->accounts[i];
-		if (x->logfile == NULL || !priv_needed(use, x) ||
+		if (x->logfile == NULL || !priv_needed(cfg, use, x) ||
 		    priv.nlogs == PRIV_LOGS_MAX)
 			continue;
 		for (k = 0; k < priv.nlogs; k++)

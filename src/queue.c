@@ -24,6 +24,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "deadline.h"
 #include "fdio.h"
 #include "paths.h"
 #include "priv.h"
@@ -215,6 +216,10 @@ queue_open(const char *path, bool create, struct queue *q, struct err *e)
 void
 queue_close(struct queue *q)
 {
+	struct err e;
+
+	err_init(&e);
+	(void)queue_sync(q, &e);	/* failed: only a power cut shows it */
 	if (q->tmpfd != -1)
 		close(q->tmpfd);
 	if (q->qfd != -1)
@@ -362,25 +367,61 @@ queue_update(struct queue *q, const struct qenv *qe, struct err *e)
 }
 
 int
+queue_sync(struct queue *q, struct err *e)
+{
+	if (q->unsynced == 0 || q->qfd == -1)
+		return 0;
+	q->unsynced = 0;
+	if (fsync(q->qfd) == -1)
+		return err_sys(e, EX_TEMPFAIL, "queue: fsync %s/q", q->path);
+	return 0;
+}
+
+/*
+ * A removal or mark was made in q/: durable now, or (lazy) with the
+ * batch it joins.  A power cut before that undoes it; nothing else does
+ * (the kernel has it).
+ */
+static int
+queue_dirty(struct queue *q, struct err *e)
+{
+	int64_t now = deadline_now_ms();
+
+	if (q->unsynced++ == 0)
+		q->unsynced_ms = now;
+	if (q->lazy && q->unsynced < QUEUE_SYNC_BATCH &&
+	    now - q->unsynced_ms < QUEUE_SYNC_MS)
+		return 0;
+	return queue_sync(q, e);
+}
+
+int
 queue_remove(struct queue *q, const char *id, struct err *e)
 {
 	char env[QUEUE_NAME_MAX], msg[QUEUE_NAME_MAX];
+	struct err se;
 
 	queue_name(env, id, "env");
 	queue_name(msg, id, "msg");
 	if (unlinkat(q->qfd, env, 0) == -1)
 		return err_sys(e, EX_TEMPFAIL, "queue: remove %s", env);
 	unlinkat(q->qfd, msg, 0);
+	/* last: a power cut that undoes the removal undoes this too */
 	queue_unmark(q, id);
-	fsync(q->qfd);
+	err_init(&se);
+	(void)queue_dirty(q, &se);	/* undone: sent again, not lost */
 	return 0;
 }
 
 /*
- * The "sending" mark: q/<id>.sending, made durable before the final dot
- * of the entry goes out and removed with the entry (or when its try
- * failed).  Found later, it means the server may have the message: the
- * runner marks the entry possibly delivered (outpost(8), QUEUE).
+ * The "sending" mark: q/<id>.sending, made before the final dot of the
+ * entry goes out and removed with the entry (or when its try failed).
+ * Found later, it means the server may have the message: the runner
+ * marks the entry possibly delivered (outpost(8), QUEUE).  It is in the
+ * kernel before the dot, so a killed runner always leaves it behind; on
+ * the disk it is durable before the dot unless the queue is lazy, where
+ * it joins the batch of q/ (a power cut may then take it, and the entry
+ * is sent again unmarked).
  */
 int
 queue_mark(struct queue *q, const char *id, struct err *e)
@@ -394,7 +435,7 @@ queue_mark(struct queue *q, const char *id, struct err *e)
 	if (fd == -1)
 		return err_sys(e, EX_TEMPFAIL, "queue: mark %s", name);
 	close(fd);
-	if (fsync(q->qfd) == -1)
+	if (queue_dirty(q, e) == -1)
 		return err_sys(e, EX_TEMPFAIL, "queue: mark %s", name);
 	return 0;
 }

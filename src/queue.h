@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -31,6 +32,8 @@
 #define QUEUE_RETRY_MAX		3600		/* ... up to an hour */
 #define QUEUE_ORPHAN_GRACE	3600		/* s before leftovers go */
 #define QUEUE_DEAD_KEEP		(30 * 24 * 3600) /* dead/ entries, then gone */
+#define QUEUE_SYNC_BATCH	64	/* lazy: removals + marks per sync */
+#define QUEUE_SYNC_MS		1000	/* lazy: ... or this old, at most */
 
 struct qenv {
 	char		 id[QUEUE_ID_LEN + 1];
@@ -54,6 +57,16 @@ struct queue {
 	int		 deadfd;
 	bool		 shared;	/* the system queue (priv.h) */
 	mode_t		 fmode;		/* entry files: 0600, shared 0640 */
+	/*
+	 * The runner's removals and "sending" marks reach the disk in
+	 * batches: one fsync of q/ per QUEUE_SYNC_BATCH of them, or once
+	 * the oldest is QUEUE_SYNC_MS old, and at queue_sync() and
+	 * queue_close().  Until then a power cut can undo them (outpost(8),
+	 * QUEUE: a delivered entry may be sent again, none is lost).
+	 */
+	bool		 lazy;
+	unsigned	 unsynced;
+	int64_t		 unsynced_ms;	/* when the oldest was made */
 	char		 path[QUEUE_PATH_MAX];
 };
 
@@ -110,6 +123,8 @@ int	queue_remove(struct queue *, const char *id, struct err *);
 int	queue_mark(struct queue *, const char *id, struct err *);
 void	queue_unmark(struct queue *, const char *id);
 bool	queue_marked(struct queue *, const char *id);
+/* Make q/'s removals and marks durable now (lazy): 0, or -1 with e. */
+int	queue_sync(struct queue *, struct err *);
 /* Move an entry to dead/. */
 int	queue_bury(struct queue *, const char *id, struct err *);
 /*

@@ -204,7 +204,12 @@ run_done(void *arg, const struct submit_msg *m, struct submit_verdict *v)
 	struct err ue;
 
 	err_init(&ue);
-	if (v->outcome == SUBMIT_DELIVERED) {
+	if (v->outcome == SUBMIT_UNTRIED) {
+		/* sent behind a dot the server never answered: as it was */
+		log_debug("%s: not tried: the connection ended before its "
+		    "turn", x->env.id);
+		r->stats->deferred++;
+	} else if (v->outcome == SUBMIT_DELIVERED) {
 		/* test builds: a crash between the 250 and the removal */
 		queue_fault("delivered");
 		if (queue_remove(&r->q, x->env.id, &ue) == -1)
@@ -346,6 +351,18 @@ run_next(void *arg, struct submit_msg *m)
 	return 0;
 }
 
+/* The session's removals and marks, durable before anything else. */
+static void
+run_sync(struct run *r)
+{
+	struct err e;
+
+	err_init(&e);
+	if (queue_sync(&r->q, &e) == -1)
+		log_warn("%s (a power cut now may send delivered entries "
+		    "again)", e.msg);
+}
+
 /* One account: its due entries over one connection (submit.h). */
 static void
 run_account(struct run *r)
@@ -367,6 +384,7 @@ run_account(struct run *r)
 	rq.ops = &ops;
 	rq.arg = r;
 	submit_run(&rq);
+	run_sync(r);
 	if (r->nnotices == 0)
 		return;
 	/* the notices of this session, on a connection of their own */
@@ -379,6 +397,7 @@ run_account(struct run *r)
 	r->pos = 0;
 	r->notice_pass = true;
 	submit_run(&rq);
+	run_sync(r);
 	r->notice_pass = false;
 	free(r->ids);
 	r->ids = ids;
@@ -442,6 +461,8 @@ run_queue(struct run *r, const char *path, size_t first, struct err *e)
 		return 0;	/* nothing was ever queued there */
 	if (queue_open(path, false, &r->q, e) == -1)
 		return -1;
+	/* one fsync of q/ per batch of deliveries, not one per entry */
+	r->q.lazy = true;
 	queue_sweep(&r->q, queue_now());
 	if (queue_ids(&r->q, &r->ids, &r->nids, e) == -1) {
 		queue_close(&r->q);

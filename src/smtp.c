@@ -6,7 +6,10 @@
  *            -> BODY -> [MAIL -> BODY ...] -> QUIT -> DONE
  *
  * With a queue runner's next(), a finished transaction may lead to the
- * next message: MAIL again, after RSET when the last one failed.
+ * next message: MAIL again, after RSET when the last one failed.  With
+ * PIPELINING and its ahead(), the next message's MAIL, RCPT... and DATA
+ * leave behind the final dot instead (smtp_mail.c), and BODY goes
+ * straight on to MAIL once the dot's reply has been reported.
  *
  * Only post-TLS capabilities are ever used: EHLO wipes s->capa before it
  * parses a new list.  AUTH lives in smtp_auth.c, the transaction in
@@ -256,7 +259,7 @@ st_quit(struct smtp_session *s, struct err *e)
 }
 
 /* Size the recipient lists for the message in s->p; all are to do. */
-static int
+int
 smtp_txn_init(struct smtp_session *s, struct err *e)
 {
 	size_t n = s->p->env.nrcpts + 1, *t, *x;
@@ -273,6 +276,7 @@ smtp_txn_init(struct smtp_session *s, struct err *e)
 		s->todo[s->ntodo] = s->ntodo;
 	s->nnext = 0;
 	s->rounds = 0;
+	s->ahead = 0;
 	s->delivered = false;
 	return 0;
 }

@@ -44,6 +44,17 @@ typedef int	smtp_next_fn(void *arg, struct smtp_params *p,
  * queue runner makes its durable "sending" mark here.
  */
 typedef int	smtp_dot_fn(void *arg, struct err *e);
+/*
+ * The queue runner's hook for RFC 2920 3.1 (PIPELINING): the message on
+ * the wire has its final dot out and its verdict is still to come; load
+ * the next message into p now (1, or 0 when there is none), so that its
+ * MAIL, RCPT... and DATA ride in the same round trip as that dot.  The
+ * next call of next() then carries the verdict on the older message,
+ * with can_continue false: the newer one is already loaded.  When the
+ * session ends before the newer one's transaction got a reply, it is
+ * reported to nobody (the caller knows it was loaded and never judged).
+ */
+typedef int	smtp_ahead_fn(void *arg, struct smtp_params *p);
 
 struct smtp_params {
 	const char	*ehlo_name;
@@ -58,6 +69,7 @@ struct smtp_params {
 	const char	*prefix;	/* header lines sent first, or NULL */
 	bool		 more;		/* another message follows */
 	smtp_next_fn	*next;		/* NULL: one message */
+	smtp_ahead_fn	*ahead;		/* NULL: none (with next_arg) */
 	void		*next_arg;
 	smtp_dot_fn	*before_dot;	/* NULL: none */
 	void		*dot_arg;

@@ -50,6 +50,11 @@ struct smtp_session {
 	size_t				*next;
 	size_t				 nnext;
 	unsigned			 rounds;	/* transactions done */
+	/*
+	 * Commands of this transaction (MAIL, RCPT..., DATA) already out
+	 * behind the previous message's final dot (smtp_ahead_fn).
+	 */
+	size_t				 ahead;
 	char				 in[SMTP_BODY_CHUNK];
 	char				 out[DATA_OUT_MAX(SMTP_BODY_CHUNK)];
 	struct reply			 r;
@@ -65,6 +70,7 @@ int		smtp_reply(struct smtp_session *, deadline_t, struct err *);
 int		smtp_cmd(struct smtp_session *, const char *line,
 		    struct err *);
 int		smtp_class(const struct reply *);
+int		smtp_txn_init(struct smtp_session *, struct err *);
 
 enum smtp_state	smtp_st_auth(struct smtp_session *, struct err *);
 enum smtp_state	smtp_st_mail(struct smtp_session *, struct err *);

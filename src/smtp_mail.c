@@ -6,7 +6,9 @@
  * command per flight.  Recipients are all or nothing: one refused and the
  * message goes to nobody.  The one exception is "452 too many recipients"
  * (RFC 5321 4.5.3.1.10): the accepted ones get the message and the rest
- * follow in a new transaction on the same connection.
+ * follow in a new transaction on the same connection.  For the queue
+ * runner the next message's first group rides behind the final dot
+ * (body_ahead): one round trip per message.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -224,17 +226,23 @@ smtp_st_mail(struct smtp_session *s, struct err *e)
 	struct mail_result m;
 	size_t total = s->ntodo + 2, i = 0, j, group;
 
-	if (mail_check(s, e) == -1)
+	if (s->ahead == 0 && mail_check(s, e) == -1)
 		return SMTP_ST_QUIT;
 	memset(&m, 0, sizeof(m));
 	s->nnext = 0;
 	group = s->capa.pipelining ? SMTP_PIPELINE_MAX : 1;
 	while (i < total) {
-		for (j = i; j < total && j < i + group; j++)
-			if (mail_put(s, j, e) == -1)
+		if (s->ahead > 0) {
+			/* the first group went out behind the last dot */
+			j = s->ahead;
+			s->ahead = 0;
+		} else {
+			for (j = i; j < total && j < i + group; j++)
+				if (mail_put(s, j, e) == -1)
+					return SMTP_ST_DONE;
+			if (smtp_flush(s, e) == -1)
 				return SMTP_ST_DONE;
-		if (smtp_flush(s, e) == -1)
-			return SMTP_ST_DONE;
+		}
 		for (; i < j; i++) {
 			if (smtp_reply(s, smtp_deadline(s), e) == -1)
 				return SMTP_ST_DONE;
@@ -295,6 +303,93 @@ body_final(struct smtp_session *s, struct err *e)
 	return SMTP_ST_QUIT;
 }
 
+/*
+ * The verdict on the message whose dot went out before the next one was
+ * loaded (v unset: delivered).  As smtp.c's smtp_txn_end would: a
+ * failure after an earlier round of it delivered is a possible
+ * duplicate.
+ */
+static void
+ahead_report(struct smtp_session *s, unsigned rounds, struct err *v)
+{
+	if (err_is_set(v) && rounds > 0)
+		v->flags |= ERR_DUP_RISK;
+	(void)s->p->next(s->p->next_arg, s->p, err_is_set(v) ? v : NULL,
+	    false);
+}
+
+/*
+ * The connection failed, or the server is closing (421), with the next
+ * message's commands out and the older message's verdict in v: that
+ * verdict is reported and the session ends.  The next message's
+ * transaction never got an answer, so it is nobody's failure: it is left
+ * unreported (smtp_ahead_fn), and the connection is dropped rather than
+ * quit, since the server may still read our QUIT as message content.
+ */
+static enum smtp_state
+ahead_end(struct smtp_session *s, unsigned rounds, struct err *v,
+    struct err *e)
+{
+	ahead_report(s, rounds, v);
+	*e = *v;
+	s->in_txn = false;
+	return SMTP_ST_DONE;
+}
+
+/*
+ * RFC 2920 3.1: behind this message's final dot go the next message's
+ * MAIL, RCPT... and DATA (message content may open a group, DATA closes
+ * it), so that one round trip carries the dot's reply and theirs.  The
+ * replies still come in order and each is read in turn: the first is
+ * this message's verdict and is reported before any reply of the next
+ * message is looked at, so a refusal never lands on the wrong one.
+ */
+static enum smtp_state
+body_ahead(struct smtp_session *s, struct err *e)
+{
+	unsigned rounds = s->rounds;
+	size_t total, n, j;
+	struct err v, ce;
+
+	if (s->p->ahead(s->p->next_arg, s->p) != 1) {
+		/* nothing follows after all: QUIT ends the group */
+		if (smtp_put(s, "QUIT", e) == -1)
+			return SMTP_ST_DONE;
+		s->quit_sent = true;
+		if (smtp_flush(s, e) == -1)
+			return SMTP_ST_DONE;
+		return body_final(s, e);
+	}
+	err_init(&v);
+	err_init(&ce);
+	if (smtp_txn_init(s, &ce) == 0 && mail_check(s, &ce) == 0) {
+		total = s->ntodo + 2;
+		n = total < SMTP_PIPELINE_MAX ? total : SMTP_PIPELINE_MAX;
+		for (j = 0; j < n && !err_is_set(&v); j++)
+			(void)mail_put(s, j, &v);
+		s->ahead = n;
+	}
+	/* else: the next message fails on its own once this one is judged */
+	if (err_is_set(&v) || smtp_flush(s, &v) == -1 ||
+	    smtp_reply(s, smtp_deadline(s), &v) == -1) {
+		v.flags |= ERR_DUP_RISK;
+		return ahead_end(s, rounds, &v, e);
+	}
+	if (smtp_class(&s->r) != 2)
+		err_reply(&v, ERR_CMD_DOT, "message", &s->r);
+	if (s->r.code == 421)
+		return ahead_end(s, rounds, &v, e);
+	ahead_report(s, rounds, &v);
+	if (ce.ex == EX_OSERR) {
+		/* no room for its recipient lists: it waits, untried */
+		*e = ce;
+		s->in_txn = false;
+		return SMTP_ST_DONE;
+	}
+	/* a failed dot ends its transaction too: no RSET is needed */
+	return SMTP_ST_MAIL;
+}
+
 enum smtp_state
 smtp_st_body(struct smtp_session *s, struct err *e)
 {
@@ -335,6 +430,9 @@ smtp_st_body(struct smtp_session *s, struct err *e)
 	log_proto_send(false, ".", 1);
 	if (conn_write(s->c, s->out, m, smtp_deadline(s), e) == -1)
 		return SMTP_ST_DONE;
+	if (s->capa.pipelining && s->nnext == 0 && s->p->more &&
+	    s->p->ahead != NULL)
+		return body_ahead(s, e);
 	/* RFC 2920 3.1: QUIT may end a group; it saves a round trip */
 	if (s->capa.pipelining && s->nnext == 0 && !s->p->more) {
 		if (smtp_put(s, "QUIT", e) == -1)

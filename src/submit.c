@@ -39,6 +39,10 @@ struct submit_ctx {
 	/* the message on the wire, or pending after a failed session */
 	struct submit_msg	 cur;
 	bool			 have_cur;
+	/* its dot out, its verdict to come, cur loaded behind it */
+	struct submit_msg	 prev;
+	bool			 have_prev;
+	unsigned		 judged;	/* verdicts of this session */
 	bool			 src_done;	/* next() said no more */
 	/* refused for now in their transaction: the fallback's turn */
 	struct submit_msg	 stash[SUBMIT_STASH_MAX];
@@ -92,7 +96,10 @@ submit_log(struct submit_ctx *x, const struct submit_msg *m,
 	msglog_write(x->rq->cfg, &lr);
 }
 
-/* The verdict on m: e NULL when delivered. */
+/*
+ * The verdict on m: e NULL when delivered (in_txn), or when m was never
+ * tried (!in_txn: SUBMIT_UNTRIED).
+ */
 static void
 submit_done(struct submit_ctx *x, const struct submit_msg *m,
     const struct err *e, bool in_txn)
@@ -103,7 +110,9 @@ submit_done(struct submit_ctx *x, const struct submit_msg *m,
 	err_init(&v.e);
 	v.account = x->a->name;
 	v.in_txn = in_txn;
-	if (e == NULL || !err_is_set(e)) {
+	if (e == NULL && !in_txn) {
+		v.outcome = SUBMIT_UNTRIED;
+	} else if (e == NULL || !err_is_set(e)) {
 		v.outcome = SUBMIT_DELIVERED;
 	} else {
 		v.e = *e;
@@ -112,7 +121,8 @@ submit_done(struct submit_ctx *x, const struct submit_msg *m,
 		    SUBMIT_QUEUE : SUBMIT_REFUSED;
 	}
 	x->rq->ops->done(x->rq->arg, m, &v);
-	submit_log(x, m, &v);
+	if (v.outcome != SUBMIT_UNTRIED)
+		submit_log(x, m, &v);
 	if (x->rq->ops->release != NULL)
 		x->rq->ops->release(x->rq->arg, m);
 }
@@ -184,24 +194,60 @@ submit_dot(void *arg, struct err *e)
 	return x->rq->ops->dot(x->rq->arg, &x->cur, e);
 }
 
-/* deliver.c's next hook (smtp.h): a verdict, then the next message. */
+/* The session's verdict on m: given, or m kept for the fallback. */
+static void
+submit_judge(struct submit_ctx *x, const struct submit_msg *m,
+    const struct err *verdict)
+{
+	x->judged++;
+	if (verdict != NULL && submit_for_fallback(x, verdict) &&
+	    x->nstash < SUBMIT_STASH_MAX) {
+		log_debug("account %s refused a message for now (%s): kept "
+		    "for fallback account %s", x->a->name, verdict->msg,
+		    x->a->fallback);
+		x->stash[x->nstash++] = *m;
+	} else {
+		submit_done(x, m, verdict, true);
+	}
+}
+
+/*
+ * deliver.c's ahead hook (smtp.h): cur's dot is out; the next message
+ * is loaded behind it, and cur waits in prev for its verdict.
+ */
+static int
+submit_ahead(void *arg, struct smtp_params *p)
+{
+	struct submit_ctx *x = arg;
+	struct submit_msg m;
+
+	if (!x->have_cur || x->have_prev || submit_take(x, &m) == 0)
+		return 0;
+	x->prev = x->cur;
+	x->have_prev = true;
+	x->cur = m;
+	submit_load(p, &x->cur);
+	return 1;
+}
+
+/*
+ * deliver.c's next hook (smtp.h): a verdict - on prev when one waits
+ * there, else on cur - then the next message.
+ */
 static int
 submit_next(void *arg, struct smtp_params *p, const struct err *verdict,
     bool can_continue)
 {
 	struct submit_ctx *x = arg;
 
+	if (x->have_prev) {
+		x->have_prev = false;
+		submit_judge(x, &x->prev, verdict);
+		return 0;	/* the next one is loaded already */
+	}
 	if (x->have_cur) {
 		x->have_cur = false;
-		if (verdict != NULL && submit_for_fallback(x, verdict) &&
-		    x->nstash < SUBMIT_STASH_MAX) {
-			log_debug("account %s refused a message for now (%s): "
-			    "kept for fallback account %s", x->a->name,
-			    verdict->msg, x->a->fallback);
-			x->stash[x->nstash++] = x->cur;
-		} else {
-			submit_done(x, &x->cur, verdict, true);
-		}
+		submit_judge(x, &x->cur, verdict);
 	}
 	if (!can_continue || submit_take(x, &x->cur) == 0)
 		return 0;
@@ -232,18 +278,36 @@ submit_session(struct submit_ctx *x, struct secret *pw, struct err *e)
 	if (x->rq->batch) {
 		dr.more = x->cur.more;
 		dr.next = submit_next;
+		dr.ahead = submit_ahead;
 		dr.next_arg = x;
 		dr.before_dot = submit_dot;
 		dr.dot_arg = x;
 	}
+	x->judged = 0;
 	rc = x->a->transport == TRANSPORT_SMTP ? deliver(&dr, e) :
 	    transport_deliver(&dr, e);
 	if (!x->rq->batch) {
 		if (rc == 0) {
 			x->have_cur = false;
-			submit_done(x, &x->cur, NULL, false);
+			submit_done(x, &x->cur, NULL, true);
 		}
 		return rc;
+	}
+	if (x->have_prev) {
+		/* never happens: smtp.c reports the older message first */
+		x->have_prev = false;
+		submit_done(x, &x->prev, e, true);
+	}
+	if (x->have_cur && x->judged > 0) {
+		/*
+		 * The session ended behind an earlier message of its own
+		 * (a broken connection, a 421): cur was loaded, perhaps its
+		 * commands sent, but its transaction was never answered.
+		 * It is left as it was, like the messages never loaded.
+		 */
+		x->have_cur = false;
+		submit_done(x, &x->cur, NULL, false);
+		return 0;
 	}
 	return x->have_cur ? -1 : 0;
 }

@@ -47,7 +47,14 @@ struct submit_msg {
 enum submit_outcome {
 	SUBMIT_DELIVERED = 0,
 	SUBMIT_QUEUE,		/* temporary: try again later */
-	SUBMIT_REFUSED		/* permanent, or not worth a retry */
+	SUBMIT_REFUSED,		/* permanent, or not worth a retry */
+	/*
+	 * Batch only: loaded behind an earlier message's final dot (RFC
+	 * 2920 pipelining), but the session ended before its own
+	 * transaction was answered.  Nothing happened to it: the caller
+	 * leaves it as it was (no try is counted, no log line is written).
+	 */
+	SUBMIT_UNTRIED
 };
 
 struct submit_verdict {

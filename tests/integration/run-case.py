@@ -1736,6 +1736,21 @@ class Runner:
         self.ok(got == [rest.strip()], "delivered once, on listener %s "
                 "(got %s)" % (rest.strip(), got or "none"))
 
+    def x_delivered_rcpts_on(self, rest):
+        name, *want = rest.split()
+        where = self._listener_of()
+        got = sorted(a for e in self.events if e["ev"] == "delivered"
+                     and where.get(e["conn"], "?") == name
+                     for a in e["rcpts"])
+        self.ok(got == sorted(want), "the copies delivered on listener %s "
+                "went to exactly %s" % (name, " ".join(sorted(want))),
+                "got %r" % got)
+
+    def x_delivered_identical(self, rest):
+        d = self.delivered()
+        self.ok(len(d) > 1 and all(x == d[0] for x in d),
+                "the %d delivered copies are byte-identical" % len(d))
+
     def _work_file(self, rel):
         try:
             with open(os.path.join(self.work, rel), "rb") as f:
@@ -1808,6 +1823,13 @@ class Runner:
                ("." in v and len(v) > 1)}
         self.ok(fl and not bad, "lock-step: one command per flight",
                 self._flight_dump())
+
+    def x_flights(self, rest):
+        conn, want = (int(x) for x in rest.split())
+        got = [e["flights"] for e in self.events
+               if e["ev"] == "close" and e["conn"] == conn]
+        self.ok(got == [want], "connection %d: %d flights, i.e. round trips "
+                "(got %r)" % (conn, want, got), self._flight_dump())
 
     def x_waits_max(self, rest):
         w = [e["waits"] for e in self.events if e["ev"] == "close"]

@@ -1,12 +1,16 @@
 /*
  * t-queue.c - the queue's pure parts: envelope text both ways, ids and
- * the retry schedule.  The commit protocol and the runner are covered by
- * the integration cases 02xx (crash points, concurrent runners).
+ * the retry schedule; and when a lazy queue (the runner's) syncs q/.
+ * The commit protocol and the runner are covered by the integration
+ * cases 02xx (crash points, concurrent runners).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
+
+#include "deadline.h"
 
 #include "queue.h"
 #include "queue_quota.h"
@@ -172,9 +176,67 @@ test_quota_parse(void)
 	    "set value used, a bad one falls back to the default");
 }
 
+/*
+ * A lazy queue leaves its marks and removals unsynced until
+ * QUEUE_SYNC_BATCH of them or QUEUE_SYNC_MS have passed; an ordinary one
+ * syncs each at once.
+ */
+static void
+test_lazy_sync(void)
+{
+	static const char *const subs[] = { "tmp", "q", "dead" };
+	char dir[] = "/tmp/t-queue.XXXXXX", id[QUEUE_ID_LEN + 1];
+	char path[sizeof(dir) + 8];
+	struct queue q;
+	struct err e;
+	unsigned i, most = 0;
+
+	err_init(&e);
+	if (mkdtemp(dir) == NULL || queue_open(dir, true, &q, &e) == -1) {
+		ok(0, "a queue to test in: %s", e.msg);
+		return;
+	}
+	snprintf(id, sizeof(id), "%s", ID);
+	ok(queue_mark(&q, id, &e) == 0 && q.unsynced == 0,
+	    "not lazy: a mark is synced at once");
+	q.lazy = true;
+	for (i = 0; i < 3 * QUEUE_SYNC_BATCH; i++) {
+		id[0] = "0123456789abcdef"[i % 16];
+		id[1] = "0123456789abcdef"[i / 16 % 16];
+		if (queue_mark(&q, id, &e) == -1)
+			break;
+		if (q.unsynced > most)
+			most = q.unsynced;
+	}
+	ok(i == 3 * QUEUE_SYNC_BATCH && most == QUEUE_SYNC_BATCH - 1,
+	    "lazy: one sync per %d marks (at most %u waited)",
+	    QUEUE_SYNC_BATCH, most);
+	ok(queue_mark(&q, ID, &e) == 0 && q.unsynced == 1,
+	    "lazy: a mark waits for its batch");
+	q.unsynced_ms = deadline_now_ms() - QUEUE_SYNC_MS;
+	ok(queue_mark(&q, ID, &e) == 0 && q.unsynced == 0,
+	    "lazy: a batch %d ms old is synced", QUEUE_SYNC_MS);
+	ok(queue_mark(&q, ID, &e) == 0 && q.unsynced == 1 &&
+	    queue_sync(&q, &e) == 0 && q.unsynced == 0,
+	    "queue_sync() syncs what waits");
+	for (i = 0; i < 3 * QUEUE_SYNC_BATCH; i++) {
+		id[0] = "0123456789abcdef"[i % 16];
+		id[1] = "0123456789abcdef"[i / 16 % 16];
+		queue_unmark(&q, id);
+	}
+	queue_unmark(&q, ID);
+	queue_close(&q);
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, subs[i]);
+		(void)rmdir(path);
+	}
+	(void)rmdir(dir);
+}
+
 int
 main(void)
 {
+	test_lazy_sync();
 	test_quota_parse();
 	test_rows();
 	test_round_trip();
