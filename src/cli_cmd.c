@@ -61,9 +61,9 @@ static const struct cli_cmd_row {
 	{ "password", cmd_password, true, "set|check|clear [-a account] "
 	    "[-C config]", "the account's password in the keyring" },
 	{ "oauth2", cmd_oauth2, true, "login [--device | --paste] "
-	    "[--port N] [-a account] [-C config] | status|logout "
-	    "[-a account] [-C config]", "OAuth2: log in (browser or device "
-	    "code), show the tokens' state, log out" },
+	    "[--port N] [-a account] [-C config | --system] | status|logout "
+	    "[-a account] [-C config | --system]", "OAuth2: log in (browser "
+	    "or device code), show the tokens' state, log out" },
 	{ "providers", cmd_providers, false, "",
 	    "the provider presets and their sources" },
 	{ "import-msmtprc", cmd_import_msmtprc, false, "[FILE]",

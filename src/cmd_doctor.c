@@ -404,7 +404,7 @@ static int
 doctor_account(struct doctor_run *r, const struct doctor_opts *o,
     struct config *cfg, struct err *e)
 {
-	struct doctor_sys_line sl[3];
+	struct doctor_sys_line sl[5];
 	size_t i, n;
 
 	if (cfg_load(o->config, cfg, e) == -1)
@@ -413,7 +413,8 @@ doctor_account(struct doctor_run *r, const struct doctor_opts *o,
 		return -1;
 	r->host = r->a->host;
 	check_add(r, "config", 1, 0, "%s: readable", cfg->path);
-	n = doctor_sys_root(cfg->path, sl, 3);
+	n = doctor_sys_root(cfg->path, r->a->oauth2_token_url != NULL, sl,
+	    5);
 	for (i = 0; i < n; i++)
 		check_add(r, sl[i].name, sl[i].state, 0, "%s", sl[i].detail);
 	doctor_logfile(r);

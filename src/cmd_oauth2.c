@@ -42,6 +42,7 @@
 #include "deadline.h"
 #include "log.h"
 #include "oauth2.h"
+#include "priv.h"
 
 #define OAUTH2_REQ_WAIT_MS	10000	/* one request's bytes */
 #define OAUTH2_RANDOM_LEN	32	/* bytes behind verifier and state */
@@ -362,8 +363,8 @@ out:
 }
 
 #define OAUTH2_USAGE	"usage: outpost oauth2 login [--device | --paste] " \
-	"[--port N] [-a account] [-C file] | outpost oauth2 status|logout " \
-	"[-a account] [-C file]"
+	"[--port N] [-a account] [-C file | --system] | outpost oauth2 " \
+	"status|logout [-a account] [-C file | --system]"
 
 /* The words after "oauth2": the verb and its options. */
 static int
@@ -385,6 +386,8 @@ oauth2_args(int argc, char **argv, struct oauth2_cmd *o, struct err *e)
 			o->acct = argv[++i];
 		} else if (strcmp(argv[i], "-C") == 0 && i + 1 < argc) {
 			o->conf = argv[++i];
+		} else if (strcmp(argv[i], "--system") == 0) {
+			o->sys = true;
 		} else if (login && strcmp(argv[i], "--device") == 0) {
 			o->device = true;
 		} else if (login && strcmp(argv[i], "--paste") == 0) {
@@ -402,6 +405,15 @@ oauth2_args(int argc, char **argv, struct oauth2_cmd *o, struct err *e)
 			    OAUTH2_USAGE);
 		}
 	}
+	if (o->sys && o->conf != NULL)
+		return err_set(e, EX_USAGE, "oauth2 %s: --system is the system "
+		    "file; -C names another", o->verb);
+	if (o->sys && getuid() != 0)
+		return err_set(e, EX_NOPERM, "oauth2 %s --system: only root "
+		    "may write or read the system token store (sudo outpost "
+		    "oauth2 %s --system ...)", o->verb, o->verb);
+	if (o->sys)
+		o->conf = priv_path(PRIV_PATH_CONFIG);
 	if (o->device && (o->paste || o->port != 0))
 		return err_set(e, EX_USAGE, "oauth2 login: --device opens no "
 		    "browser redirect; --paste and --port are for the "
@@ -431,6 +443,8 @@ login_check(const struct account *a, struct err *e)
 int
 oauth2_login_where(const struct account *a, struct err *e)
 {
+	if (oauth2_store_on())
+		return oauth2_store_check(e);
 	if (a->oauth2_refresh_token_file == NULL && !a->keyring)
 		return err_set(e, EX_CONFIG, "account %s: nowhere to keep the "
 		    "refresh token (set oauth2_refresh_token_file or keyring = "
@@ -484,6 +498,8 @@ cmd_oauth2(int argc, char **argv, struct err *e)
 	if (oauth2_args(argc, argv, &o, e) == -1 ||
 	    cfg_load(o.conf, &cfg, e) == -1)
 		goto out;
+	/* the system file (also as root's default): the token store */
+	priv_loaded(&cfg);
 	if (strcmp(o.verb, "status") == 0) {
 		rc = oauth2_cmd_status(&cfg, o.acct, e);
 		goto out;
@@ -502,7 +518,8 @@ cmd_oauth2(int argc, char **argv, struct err *e)
 	if (rc == 0)
 		printf("Refresh token for account %s stored in %s\n",
 		    l.a->name, l.a->oauth2_refresh_token_file != NULL ?
-		    l.a->oauth2_refresh_token_file : "the keyring");
+		    l.a->oauth2_refresh_token_file : oauth2_store_on() ?
+		    priv_oauth2_store() : "the keyring");
 out:
 	if (l.fd != -1)
 		close(l.fd);

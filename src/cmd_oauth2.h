@@ -23,6 +23,7 @@ struct oauth2_cmd {
 	const char	*verb;		/* login, status, logout */
 	const char	*acct;		/* -a */
 	const char	*conf;		/* -C */
+	bool		 sys;		/* --system: the system file, as root */
 	bool		 device;	/* --device */
 	bool		 paste;		/* --paste */
 	int		 port;		/* --port N; 0: none */

@@ -130,7 +130,7 @@ status_one(const struct account *a)
 		    a->oauth2_client_secret_file,
 		    oauth2_secret_path(a, path, sizeof(path), &e) == 0 ?
 		    status_file(path) : e.msg);
-	else if (a->keyring && a->oauth2_refresh_token_file == NULL)
+	else if (oauth2_keyring(a) && a->oauth2_refresh_token_file == NULL)
 		printf("  client secret: keyring, %s\n", status_keyring(a,
 		    OAUTH2_SVC_SECRET, why, sizeof(why)));
 	else
@@ -141,6 +141,10 @@ status_one(const struct account *a)
 		printf("  refresh token: file %s, %s\n",
 		    a->oauth2_refresh_token_file,
 		    status_file(a->oauth2_refresh_token_file));
+	else if (oauth2_store_on())
+		printf("  refresh token: the system token store, %s\n",
+		    oauth2_state_path(a, ".refresh", path, sizeof(path), &e) ==
+		    0 ? status_file(path) : e.msg);
 	else if (a->keyring)
 		printf("  refresh token: keyring, %s\n", status_keyring(a,
 		    OAUTH2_SVC_REFRESH, why, sizeof(why)));
@@ -186,6 +190,7 @@ oauth2_cmd_status(const struct config *cfg, const char *acct,
 int
 oauth2_cmd_logout(const struct account *a, struct err *e)
 {
+	char path[OAUTH2_PATH_MAX];
 	struct oauth2_key t;
 
 	if (a->oauth2_token_url == NULL)
@@ -199,6 +204,15 @@ oauth2_cmd_logout(const struct account *a, struct err *e)
 			    a->oauth2_refresh_token_file);
 		printf("removed the refresh token file %s\n",
 		    a->oauth2_refresh_token_file);
+	} else if (a->oauth2_grant == OAUTH2_GRANT_REFRESH &&
+	    oauth2_store_on()) {
+		if (oauth2_state_path(a, ".refresh", path, sizeof(path), e) ==
+		    -1)
+			return -1;
+		if (unlink(path) == -1 && errno != ENOENT)
+			return err_sys(e, EX_IOERR, "%s", path);
+		printf("removed the refresh token from the system token "
+		    "store\n");
 	} else if (a->oauth2_grant == OAUTH2_GRANT_REFRESH && a->keyring) {
 		if (cred_keyring_clear(oauth2_key(a, OAUTH2_SVC_REFRESH, &t),
 		    e) == -1)

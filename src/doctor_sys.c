@@ -93,16 +93,23 @@ sys_want(struct doctor_sys_line *l, const char *name, const char *path,
 }
 
 size_t
-doctor_sys_root(const char *config, struct doctor_sys_line *l, size_t cap)
+doctor_sys_root(const char *config, bool oauth2, struct doctor_sys_line *l,
+    size_t cap)
 {
 	size_t n = 0;
 
 	if (getuid() != 0 || !priv_system_build() || config == NULL ||
-	    strcmp(config, priv_path(PRIV_PATH_CONFIG)) != 0 || cap < 3)
+	    strcmp(config, priv_path(PRIV_PATH_CONFIG)) != 0 || cap < 5)
 		return 0;
 	sys_want(&l[n++], "system file", config, 0640, false);
 	sys_want(&l[n++], "queue", priv_path(PRIV_PATH_QUEUE), 02750, true);
 	sys_want(&l[n++], "queue helper", priv_path(PRIV_PATH_HELPER),
 	    06755, true);
+	if (!oauth2)
+		return n;
+	sys_want(&l[n++], "token store", priv_path(PRIV_PATH_OAUTH2), 0700,
+	    true);
+	sys_want(&l[n++], "token helper", priv_path(PRIV_PATH_TOKEN_HELPER),
+	    06750, true);
 	return n;
 }

@@ -23,9 +23,11 @@ struct doctor_sys_line {
 bool	doctor_sys_caller(FILE *, const char *config);
 /*
  * Root with the system file loaded from config: the modes of the file,
- * the queue and the helper as check lines (at most cap); how many.
+ * the queue and the helper - with oauth2 (the account refreshes its
+ * tokens) also the token store and its helper - as check lines (cap at
+ * least 5); how many.
  */
-size_t	doctor_sys_root(const char *config, struct doctor_sys_line *,
-	    size_t cap);
+size_t	doctor_sys_root(const char *config, bool oauth2,
+	    struct doctor_sys_line *, size_t cap);
 
 #endif

@@ -97,13 +97,13 @@ hn_cache_read(const char *host, char *out, size_t cap)
 	return 1;
 }
 
-/* mkdir -p of path's directory (0700 levels), then tmp + rename. */
+/* mkdir -p of path's directory (0700 levels), then the file (fdio.h). */
 static void
 hn_cache_write(const char *host, const char *name)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 32], text[HOSTNAME_FILE_MAX];
+	char path[PATH_MAX], text[HOSTNAME_FILE_MAX];
 	char *slash;
-	int fd, n, ok;
+	int n, ok;
 
 	if (hn_cache_path(path, sizeof(path)) == -1)
 		return;
@@ -115,17 +115,11 @@ hn_cache_write(const char *host, const char *name)
 		if (!ok)
 			return;
 	}
-	n = snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		return;
 	n = snprintf(text, sizeof(text), "%s\t%s\n", host, name);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-	if (fd == -1)
+	if (n < 0 || (size_t)n >= sizeof(text))
 		return;
-	ok = fd_write_all(fd, text, (size_t)n) == 0;
-	if (close(fd) == -1 || !ok || rename(tmp, path) == -1)
-		unlink(tmp);
+	(void)fd_replace_file(path, text, (size_t)n, 0600, (uid_t)-1,
+	    (gid_t)-1);
 }
 
 static void

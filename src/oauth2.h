@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "cfg.h"
 #include "cred_keyring.h"
@@ -177,6 +178,59 @@ const struct keyring_key *oauth2_key(const struct account *, const char *svc,
 /* The client secret file's path (%d/ expanded); -1 with e. */
 int	oauth2_secret_path(const struct account *, char *out, size_t cap,
 	    struct err *);
+
+/* A private file (0600, ours or root's store's) -> buf; -1 when not. */
+ssize_t	oauth2_file_read(const char *path, char *buf, size_t cap);
+/*
+ * Replace a private file whole (a file root writes into the store goes
+ * to the store's owner); -1 with e.
+ */
+int	oauth2_file_write(const char *path, const char *buf, size_t len,
+	    struct err *);
+
+/*
+ * oauth2_store.c: the system token store (outpost(8), SECURITY).  on:
+ * the system file is loaded, its OAuth2 files live in the store.
+ * keyring: does account a use the keyring (never with the store)?
+ * owner: the store directory's owner, -1 when it is missing.
+ * via_helper: the store is on but not ours - the access token comes from
+ * outpost-oauth2 (oauth2_sys.c).  chown: whom a new file must be given to
+ * ((uid_t)-1: no one; root writing into the store: its owner).  check:
+ * the store is a 0700 directory of a user other than root.  lock: the
+ * account's refresh lock held (an fd to close), -2 without the store,
+ * -1 with e (75) when another refresh held it past the deadline.
+ */
+#define OAUTH2_STORE_LOCK_MS	60000	/* the wait for another refresh */
+bool	oauth2_store_on(void);
+bool	oauth2_keyring(const struct account *);
+int	oauth2_store_owner(uid_t *, gid_t *);
+bool	oauth2_store_via_helper(void);
+void	oauth2_store_chown(uid_t *, gid_t *);
+int	oauth2_store_check(struct err *);
+int	oauth2_store_lock(const struct account *, struct err *);
+
+/*
+ * oauth2_line.c (pure): the helper's protocol.  name_ok: an account name
+ * outpost-oauth2 takes (plain, at most OAUTH2_LINE_NAME_MAX bytes).
+ * parse: its answer in buf (cut at the newline) -> the token in out, or
+ * -1 with the helper's error in e (ERR_WAIT when it says so).
+ */
+#define OAUTH2_LINE_NAME_MAX	64
+bool	oauth2_line_name_ok(const char *name);
+int	oauth2_line_parse(char *buf, const char *name, struct secret *out,
+	    struct err *);
+
+/*
+ * oauth2_sys.c: a system account's access token from outpost-oauth2.
+ * prefetch: while the setgid group is held (only then may outpost run
+ * the helper), for the account in use and its fallback; the token or
+ * the failure is kept for oauth2_sys_token.  token: the prefetched
+ * answer, else (fresh, or none kept) the helper run now ("refresh":
+ * the cached token was refused); -1 with e.
+ */
+void	oauth2_sys_prefetch(const struct account *);
+int	oauth2_sys_token(const struct account *, bool fresh,
+	    struct secret *out, struct err *);
 
 /*
  * The queue runner's keepalive (oauth2_token.c).  due: the account has

@@ -16,6 +16,8 @@
  * (that access token's expiry), for "outpost oauth2 status" and the
  * queue runner's keepalive.  ACCOUNT is the section name with every byte
  * outside [A-Za-z0-9_-] written %XX, so no name can leave the directory.
+ * For the system file all of these live in the token store instead
+ * (oauth2_store.c), whatever HOME or XDG_STATE_HOME say.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -35,6 +37,7 @@
 #include "fdio.h"
 #include "log.h"
 #include "oauth2.h"
+#include "priv.h"
 
 #define OAUTH2_STATE_MAX	256	/* the state file's bytes */
 #define OAUTH2_NAME_MAX		(3 * 48 + 1)	/* an encoded account name */
@@ -81,7 +84,10 @@ oauth2_state_path(const struct account *a, const char *suffix, char *out,
 		name[o++] = hex[*p & 0xf];
 	}
 	name[o] = '\0';
-	if (x != NULL && x[0] == '/')
+	if (oauth2_store_on())	/* the system file: never a caller's HOME */
+		n = snprintf(out, cap, "%s/%s%s", priv_oauth2_store(), name,
+		    suffix);
+	else if (x != NULL && x[0] == '/')
 		n = snprintf(out, cap, "%s/outpost/oauth2/%s%s", x, name,
 		    suffix);
 	else if (h != NULL && h[0] == '/')
@@ -102,6 +108,8 @@ state_mkdirs(const char *path)
 	char buf[OAUTH2_PATH_MAX];
 	char *p;
 
+	if (oauth2_store_on())	/* made by the package, never here */
+		return;
 	snprintf(buf, sizeof(buf), "%s", path);
 	for (p = buf + 1; (p = strchr(p, '/')) != NULL; p++) {
 		*p = '\0';
@@ -111,19 +119,27 @@ state_mkdirs(const char *path)
 	}
 }
 
-/* A private file's bytes (ours, 0600, regular) into buf; -1 when not. */
-static ssize_t
-state_read(const char *path, char *buf, size_t cap)
+/*
+ * A private file's bytes into buf: regular, no group or other bits, ours
+ * (or, for root, the token store's owner's); -1 when not.
+ */
+ssize_t
+oauth2_file_read(const char *path, char *buf, size_t cap)
 {
 	struct stat st;
 	ssize_t n;
+	uid_t su = (uid_t)-1;
+	gid_t sg;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd == -1)
 		return -1;
+	if (geteuid() == 0)
+		oauth2_store_chown(&su, &sg);
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
+	    (st.st_uid != geteuid() && st.st_uid != su) ||
+	    (st.st_mode & 077) != 0) {
 		close(fd);
 		return -1;
 	}
@@ -136,29 +152,22 @@ state_read(const char *path, char *buf, size_t cap)
 	return n;
 }
 
-/* Replace path with len bytes of buf: a 0600 new file, then rename. */
-static int
-state_write(const char *path, const char *buf, size_t len, struct err *e)
+/*
+ * Replace path with len bytes of buf (fdio.h), the directories made; in
+ * the token store a file root writes goes to the store's owner.
+ */
+int
+oauth2_file_write(const char *path, const char *buf, size_t len,
+    struct err *e)
 {
-	char tmp[OAUTH2_PATH_MAX + 8];
-	int fd, rc = 0;
+	uid_t u;
+	gid_t g;
 
 	state_mkdirs(path);
-	snprintf(tmp, sizeof(tmp), "%s.new", path);
-	(void)unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-	if (fd == -1)
-		return err_sys(e, EX_CANTCREAT, "%s", tmp);
-	if (fd_write_all(fd, buf, len) == -1 || fsync(fd) == -1)
-		rc = err_sys(e, EX_IOERR, "%s", tmp);
-	if (close(fd) == -1 && rc == 0)
-		rc = err_sys(e, EX_IOERR, "%s", tmp);
-	if (rc == 0 && rename(tmp, path) == -1)
-		rc = err_sys(e, EX_CANTCREAT, "%s", path);
-	if (rc == -1)
-		(void)unlink(tmp);
-	return rc;
+	oauth2_store_chown(&u, &g);
+	if (fd_replace_file(path, buf, len, 0600, u, g) == -1)
+		return err_sys(e, EX_CANTCREAT, "%s", path);
+	return 0;
 }
 
 int
@@ -170,7 +179,7 @@ oauth2_state_get(const struct account *a, struct oauth2_state *st)
 	memset(st, 0, sizeof(*st));
 	err_init(&e);
 	if (oauth2_state_path(a, "", path, sizeof(path), &e) == -1 ||
-	    state_read(path, buf, sizeof(buf)) <= 0)
+	    oauth2_file_read(path, buf, sizeof(buf)) <= 0)
 		return -1;
 	if ((p = strstr(buf, "refreshed ")) != NULL)
 		st->refreshed = strtoll(p + 10, NULL, 10);
@@ -191,7 +200,7 @@ oauth2_state_note(const struct account *a, long expires_in)
 	n = snprintf(buf, sizeof(buf), "refreshed %lld\nexpires %lld\n", now,
 	    expires_in > 0 ? now + expires_in : 0);
 	if (oauth2_state_path(a, "", path, sizeof(path), &e) == -1 ||
-	    state_write(path, buf, (size_t)n, &e) == -1)
+	    oauth2_file_write(path, buf, (size_t)n, &e) == -1)
 		log_debug("OAuth2 state not written: %s", e.msg);
 }
 
@@ -225,11 +234,11 @@ cache_parse(const struct secret *c, struct secret *out, long long *expiry)
 	return 1;
 }
 
-/* The file cache applies: client credentials only. */
+/* The file cache applies: client credentials, or the token store. */
 static bool
 cache_file_ok(const struct account *a)
 {
-	return a->oauth2_grant == OAUTH2_GRANT_CLIENT;
+	return a->oauth2_grant == OAUTH2_GRANT_CLIENT || oauth2_store_on();
 }
 
 int
@@ -246,7 +255,7 @@ oauth2_cache_get(const struct account *a, struct secret *out,
 	err_init(&ce);
 	if ((c = secret_new(&ce)) == NULL)
 		return 0;
-	if (a->keyring) {
+	if (oauth2_keyring(a)) {
 		rc = cred_keyring_find(oauth2_key(a, OAUTH2_SVC_ACCESS, &t), c,
 		    &ce);
 		if (rc == -1)
@@ -255,7 +264,7 @@ oauth2_cache_get(const struct account *a, struct secret *out,
 	}
 	if (rc == 0 && cache_file_ok(a) && oauth2_state_path(a, ".token",
 	    path, sizeof(path), &ce) == 0 &&
-	    (n = state_read(path, c->buf, sizeof(c->buf))) > 0) {
+	    (n = oauth2_file_read(path, c->buf, sizeof(c->buf))) > 0) {
 		c->len = (size_t)n;
 		if (c->buf[c->len - 1] == '\n')
 			c->buf[--c->len] = '\0';
@@ -285,7 +294,7 @@ oauth2_cache_put(const struct account *a, const struct secret *tok,
 		return;
 	}
 	c->len = (size_t)n;
-	if (a->keyring) {
+	if (oauth2_keyring(a)) {
 		rc = cred_keyring_store(oauth2_key(a, OAUTH2_SVC_ACCESS, &t),
 		    "outpost OAuth2 access token (cache)", c, &ce);
 		if (rc == -1)
@@ -294,7 +303,7 @@ oauth2_cache_put(const struct account *a, const struct secret *tok,
 	err_init(&ce);
 	if (rc == -1 && cache_file_ok(a) && (oauth2_state_path(a, ".token",
 	    path, sizeof(path), &ce) == -1 ||
-	    state_write(path, c->buf, c->len, &ce) == -1))
+	    oauth2_file_write(path, c->buf, c->len, &ce) == -1))
 		log_debug("access token not cached: %s", ce.msg);
 	secret_free(c);
 }
@@ -307,8 +316,8 @@ oauth2_cache_clear(const struct account *a)
 	struct err ce;
 
 	err_init(&ce);
-	if (a->keyring && cred_keyring_clear(oauth2_key(a, OAUTH2_SVC_ACCESS,
-	    &t), &ce) == -1)
+	if (oauth2_keyring(a) && cred_keyring_clear(oauth2_key(a,
+	    OAUTH2_SVC_ACCESS, &t), &ce) == -1)
 		log_debug("cached access token not removed: %s", ce.msg);
 	err_init(&ce);
 	if (oauth2_state_path(a, ".token", path, sizeof(path), &ce) == 0)

@@ -11,7 +11,10 @@
  * token URL's host, user = the account's user, service oauth2-refresh /
  * oauth2-client-secret.  A refresh token the endpoint rotates is written
  * back where it came from (a file: a new file, then rename).  The access
- * token is cached (oauth2_cache.c).
+ * token is cached (oauth2_cache.c).  The system file's accounts keep
+ * theirs in the token store (oauth2_store.c), refreshed one at a time
+ * under its lock; a process that does not own the store gets the access
+ * token from outpost-oauth2 (oauth2_sys.c).
  *
  * The token endpoint's refusal while sending (invalid_grant: the refresh
  * token expired or was revoked; invalid_client: the client secret did)
@@ -68,6 +71,27 @@ oauth2_resp_free(struct oauth2_resp *r)
 	free(r);
 }
 
+/* The refresh token in the system token store (oauth2_store.c). */
+static int
+store_refresh_get(const struct account *a, struct secret *s, struct err *e)
+{
+	char path[OAUTH2_PATH_MAX];
+	ssize_t n;
+
+	if (oauth2_state_path(a, ".refresh", path, sizeof(path), e) == -1)
+		return -1;
+	n = oauth2_file_read(path, s->buf, sizeof(s->buf));
+	if (n > 0) {
+		s->len = strcspn(s->buf, "\r\n");
+		s->buf[s->len] = '\0';
+	}
+	if (n <= 0 || s->len == 0)
+		return err_set(e, EX_CONFIG, "account %s: no refresh token in "
+		    "the system token store (run outpost oauth2 login --system "
+		    "-a %s as root)", a->name, a->name);
+	return 0;
+}
+
 int
 oauth2_refresh_get(const struct account *a, struct secret *s,
     struct err *e)
@@ -78,6 +102,8 @@ oauth2_refresh_get(const struct account *a, struct secret *s,
 	if (a->oauth2_refresh_token_file != NULL)
 		return cred_file_secret("oauth2_refresh_token_file",
 		    a->oauth2_refresh_token_file, false, s, e);
+	if (oauth2_store_on())
+		return store_refresh_get(a, s, e);
 	if (a->keyring) {
 		rc = cred_keyring_find(oauth2_key(a, OAUTH2_SVC_REFRESH, &t), s,
 		    e);
@@ -111,36 +137,30 @@ oauth2_client_secret(const struct account *a, struct secret *s,
 		return cred_file_secret("oauth2_client_secret_file",
 		    a->oauth2_client_secret_file, false, s, e);
 	/* beside a refresh token in the keyring: none found, none needed */
-	if (a->keyring && a->oauth2_refresh_token_file == NULL &&
+	if (oauth2_keyring(a) && a->oauth2_refresh_token_file == NULL &&
 	    cred_keyring_find(oauth2_key(a, OAUTH2_SVC_SECRET, &t), s, e) == -1)
 		return -1;
 	return 0;
 }
 
-/* Replace the refresh token file: a private new file, then rename. */
+/* Replace the refresh token file whole (fdio.h): "TOKEN\n". */
 static int
-token_file_write(const char *path, const struct secret *s, struct err *e)
+token_file_write(const char *path, const struct secret *s, uid_t uid,
+    gid_t gid, struct err *e)
 {
-	char tmp[OAUTH2_PATH_MAX];
-	int fd, n, rc = 0;
+	char *buf;
+	int rc = 0;
 
-	n = snprintf(tmp, sizeof(tmp), "%s.new", path);
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		return err_set(e, EX_CONFIG, "%s: name too long", path);
-	(void)unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-	if (fd == -1)
-		return err_sys(e, EX_CANTCREAT, "%s", tmp);
-	if (fd_write_all(fd, s->buf, s->len) == -1 ||
-	    fd_write_all(fd, "\n", 1) == -1 || fsync(fd) == -1)
-		rc = err_sys(e, EX_IOERR, "%s", tmp);
-	if (close(fd) == -1 && rc == 0)
-		rc = err_sys(e, EX_IOERR, "%s", tmp);
-	if (rc == 0 && rename(tmp, path) == -1)
+	if ((buf = malloc(s->len + 1)) == NULL)
+		return err_sys(e, EX_OSERR, "out of memory");
+	memcpy(buf, s->buf, s->len);
+	buf[s->len] = '\n';
+	(void)mlock(buf, s->len + 1);
+	if (fd_replace_file(path, buf, s->len + 1, 0600, uid, gid) == -1)
 		rc = err_sys(e, EX_CANTCREAT, "%s", path);
-	if (rc == -1)
-		(void)unlink(tmp);
+	explicit_bzero(buf, s->len + 1);
+	munlock(buf, s->len + 1);
+	free(buf);
 	return rc;
 }
 
@@ -148,11 +168,18 @@ int
 oauth2_refresh_store(const struct account *a, const struct secret *s,
     struct err *e)
 {
-	char label[OAUTH2_LABEL_MAX];
+	char label[OAUTH2_LABEL_MAX], path[OAUTH2_PATH_MAX];
 	struct oauth2_key t;
+	uid_t u;
+	gid_t g;
 
+	oauth2_store_chown(&u, &g);
 	if (a->oauth2_refresh_token_file != NULL)
-		return token_file_write(a->oauth2_refresh_token_file, s, e);
+		return token_file_write(a->oauth2_refresh_token_file, s, u, g,
+		    e);
+	if (oauth2_store_on())
+		return oauth2_state_path(a, ".refresh", path, sizeof(path),
+		    e) == -1 ? -1 : token_file_write(path, s, u, g, e);
 	if (!a->keyring)
 		return err_set(e, EX_CONFIG, "account %s: nowhere to keep the "
 		    "refresh token (set oauth2_refresh_token_file or keyring = "
@@ -221,11 +248,14 @@ token_refresh(const struct account *a, struct secret *out, struct err *e)
 	struct oauth2_resp *r = NULL;
 	char *form = NULL;
 	long status;
-	int rc = -1;
+	int rc = -1, lock;
 
 	if (a->oauth2_client_id == NULL)
 		return err_set(e, EX_CONFIG, "account %s: oauth2_token_url "
 		    "needs oauth2_client_id", a->name);
+	/* the store: one refresh at a time, the token read under the lock */
+	if ((lock = oauth2_store_lock(a, e)) == -1)
+		return -1;
 	if ((refresh = secret_new(e)) == NULL ||
 	    (csecret = secret_new(e)) == NULL ||
 	    (r = oauth2_resp_new(e)) == NULL)
@@ -276,6 +306,8 @@ out:
 	oauth2_resp_free(r);
 	secret_free(csecret);
 	secret_free(refresh);
+	if (lock >= 0)
+		close(lock);
 	return rc;
 }
 
@@ -295,6 +327,14 @@ oauth2_access_token(const struct account *a, struct secret **out,
 		    "and a password source are both set; keep one", a->name);
 	if ((s = secret_new(e)) == NULL)
 		return -1;
+	if (oauth2_store_via_helper()) {
+		if (oauth2_sys_token(a, false, s, e) == -1) {
+			secret_free(s);
+			return -1;
+		}
+		*out = s;
+		return 0;
+	}
 	if (oauth2_cache_get(a, s, NULL)) {
 		log_debug("using the cached OAuth2 access token");
 		*out = s;
@@ -322,7 +362,9 @@ oauth2_refresh_retry(const struct account *a, struct secret **pw,
 	secret_free(*pw);
 	*pw = NULL;
 	err_init(&re);
-	if ((s = secret_new(&re)) == NULL || token_refresh(a, s, &re) == -1) {
+	if ((s = secret_new(&re)) == NULL || (oauth2_store_via_helper() ?
+	    oauth2_sys_token(a, true, s, &re) : token_refresh(a, s, &re)) ==
+	    -1) {
 		secret_free(s);
 		*e = re;
 		return -1;
@@ -372,7 +414,8 @@ oauth2_keepalive_run(const struct account *a, struct err *e)
 		return -1;
 	log_debug("account %s: refreshing the idle OAuth2 refresh token "
 	    "(oauth2_keepalive)", a->name);
-	rc = token_refresh(a, s, e);
+	rc = oauth2_store_via_helper() ? oauth2_sys_token(a, true, s, e) :
+	    token_refresh(a, s, e);
 	secret_free(s);
 	return rc;
 }

@@ -31,6 +31,7 @@
 #include "cred_file.h"
 #include "local.h"
 #include "log.h"
+#include "oauth2.h"
 #include "paths.h"
 #include "priv.h"
 
@@ -221,8 +222,9 @@ priv_needed(const struct config *cfg, const struct account *use,
 /*
  * The system file's accounts: the system queue; the secrets of the
  * account in use (every account for the runner: use NULL) read into
- * memory, the other accounts' passwords wiped - the rest of this
- * process handles stdin and the network and needs no more.
+ * memory - an OAuth2 account's access token from outpost-oauth2 -, the
+ * other accounts' passwords wiped - the rest of this process handles
+ * stdin and the network and needs no more.
  */
 static int
 priv_sys_accounts(struct config *cfg, const struct account *use,
@@ -245,6 +247,9 @@ priv_sys_accounts(struct config *cfg, const struct account *use,
 				    strlen(a->password));
 		} else if (priv_secret(a, e) == -1)
 			return -1;
+		else if (priv.held)
+			/* only now may outpost run outpost-oauth2 (6750) */
+			oauth2_sys_prefetch(a);
 	}
 	return 0;
 }
@@ -398,6 +403,12 @@ bool
 priv_restricted(const struct account *a)
 {
 	return !priv_may_override(a, getuid());
+}
+
+const char *
+priv_oauth2_store(void)
+{
+	return priv.syscfg ? priv_path(PRIV_PATH_OAUTH2) : NULL;
 }
 
 bool

@@ -28,7 +28,9 @@
 enum priv_path {
 	PRIV_PATH_CONFIG,	/* SYSCONFDIR/outpost.conf */
 	PRIV_PATH_QUEUE,	/* LOCALSTATEDIR/spool/outpost */
-	PRIV_PATH_HELPER	/* PKGLIBEXECDIR/outpost-queue */
+	PRIV_PATH_HELPER,	/* PKGLIBEXECDIR/outpost-queue */
+	PRIV_PATH_OAUTH2,	/* LOCALSTATEDIR/lib/outpost/oauth2 */
+	PRIV_PATH_TOKEN_HELPER	/* PKGLIBEXECDIR/outpost-oauth2 */
 };
 
 /* priv_path.c (also linked into outpost-queue) */
@@ -75,6 +77,11 @@ int	priv_sender_ok(const struct account *, uid_t, const char *sender,
 	    struct err *);
 /* The configuration cfg is loaded: is it the system file? */
 void	priv_loaded(const struct config *cfg);
+/*
+ * The system OAuth2 token store (PRIV_PATH_OAUTH2) when the loaded
+ * configuration is the system file, else NULL (oauth2_store.c).
+ */
+const char *priv_oauth2_store(void);
 /* Is the setgid group still held (no DNS, no caller-named file)? */
 bool	priv_held(void);
 /*

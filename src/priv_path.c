@@ -1,6 +1,7 @@
 /*
- * priv_path.c - where the system configuration, the system queue and the
- * queue helper live.  Compiled-in paths only: a setgid or setuid outpost
+ * priv_path.c - where the system configuration, the system queue, the
+ * queue helper, the OAuth2 token store and its helper live.
+ * Compiled-in paths only: a setgid or setuid outpost
  * never takes a path from its caller.  The one exception is the test
  * sysroot of --enable-test-hooks builds, which are never installed.
  */
@@ -48,14 +49,17 @@ priv_sysroot(void)
 const char *
 priv_path(enum priv_path which)
 {
-	static char buf[3][PATH_MAX];
+	static char buf[5][PATH_MAX];
 	static const char *const sys[] = {
 		SYSCONFDIR "/outpost.conf",
 		LOCALSTATEDIR "/spool/outpost",
-		PKGLIBEXECDIR "/outpost-queue"
+		PKGLIBEXECDIR "/outpost-queue",
+		LOCALSTATEDIR "/lib/outpost/oauth2",
+		PKGLIBEXECDIR "/outpost-oauth2"
 	};
 	static const char *const test[] = {
-		"outpost.conf", "spool", "outpost-queue"
+		"outpost.conf", "spool", "outpost-queue", "oauth2",
+		"outpost-oauth2"
 	};
 	const char *root = priv_sysroot();
 

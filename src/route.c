@@ -175,29 +175,14 @@ route_mkdirs(char *path)
 	return 0;
 }
 
-/* tmp + fsync + rename: a reader sees the old file or the new one. */
+/* The directories, then the file replaced whole (fdio.h). */
 static int
 route_write(char *path, const char *text)
 {
-	char tmp[PATH_MAX + 32];
-	size_t len = strlen(text);
-	int fd, n2, ok;
-
-	n2 = snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
-	if (n2 < 0 || (size_t)n2 >= sizeof(tmp) || route_mkdirs(path) == -1)
+	if (route_mkdirs(path) == -1)
 		return -1;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-	if (fd == -1)
-		return -1;
-	ok = fd_write_all(fd, text, len) == 0 && fsync(fd) == 0;
-	if (close(fd) == -1)
-		ok = 0;
-	if (!ok || rename(tmp, path) == -1) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return fd_replace_file(path, text, strlen(text), 0600, (uid_t)-1,
+	    (gid_t)-1);
 }
 
 void

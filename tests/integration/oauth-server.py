@@ -4,7 +4,8 @@ integration cases (Python stdlib: http.server, ssl), started by
 run-case.py for an `oauth-server` line in [client].
 
   POST /token   grant_type=refresh_token: checks client_id, client_secret
-                (when one is set) and the refresh token; answers the next
+                (when one is set) and the refresh token (--refresh, or
+                the --rotate one it hands out); answers the next
                 access token of --access (the last one repeats), or the
                 --refuse error (HTTP 400).  grant_type=authorization_code:
                 checks the code, redirect_uri and the PKCE verifier
@@ -155,7 +156,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif st.args.secret and f.get("client_secret") != st.args.secret:
             why = "wrong client_secret"
         elif grant == "refresh_token":
-            if f.get("refresh_token") != st.args.refresh:
+            # a rotated token is good from then on, as at real providers
+            if f.get("refresh_token") not in (st.args.refresh,
+                                              st.args.rotate or None):
                 why = "wrong refresh token"
             elif st.args.refuse:
                 why = "refused: " + st.args.refuse

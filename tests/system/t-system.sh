@@ -5,7 +5,8 @@
 # --enable-test-hooks builds), the setgid outpost and the setuid and
 # setgid outpost-queue copied there; then each real caller's argv (PHP,
 # PHPMailer, Symfony -bs, cron, fail2ban, git send-email, logcheck), the
-# sender policy, the queue's integrity (runner, dead/, quota) and the
+# sender policy, the queue's integrity (runner, dead/, quota), an OAuth2
+# account through the token store and outpost-oauth2, and the
 # hardening.  The machine's /etc/outpost.conf and /var/spool/outpost are
 # never touched.  TAP (the plan comes last); SKIP when not root.
 #
@@ -26,6 +27,7 @@ for t in groupadd useradd usermod userdel groupdel setpriv openssl \
 done
 [ -x "$top_builddir/src/outpost" ] || skip "no src/outpost"
 [ -x "$top_builddir/src/outpost-queue" ] || skip "no src/outpost-queue"
+[ -x "$top_builddir/src/outpost-oauth2" ] || skip "no src/outpost-oauth2"
 # ASan/LSan cannot run in a setgid or setuid process (no ptrace, not
 # dumpable): the sanitizer build runs everything else
 grep -q -- '-fsanitize' "$top_builddir/Makefile" 2>/dev/null &&
@@ -65,7 +67,9 @@ mkdir -p "$R/bin" "$R/pub" "$R/home-u"
 chmod 1777 "$R/pub"
 cp "$top_builddir/src/outpost" "$R/bin/outpost"
 cp "$top_builddir/src/outpost-queue" "$R/outpost-queue"
+cp "$top_builddir/src/outpost-oauth2" "$R/outpost-oauth2"
 if BIN=$R/bin/outpost HELPER=$R/outpost-queue SPOOL=$R/spool \
+    TOKEN_HELPER=$R/outpost-oauth2 STORE=$R/oauth2 \
     CONF=$R/outpost.conf SECRET=$R/outpost.secret LOG=$R/outpost.log \
     QUSER=$N UNITDIR= CRONDIR=$R \
     sh "$top_srcdir/etc/outpost-install-system.sh" >"$R/setup.log" 2>&1 &&
@@ -81,6 +85,10 @@ check "  ... the queue's user has no home it could write" \
     test "$(getent passwd "$N" | cut -d: -f6)" = /nonexistent
 check "  ... the helper is setuid and setgid to the queue's user" \
     test "$(stat -c '%U:%G %a' "$R/outpost-queue")" = "$N:$N 6755"
+check "  ... the token helper: setuid and setgid, no exec for others" \
+    test "$(stat -c '%U:%G %a' "$R/outpost-oauth2")" = "$N:$N 6750"
+check "  ... the OAuth2 token store: the queue's user's, 0700" \
+    test "$(stat -c '%U:%G %a' "$R/oauth2")" = "$N:$N 700"
 check "  ... a cron.d line runs the queue as its user" \
     grep -q "^\*/5 \* \* \* \* $N $R/bin/outpost -q\$" "$R/outpost"
 check "  ... a log file every caller of the group can append to" \
@@ -176,6 +184,13 @@ cannot_read() {	# cannot_read USER FILE...
 	u=$1; shift
 	! setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups \
 	    cat "$@" >/dev/null 2>&1
+}
+
+runner() {	# the queue runner as its unit runs it: $N, nothing inherited
+	setpriv --reuid="$N" --regid="$N" --init-groups env -i \
+	    PATH=/usr/bin:/bin OUTPOST_TEST_SYSROOT="$R" "$@" \
+	    "$R/bin/outpost" -q --flush >"$R/out" 2>&1
+	RC=$?
 }
 
 server ok
@@ -362,6 +377,143 @@ check "a server echoing the password: withheld from the caller (77)" sh -c \
     grep -q 'withheld' $R/out"
 config "$OKPORT"
 
+# -- an OAuth2 account: the token store and outpost-oauth2 ---------------
+mkdir -p "$R/oauth"
+"$PYTHON" "$top_srcdir/tests/integration/oauth-server.py" --dir "$R/oauth" \
+    --pki "$R/pki" --secret GOCSPX-sys-secret --refresh 1//sys-refresh-one \
+    --rotate 1//sys-refresh-two \
+    --access ya29.sys-access-one,ya29.sys-access-two >"$R/oauth/log" 2>&1 &
+PIDS="$PIDS $!"
+i=0
+while [ ! -s "$R/oauth/ready" ] && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+OPORT=$(cat "$R/oauth/ready")
+server oa 'listener starttls' 'capa PIPELINING, 8BITMIME, AUTH PLAIN XOAUTH2' \
+    'auth-token ya29.sys-access-one ya29.sys-access-two'
+printf 'GOCSPX-sys-secret\n' >"$R/oa.secret"
+chown "root:$N" "$R/oa.secret"
+chmod 640 "$R/oa.secret"
+OAPORT=$PORT
+oaconf() {	# oaconf [LINE...]: the OAuth2 account is the default
+	{
+		printf '[defaults]\naccount = oa\n\n[oa]\nhost = 127.0.0.1\n'
+		printf 'port = %s\ntls = starttls\n' "$OAPORT"
+		printf 'tls_trust_file = %s/ca.pem\n' "$R"
+		printf 'user = alice@example.com\nfrom = relay@example.com\n'
+		printf 'auth = xoauth2\noauth2_client_id = outpost-test-client\n'
+		printf 'oauth2_token_url = https://127.0.0.1:%s/token\n' "$OPORT"
+		printf 'oauth2_device_url = https://127.0.0.1:%s/device\n' \
+		    "$OPORT"
+		printf 'oauth2_client_secret_file = %s/oa.secret\n' "$R"
+		printf 'oauth2_scope = https://mail.google.com/\n'
+		printf 'timeout = 10\nkeyring = off\n'
+		for l in "$@"; do printf '%s\n' "$l"; done
+	} >"$R/outpost.conf"
+}
+oaconf
+grants() { grep -c "\"grant\": \"$1\", \"ok\": true" "$R/oauth/requests.jsonl"; }
+phpmail() {	# PHP mail()'s argv (-t -i) as $W, maybe through env ARGS...
+	printf 'To: bob@example.org\nSubject: t\n\nhi\n' |
+	    as "$W" "$@" "$R/bin/outpost" -t -i >"$R/out" 2>&1
+	RC=$?
+}
+run "$W" oauth2 login --system --device
+check "oauth2 login --system is for root (77)" sh -c \
+    "test $RC = 77 && test ! -e $R/oauth2/oa.refresh"
+OUTPOST_TEST_SYSROOT="$R" "$R/bin/outpost" oauth2 login --system --device \
+    -a oa </dev/null >"$R/out" 2>&1
+RC=$?
+check "root: oauth2 login --system --device fills the token store" sh -c \
+    "test $RC = 0 && grep -qx 1//sys-refresh-one $R/oauth2/oa.refresh" ||
+    sed 's/^/# /' "$R/out"
+check "  ... its files belong to the queue's user, 0600" sh -c \
+    "test \"\$(stat -c '%U %a' $R/oauth2/oa.refresh)\" = '$N 600' &&
+    test \"\$(stat -c '%U %a' $R/oauth2/oa.token)\" = '$N 600'"
+phpmail env
+check "PHP mail() as www-data through the OAuth2 account (XOAUTH2)" sh -c \
+    "test $RC = 0 && test $(delivered oa) = 1 &&
+    grep -q '\"mech\": \"XOAUTH2\", \"ok\": true' $R/srv-oa/events.jsonl" ||
+    sed 's/^/# /' "$R/out"
+check "  ... with the access token the login cached (no token request)" \
+    test "$(grants refresh_token)" = 0
+rm -f "$R/oauth2/oa.token"	# as if it had expired
+phpmail env
+check "an expired access token: outpost-oauth2 refreshes it, delivered" \
+    sh -c "test $RC = 0 && test $(delivered oa) = 2 &&
+    test $(grants refresh_token) = 1" || sed 's/^/# /' "$R/out"
+check "  ... the rotated refresh token is written back to the store" sh -c \
+    "grep -qx 1//sys-refresh-two $R/oauth2/oa.refresh &&
+    test \"\$(stat -c '%U %a' $R/oauth2/oa.refresh)\" = '$N 600' &&
+    test -z \"\$(ls $R/oauth2 | grep tmp)\""
+phpmail env
+check "  ... the next message uses the cached token" sh -c \
+    "test $RC = 0 && test $(delivered oa) = 3 &&
+    test $(grants refresh_token) = 1"
+check "www-data cannot read the refresh token, access token or secret" \
+    cannot_read "$W" "$R/oauth2/oa.refresh" "$R/oauth2/oa.token" \
+    "$R/oa.secret"
+check "  ... nor list the store" sh -c \
+    "! setpriv --reuid=$W --regid=\$(id -g $W) --init-groups ls $R/oauth2 \
+    >/dev/null 2>&1"
+as "$W" "$R/outpost-oauth2" token oa >"$R/out" 2>&1
+RC=$?
+check "  ... nor run outpost-oauth2 itself (no token printed)" sh -c \
+    "test $RC != 0 && ! grep -q ya29 $R/out" || sed 's/^/# /' "$R/out"
+as "$W" env OUTPOST_TEST_SYSROOT="$R/pub" "$R/outpost-oauth2" refresh \
+    ../oa >"$R/out" 2>&1
+RC=$?
+check "  ... not with another sysroot and a forged name either" sh -c \
+    "test $RC != 0 && ! grep -q ya29 $R/out"
+OUTPOST_TEST_SYSROOT="$R" "$R/outpost-oauth2" token ../oa.refresh \
+    >"$R/out" 2>&1
+RC=$?
+check "outpost-oauth2 refuses a name that is not plain (64)" sh -c \
+    "test $RC = 64 && grep -q '^error 64 0 bad account name' $R/out &&
+    ! grep -q sys-refresh $R/out"
+rm -f "$R/oauth2/oa.token"
+phpmail env https_proxy=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 \
+    ALL_PROXY=http://127.0.0.1:9 SSLKEYLOGFILE="$R/pub/keys" \
+    CURL_CA_BUNDLE=/dev/null
+check "the caller's proxy, CA and key log variables never reach the helper" \
+    sh -c "test $RC = 0 && test $(grants refresh_token) = 2 &&
+    test ! -e $R/pub/keys" || sed 's/^/# /' "$R/out"
+OUTPOST_TEST_SYSROOT="$R" "$R/bin/outpost" oauth2 status --system \
+    >"$R/out" 2>&1
+RC=$?
+check "root: oauth2 status --system: the store, never a token" sh -c \
+    "test $RC = 0 && grep -q 'refresh token: the system token store, present' \
+    $R/out && grep -q 'access token:  cached' $R/out &&
+    ! grep -q 'ya29\|sys-refresh\|GOCSPX' $R/out" || sed 's/^/# /' "$R/out"
+oaconf "hold = on"
+phpmail env
+check "hold = on: the OAuth2 account's message waits in the queue" sh -c \
+    "test $RC = 0 && grep -q 'queued as' $R/out" || sed 's/^/# /' "$R/out"
+oaconf
+rm -f "$R/oauth2/oa.token"
+runner
+check "the runner (the queue's user) refreshes in the store itself" sh -c \
+    "test $RC = 0 && test $(grants refresh_token) = 3 &&
+    test $(delivered oa) = 5 && test -z \"\$(ls $R/spool/q/)\"" ||
+    sed 's/^/# /' "$R/out"
+OUTPOST_TEST_SYSROOT="$R" "$R/bin/outpost" doctor >"$R/out" 2>&1
+check "doctor as root: the token store and its helper" sh -c \
+    "grep -q 'token store .*ok .*$R/oauth2: $N:$N 0700' $R/out &&
+    grep -q 'token helper .*ok .*: $N:$N 6750' $R/out" ||
+    sed 's/^/# /' "$R/out"
+OUTPOST_TEST_SYSROOT="$R" "$R/bin/outpost" oauth2 logout --system -a oa \
+    >"$R/out" 2>&1
+RC=$?
+check "root: oauth2 logout --system empties the store" sh -c \
+    "test $RC = 0 && test ! -e $R/oauth2/oa.refresh &&
+    test ! -e $R/oauth2/oa.token" || sed 's/^/# /' "$R/out"
+phpmail env
+check "  ... then www-data's mail() is refused, saying to log in (78)" \
+    sh -c "test $RC = 78 &&
+    grep -q 'outpost oauth2 login --system -a oa as root' $R/out" ||
+    sed 's/^/# /' "$R/out"
+config "$OKPORT"
+
 # -- the system queue ---------------------------------------------------
 server busy 'listener starttls' 'reply MAIL 451 4.3.2 try again later'
 BUSYPORT=$PORT
@@ -417,12 +569,6 @@ CID=$(sed -n 's/.*queued as \([0-9a-f]*\).*/\1/p' "$R/out")
 config "$OKPORT" "aliases = $R/aliases"
 before=$(delivered ok)
 bosses=$(grep -c '"mail_from": "boss@' "$R/srv-ok/events.jsonl")
-runner() {	# the queue runner as its unit runs it: $N, nothing inherited
-	setpriv --reuid="$N" --regid="$N" --init-groups env -i \
-	    PATH=/usr/bin:/bin OUTPOST_TEST_SYSROOT="$R" "$@" \
-	    "$R/bin/outpost" -q --flush >"$R/out" 2>&1
-	RC=$?
-}
 runner
 check "the runner (the queue's user) delivers the queued messages" sh -c \
     "test $RC = 0 && test $(delivered ok) = $((before + 3)) &&

@@ -327,6 +327,59 @@ test_paste(void)
 	ok(oauth2_paste_parse("two words", &r, &e) == -1, "not a code");
 }
 
+/* outpost-oauth2's names and answers (oauth2_line.c) */
+static void
+test_line(void)
+{
+	struct secret *s;
+	struct err e;
+	char buf[256];
+
+	ok(oauth2_line_name_ok("relay") && oauth2_line_name_ok("m365.main_2-x"),
+	    "plain account names");
+	ok(!oauth2_line_name_ok("") && !oauth2_line_name_ok("../oa") &&
+	    !oauth2_line_name_ok("a/b") && !oauth2_line_name_ok(".hidden") &&
+	    !oauth2_line_name_ok("-a") && !oauth2_line_name_ok("a b") &&
+	    !oauth2_line_name_ok("a\nb"), "no path, option or space");
+	memset(buf, 'x', 65);
+	buf[65] = '\0';
+	ok(!oauth2_line_name_ok(buf) && oauth2_line_name_ok(buf + 1),
+	    "at most 64 bytes");
+	err_init(&e);
+	if ((s = secret_new(&e)) == NULL)
+		return;
+	snprintf(buf, sizeof(buf), "token ya29.abc\n");
+	ok(oauth2_line_parse(buf, "a", s, &e) == 0 && s->len == 8 &&
+	    strcmp(s->buf, "ya29.abc") == 0, "a token");
+	snprintf(buf, sizeof(buf), "error 78 0 account a: no refresh token\n");
+	ok(oauth2_line_parse(buf, "a", s, &e) == -1 && e.ex == EX_CONFIG &&
+	    (e.flags & ERR_WAIT) == 0 &&
+	    strcmp(e.msg, "account a: no refresh token") == 0, "an error");
+	err_init(&e);
+	snprintf(buf, sizeof(buf), "error 75 1 token endpoint down\n");
+	ok(oauth2_line_parse(buf, "a", s, &e) == -1 && e.ex == EX_TEMPFAIL &&
+	    (e.flags & ERR_WAIT) != 0, "an error the message may wait out");
+	err_init(&e);
+	snprintf(buf, sizeof(buf), "error 0 0 fine\n");
+	ok(oauth2_line_parse(buf, "a", s, &e) == -1 && e.ex == EX_TEMPFAIL,
+	    "an exit code outside sysexits is 75, never success");
+	err_init(&e);
+	snprintf(buf, sizeof(buf), "token ya29.abc");
+	ok(oauth2_line_parse(buf, "a", s, &e) == -1 && e.ex == EX_TEMPFAIL,
+	    "a cut answer");
+	err_init(&e);
+	snprintf(buf, sizeof(buf), "token \n");
+	ok(oauth2_line_parse(buf, "a", s, &e) == -1, "an empty token");
+	err_init(&e);
+	snprintf(buf, sizeof(buf), "token a b\n");
+	ok(oauth2_line_parse(buf, "a", s, &e) == -1, "a token with a space");
+	err_init(&e);
+	snprintf(buf, sizeof(buf), "ya29.abc\n");
+	ok(oauth2_line_parse(buf, "a", s, &e) == -1 && e.ex == EX_TEMPFAIL,
+	    "anything else");
+	secret_free(s);
+}
+
 int
 main(void)
 {
@@ -337,5 +390,6 @@ main(void)
 	test_device();
 	test_jwt();
 	test_paste();
+	test_line();
 	return done_testing();
 }
