@@ -32,6 +32,7 @@
 #include "provider.h"
 #include "rcpt_domains.h"
 #include "suggest.h"
+#include "transport_url.h"
 
 #define CFG_MAX_NAME	48	/* inih keeps 49 bytes of a section name */
 #define CFG_DEFAULTS	"defaults"
@@ -203,8 +204,15 @@ static int
 cfg_check_account(const struct cfg_ctx *c, const struct cfg_section *s,
     struct account *a, bool auth_set, struct err *e)
 {
+	char api_host[TRANSPORT_HOST_MAX];
 	const char *why = NULL;
 
+	if (transport_check(a, api_host, sizeof(api_host), &why) == -1)
+		return err_set(e, EX_CONFIG, "%s:%d: account '%s': %s",
+		    c->file, s->line, a->name, why);
+	if (api_host[0] != '\0' && cfg_hosts_parse(api_host, a, &why) == -1)
+		return err_set(e, EX_CONFIG, "%s:%d: account '%s': %s",
+		    c->file, s->line, a->name, why);
 	if (a->host == NULL)
 		return err_set(e, EX_CONFIG, "%s:%d: account '%s': no host "
 		    "(host is required)", c->file, s->line, a->name);
@@ -257,6 +265,11 @@ cfg_merge(const struct cfg_ctx *c, const struct cfg_section *s,
 	if (s == &c->sec[0])
 		return 0;
 	auth_set = s->v[K_AUTH].s != NULL || c->sec[0].v[K_AUTH].s != NULL;
+	/* Graph takes the OAuth2 token as a Bearer: the preset fills it */
+	if (!auth_set && a->transport == TRANSPORT_GRAPH) {
+		a->auth = SASL_WANT_XOAUTH2;
+		auth_set = true;
+	}
 	/* the preset fills only what neither section wrote */
 	v = s->v[K_PROVIDER].s != NULL ? &s->v[K_PROVIDER] :
 	    &c->sec[0].v[K_PROVIDER];

@@ -37,6 +37,14 @@ enum oauth2_grant {
 	OAUTH2_GRANT_CLIENT		/* client_credentials: app-only */
 };
 
+/* What carries the message (transport.h): SMTP, or an HTTPS API. */
+enum account_transport {
+	TRANSPORT_SMTP = 0,
+	TRANSPORT_GRAPH,	/* Microsoft Graph sendMail */
+	TRANSPORT_SES,		/* Amazon SES v2 SendEmail */
+	TRANSPORT_MAILGUN	/* Mailgun messages.mime */
+};
+
 /* One port of the account's plan, with the TLS mode used on it. */
 struct cfg_port {
 	int		 port;
@@ -104,6 +112,10 @@ struct account {
 	char		*dsn_notify;	/* dsn.h words; NULL: none */
 	char		*dsn_return;
 	char		*recipient_domains;	/* rcpt_domains.h; NULL: none */
+	enum account_transport transport;
+	char		*api_url;	/* NULL: the provider's own */
+	char		*api_region;	/* SES region; Mailgun us or eu */
+	char		*api_domain;	/* Mailgun sending domain */
 };
 
 struct config {

@@ -31,7 +31,7 @@
 enum cfg_kind {
 	KIND_NAME, KIND_STR, KIND_HOSTS, KIND_WORD, KIND_PORTS, KIND_TIMEOUT,
 	KIND_TLS, KIND_AUTH, KIND_BOOL, KIND_GRANT, KIND_DAYS, KIND_PIN,
-	KIND_DSN
+	KIND_DSN, KIND_TRANSPORT
 };
 
 #define KF_SECRET	0x1	/* never quote the value */
@@ -44,6 +44,10 @@ static const char *const cfg_tls_words[] = {
 	[TLS_MODE_OFF] = "off"
 };
 static const char *const cfg_bool_words[] = { "off", "on" };
+static const char *const cfg_transport_words[] = {
+	[TRANSPORT_SMTP] = "smtp", [TRANSPORT_GRAPH] = "graph",
+	[TRANSPORT_SES] = "ses", [TRANSPORT_MAILGUN] = "mailgun"
+};
 static const char *const cfg_grant_words[] = {
 	[OAUTH2_GRANT_REFRESH] = "refresh_token",
 	[OAUTH2_GRANT_CLIENT] = "client_credentials"
@@ -137,6 +141,13 @@ static const struct cfg_keydef {
 	/* checked as a list in rcpt_domains.c, overlaps in cfg.c */
 	{ "recipient_domains", KIND_STR, OFF(recipient_domains), 0,
 	    "domains, comma-separated" },
+	/* HTTPS API transports (transport.h) */
+	{ "transport", KIND_TRANSPORT, OFF(transport), 0, "smtp, graph, ses "
+	    "or mailgun" },
+	{ "api_url", KIND_WORD, OFF(api_url), 0, "an https:// URL" },
+	{ "api_region", KIND_WORD, OFF(api_region), 0, "a region: us-east-1 "
+	    "(ses), us or eu (mailgun)" },
+	{ "api_domain", KIND_WORD, OFF(api_domain), 0, "a domain" },
 };
 
 _Static_assert(K_NKEYS <= CFG_MAX_KEYS, "CFG_MAX_KEYS (cfg.h) is too small");
@@ -305,6 +316,12 @@ cfg_key_set(const struct cfg_ctx *c, struct account *a, int k,
 		    &n) == -1)
 			break;
 		*(int *)(void *)field = (int)n;
+		return 0;
+	case KIND_TRANSPORT:
+		if ((w = cfg_word(cfg_transport_words,
+		    NITEMS(cfg_transport_words), v->s)) == -1)
+			break;
+		a->transport = (enum account_transport)w;
 		return 0;
 	case KIND_GRANT:
 		if ((w = cfg_word(cfg_grant_words, NITEMS(cfg_grant_words),

@@ -549,11 +549,13 @@ cmd_doctor(int argc, char **argv, struct err *e)
 		return 0;
 	}
 	if (o.host == NULL && (doctor_account(r, &o, &cfg, e) == -1 ||
-	    doctor_password(r, &pw, e) == -1))
+	    (r->a->transport != TRANSPORT_SMTP ? doctor_api(r) :
+	    doctor_password(r, &pw, e)) == -1))
 		rc = -1;
 	cfg_forget_secrets(&cfg);
 	if (rc == 0) {
-		doctor_run_probes(r, &o, pw);
+		if (r->a == NULL || r->a->transport == TRANSPORT_SMTP)
+			doctor_run_probes(r, &o, pw);
 		doctor_verdict(r);
 		if (o.json)
 			doctor_print_json(stdout, r);

@@ -119,6 +119,11 @@ void	doctor_probe_all(const struct doctor_target *, struct doctor_probe *,
 /* One session through AUTH on p's path, then QUIT; the result in p. */
 void	doctor_auth(const struct doctor_target *, struct doctor_probe *p);
 
+/*
+ * An account with an API transport (doctor_api.c): credentials, the
+ * permission to send, the endpoint; checks only, no SMTP probes.
+ */
+int	doctor_api(struct doctor_run *);
 void	doctor_verdict(struct doctor_run *);
 void	doctor_print_text(FILE *, const struct doctor_run *);
 void	doctor_print_json(FILE *, const struct doctor_run *);

@@ -22,6 +22,7 @@
 
 #include "doctor.h"
 #include "sasl.h"
+#include "transport_url.h"
 
 #define DATE_MAX	32
 #define CAPA_MAX	256
@@ -113,12 +114,37 @@ class_of(int ex)
 	return ex == EX_TEMPFAIL ? EX_TEMPFAIL : EX_UNAVAILABLE;
 }
 
+/*
+ * No SMTP port answers at all and the provider has an HTTPS API (port
+ * 443 is the one never blocked): recommend its transport.
+ */
+static bool
+verdict_api(struct doctor_run *r)
+{
+	enum account_transport t = transport_for_host(r->host);
+	size_t i;
+
+	if (t == TRANSPORT_SMTP)
+		return false;
+	for (i = 0; i < r->nprobes; i++)
+		if (r->probes[i].conn == DOCTOR_REACHABLE)
+			return false;
+	advise(r, EX_TEMPFAIL, "no SMTP port of %s answers from here: "
+	    "outbound SMTP is blocked on this network; send over HTTPS with "
+	    "the provider's API instead (outpost.conf(5), API TRANSPORTS)",
+	    r->host);
+	advise_line(r, "transport = %s", transport_name(t));
+	return true;
+}
+
 /* Why p fails, as advice; the most specific cause first. */
 static int
 verdict_failure(struct doctor_run *r, const struct doctor_probe *p)
 {
 	char date[DATE_MAX];
 
+	if (p->conn != DOCTOR_REACHABLE && verdict_api(r))
+		return 0;
 	if (p->conn != DOCTOR_REACHABLE)
 		return advise(r, EX_TEMPFAIL, "nothing answers on the "
 		    "configured port%s of %s from here (%s): outbound SMTP is "
@@ -287,6 +313,12 @@ void
 doctor_verdict(struct doctor_run *r)
 {
 	r->nlines = 0;
+	if (r->a != NULL && r->a->transport != TRANSPORT_SMTP) {
+		if (!verdict_checks(r))
+			advise(r, 0, "transport = %s works from here",
+			    transport_name(r->a->transport));
+		return;
+	}
 	(void)verdict_run(r);
 }
 

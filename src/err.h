@@ -35,6 +35,7 @@ struct err {
 	int		 reply;		/* SMTP reply code, 0 if none */
 	char		 enh[ERR_ENH_MAX]; /* enhanced code "5.1.1" or "" */
 	unsigned	 flags;
+	unsigned	 retry_after;	/* seconds an API asked us to wait */
 	char		 msg[ERR_MSG_MAX];
 };
 

@@ -206,7 +206,7 @@ job_queue(struct job *j, struct submit_verdict *v)
 	qe.attempts = 1;
 	/* never tried (hold): due at the first run once hold is gone */
 	qe.next_try = (v->e.flags & ERR_HOLD) != 0 ? 0 :
-	    qe.created + queue_backoff(1);
+	    qe.created + queue_wait(1, &v->e);
 	snprintf(qe.last_error, sizeof(qe.last_error), "%s", v->e.msg);
 	qe.dup_risk = (v->e.flags & ERR_DUP_RISK) != 0;
 	qe.uid = getuid();

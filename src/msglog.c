@@ -106,7 +106,11 @@ msglog_how(const struct config *cfg, const struct msglog_rec *r,
 	if (r->used != NULL && cfg_account(cfg, r->used->account) != NULL)
 		a = cfg_account(cfg, r->used->account);
 	*auth = sasl_want_word(a->auth);
-	if (r->used == NULL || r->used->port == 0)
+	if (a->transport != TRANSPORT_SMTP && r->used != NULL &&
+	    r->used->port != 0)
+		*tls = "https";		/* an API transport (transport.h) */
+	if (a->transport != TRANSPORT_SMTP || r->used == NULL ||
+	    r->used->port == 0)
 		return;
 	for (i = 0; i < a->nports; i++)
 		if (a->ports[i].port == r->used->port &&

@@ -83,6 +83,12 @@ int	queue_id_new(char id[QUEUE_ID_LEN + 1], struct err *);
 bool	queue_id_valid(const char *);
 /* Seconds to wait before try number attempts + 1. */
 time_t	queue_backoff(unsigned attempts);
+/*
+ * The same after a failure e: an API's Retry-After (err.h) when it asks
+ * for longer than the backoff, up to QUEUE_RETRY_AFTER_MAX.
+ */
+#define QUEUE_RETRY_AFTER_MAX	(24 * 3600)
+time_t	queue_wait(unsigned attempts, const struct err *);
 
 /* queue.c */
 /*

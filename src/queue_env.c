@@ -286,3 +286,13 @@ queue_backoff(unsigned attempts)
 	}
 	return d < QUEUE_RETRY_MAX ? d : QUEUE_RETRY_MAX;
 }
+
+time_t
+queue_wait(unsigned attempts, const struct err *e)
+{
+	time_t d = queue_backoff(attempts), r = (time_t)e->retry_after;
+
+	if (r > QUEUE_RETRY_AFTER_MAX)
+		r = QUEUE_RETRY_AFTER_MAX;
+	return r > d ? r : d;
+}

@@ -179,7 +179,7 @@ run_failed(struct run *r, struct run_entry *x, const struct err *e,
 		return;
 	}
 	err_init(&ue);
-	qe->next_try = r->now + queue_backoff(qe->attempts);
+	qe->next_try = r->now + queue_wait(qe->attempts, e);
 	if (queue_update(&r->q, qe, &ue) == -1)
 		log_warn("%s: %s", qe->id, ue.msg);
 	r->stats->deferred++;

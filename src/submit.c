@@ -29,6 +29,7 @@
 #include "msglog.h"
 #include "oauth2.h"
 #include "submit.h"
+#include "transport.h"
 
 struct submit_ctx {
 	const struct submit_req	*rq;
@@ -147,12 +148,30 @@ submit_take(struct submit_ctx *x, struct submit_msg *m)
 	return 1;
 }
 
+/*
+ * A fallback account with an API transport is the last resort of an SMTP
+ * account whose ports are all blocked: taken only when no server of the
+ * account answered at all (and not for hold = on), never for a server's
+ * own "try later".
+ */
+static bool
+submit_api_fallback_ok(const struct submit_ctx *x, const struct err *e)
+{
+	const struct account *fb = cfg_account(x->rq->cfg, x->a->fallback);
+
+	if (fb == NULL || fb->transport == TRANSPORT_SMTP ||
+	    x->a->transport != TRANSPORT_SMTP)
+		return true;
+	return x->used.port == 0 && (e->flags & ERR_HOLD) == 0;
+}
+
 /* Would the fallback account take this failure of x->a? */
 static bool
 submit_for_fallback(const struct submit_ctx *x, const struct err *e)
 {
 	return !x->fallback && x->a->fallback != NULL &&
-	    e->ex == EX_TEMPFAIL && (e->flags & ERR_DUP_RISK) == 0;
+	    e->ex == EX_TEMPFAIL && (e->flags & ERR_DUP_RISK) == 0 &&
+	    submit_api_fallback_ok(x, e);
 }
 
 static void
@@ -265,7 +284,8 @@ submit_session(struct submit_ctx *x, struct secret *pw, struct err *e)
 		dr.dot_arg = x;
 	}
 	x->judged = 0;
-	rc = deliver(&dr, e);
+	rc = x->a->transport == TRANSPORT_SMTP ? deliver(&dr, e) :
+	    transport_deliver(&dr, e);
 	if (!x->rq->batch) {
 		if (rc == 0) {
 			x->have_cur = false;

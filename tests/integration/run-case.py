@@ -610,6 +610,8 @@ class Runner:
                 self.run_cmd = [unescape(a) for a in shlex.split(rest)]
             elif word == "oauth-server":
                 self.passwords += self.oauth_secrets
+            elif word == "api-server":
+                self.passwords += self.api_secrets
             elif word == "socks5-proxy":
                 self.passwords += self.proxy_secrets
             elif word == "oauth-browser":
@@ -849,6 +851,113 @@ class Runner:
                          OAUTH_URL="https://127.0.0.1:%s/token" % port,
                          OAUTH_AUTH_URL="https://127.0.0.1:%s/auth" % port,
                          OAUTH_DEVICE_URL="https://127.0.0.1:%s/device" % port)
+
+    # ---- mail APIs (api-server.py) ----------------------------------------
+    API_KEYS = ("cert", "status", "retry-after", "key", "key-id", "secret",
+                "region", "token")
+    API_DEFAULT_SECRETS = {
+        "key": "key-3ax6xnjp29jd6fds4gc373sgvjxteol0",
+        "secret": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        "token": "eyJ0eXAi.graph-access-token"}
+
+    def start_api(self):
+        """[client] api-server [KEY=VALUE...]: the HTTPS stand-in for
+        Graph, SES and Mailgun; @API_URL@ is its base URL."""
+        lines = [s for _, s in self.case.sec["client"]
+                 if s.split()[0] == "api-server"]
+        self.api, self.api_secrets = None, []
+        if not lines:
+            return
+        d = os.path.join(self.work, "api")
+        os.mkdir(d)
+        argv = [sys.executable, os.path.join(HERE, "api-server.py"),
+                "--dir", d, "--pki", self.pki]
+        given = {}
+        for w in lines[0].split()[1:]:
+            k, _, v = w.partition("=")
+            if k not in self.API_KEYS:
+                raise SystemExit("%s: bad api-server option %r"
+                                 % (self.case.name, w))
+            argv += ["--" + k, v]
+            given[k] = v
+        for k, v in self.API_DEFAULT_SECRETS.items():
+            self.api_secrets.append(given.get(k, v))
+        log = open(os.path.join(self.work, "api.log"), "wb")
+        self.api = subprocess.Popen(argv, stdout=log, stderr=log,
+                                    stdin=subprocess.DEVNULL)
+        log.close()
+        ready = os.path.join(d, "ready")
+        end = time.monotonic() + 10
+        while time.monotonic() < end and not os.path.exists(ready):
+            if self.api.poll() is not None:
+                break
+            time.sleep(0.02)
+        with open(ready) as f:
+            port = f.read()
+        self.vars.update(API_PORT=port,
+                         API_URL="https://127.0.0.1:%s" % port)
+
+    def stop_api(self):
+        if self.api is not None and self.api.poll() is None:
+            self.api.terminate()
+            self.api.wait()
+
+    def api_requests(self):
+        try:
+            with open(os.path.join(self.work, "api", "requests.jsonl"),
+                      encoding="utf-8") as f:
+                return [json.loads(line) for line in f]
+        except FileNotFoundError:
+            return []
+
+    def x_api_requests(self, rest):
+        """api-requests API:STATUS...: every request, in order; a request
+        the server found malformed or badly authenticated shows its
+        reason."""
+        got = ["%s:%d" % (r["api"], r["status"]) if r["ok"] else
+               "%s:bad(%s)" % (r["api"], r["why"].replace(" ", "-"))
+               for r in self.api_requests()]
+        self.ok(got == rest.split(), "API requests: %s" % rest,
+                "got: %s" % " ".join(got))
+
+    def x_api_rcpts(self, rest):
+        """api-rcpts N ADDR...: the recipients request N carried."""
+        n, *want = rest.split()
+        got = self.api_requests()[int(n) - 1].get("rcpts")
+        self.ok(sorted(got or []) == sorted(want),
+                "API request %s went to %s" % (n, " ".join(want)),
+                repr(got))
+
+    def x_api_field(self, rest):
+        """api-field N KEY JSON: a recorded field of request N."""
+        n, key, val = rest.split(" ", 2)
+        got = self.api_requests()[int(n) - 1].get(key)
+        self.ok(got == json.loads(val), "API request %s: %s = %s"
+                % (n, key, val), repr(got))
+
+    def api_mime(self, n):
+        with open(os.path.join(self.work, "api", "mime-%s.eml" % n),
+                  "rb") as f:
+            return f.read()
+
+    def x_api_mime(self, rest):
+        """api-mime N @FILE|@stdin: the MIME bytes of request N."""
+        n, src = rest.split()
+        got, want = self.api_mime(n), self.srcfile(src)
+        self.ok(got == want, "API request %s carried %s byte for byte"
+                % (n, src), self._diff(got, want))
+
+    def x_api_mime_contains(self, rest):
+        n, text = rest.split(" ", 1)
+        got = self.api_mime(n)
+        self.ok(unescape(text) in got, "API request %s's message contains "
+                "%r" % (n, text), got[:1500])
+
+    def x_api_mime_not_contains(self, rest):
+        n, text = rest.split(" ", 1)
+        got = self.api_mime(n)
+        self.ok(unescape(text) not in got, "API request %s's message does "
+                "not contain %r" % (n, text), got[:1500])
 
     # ---- SOCKS5 proxy (socks5-proxy.py) -----------------------------------
     def start_proxy(self):
@@ -1178,6 +1287,7 @@ class Runner:
         self.preflight()
         self.keyring = None
         self.oauth = None
+        self.api, self.api_secrets = None, []
         self.proxy, self.proxy_secrets, self.proxy_events = None, [], []
         base = os.path.join(self.build, "tests", "work")
         os.makedirs(base, exist_ok=True)
@@ -1194,6 +1304,7 @@ class Runner:
             self.vars["FREE_PORT"] = str(free_port())
             self.blackhole_ports()
             self.start_oauth()
+            self.start_api()
             self.start_proxy()
             self.write_config()
             self.client_setup()
@@ -1211,6 +1322,7 @@ class Runner:
         finally:
             self.stop_server()
             self.stop_oauth()
+            self.stop_api()
             self.stop_proxy()
             if self.keyring is not None:
                 self.keyring.stop()

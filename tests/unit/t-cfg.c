@@ -182,6 +182,26 @@ static const struct row {
 	{ "[a]\nhost = a,\n", 0, "host", NULL, "an empty item", 0 },
 	{ "[a]\nhost = -a\n", 0, "host", NULL, "t.conf:2: key 'host'", 0 },
 	{ H "fallback = b\n[b]\nhost = hb\n", 0, "fallback", "b", NULL, 0 },
+	/* API transports: no host needed; what each must name */
+	{ "[a]\ntransport = mailgun\napi_domain = mg.example\nuser = api\n",
+	    0, "host", "api.mailgun.net", NULL, 0 },
+	{ "[a]\ntransport = mailgun\napi_region = eu\napi_domain = d\n"
+	    "user = api\n", 0, "host", "api.eu.mailgun.net", NULL, 0 },
+	{ "[a]\ntransport = ses\napi_region = eu-west-1\nuser = AKID\n", 0,
+	    "host", "email.eu-west-1.amazonaws.com", NULL, 0 },
+	{ "[a]\ntransport = ses\nuser = AKID\n", 0, "host", NULL,
+	    "account 'a': transport = ses needs api_region", 0 },
+	{ "[a]\ntransport = graph\nuser = me@example.com\n", 0, "host",
+	    NULL, "transport = graph needs user (the mailbox) and OAuth2", 0 },
+	{ "[a]\ntransport = mailgun\nuser = api\n", 0, "host", NULL,
+	    "transport = mailgun needs api_domain", 0 },
+	{ H "transport = sendgrid\n", 0, "host", NULL,
+	    "t.conf:3: key 'transport': bad value 'sendgrid' (smtp, graph, "
+	    "ses or mailgun)", 0 },
+	{ H "transport = mailgun\napi_domain = d\nuser = api\n"
+	    "api_url = http://127.0.0.1:1\n", 0, "host", NULL,
+	    "api_url must be an https:// URL", 0 },
+	{ H "transport = smtp\n", 0, "host", "h", NULL, 0 },
 	{ H "fallback = a\n", 0, "fallback", NULL,
 	    "t.conf:3: key 'fallback': no other account named 'a'", 0 },
 	{ H "fallback = c\n[b]\nhost = hb\n", 0, "fallback", NULL,

@@ -110,7 +110,7 @@ static void
 test_ids_backoff(void)
 {
 	char a[QUEUE_ID_LEN + 1], b[QUEUE_ID_LEN + 1];
-	struct err e;
+	struct err e, ra;
 
 	err_init(&e);
 	ok(queue_id_new(a, &e) == 0 && queue_id_new(b, &e) == 0, "new ids");
@@ -123,6 +123,15 @@ test_ids_backoff(void)
 	is_int((int)queue_backoff(6), 1920, "backoff 6: 1920 s");
 	is_int((int)queue_backoff(7), 3600, "backoff 7: capped at 1 h");
 	is_int((int)queue_backoff(1000), 3600, "backoff 1000: 1 h");
+	err_init(&ra);
+	is_int((int)queue_wait(2, &ra), 120, "no Retry-After: the backoff");
+	ra.retry_after = 30;
+	is_int((int)queue_wait(2, &ra), 120, "a shorter Retry-After: backoff");
+	ra.retry_after = 7200;
+	is_int((int)queue_wait(2, &ra), 7200, "a longer Retry-After wins");
+	ra.retry_after = 999999;
+	is_int((int)queue_wait(2, &ra), QUEUE_RETRY_AFTER_MAX,
+	    "Retry-After capped at a day");
 }
 
 /* queue_max_entries / queue_max_bytes values */
