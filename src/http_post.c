@@ -1,19 +1,16 @@
 /*
  * http_post.c - the HTTPS POST of the API transports (http_post.h).
  *
- * libcurl is loaded with dlopen() the first time an API account sends,
- * as oauth2_http.c does for the token endpoint: an SMTP send maps none of
- * it.  The deadline of the exchange is the account's timeout for the
- * connection and the answer plus the time the body takes at
- * HTTP_MIN_RATE, so a large message is not cut off on a slow line and a
- * stalled one still ends.
+ * libcurl is loaded with dlopen() the first time an API account sends
+ * (curl_fn.c): an SMTP send maps none of it.  The deadline of the
+ * exchange is the account's timeout for the connection and the answer
+ * plus the time the body takes at HTTP_MIN_RATE, so a large message is
+ * not cut off on a slow line and a stalled one still ends.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include <curl/curl.h>
-#include <dlfcn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,56 +19,10 @@
 #include <sysexits.h>
 
 #include "acct_via.h"
+#include "curl_fn.h"
 #include "http_post.h"
 #include "log.h"
 
-#ifndef PACKAGE_VERSION
-#define PACKAGE_VERSION "dev"
-#endif
-#ifndef CURL_SONAME
-#define CURL_SONAME "libcurl-gnutls.so.4"
-#endif
-
-static struct {
-	CURL		*(*init)(void);
-	CURLcode	 (*setopt)(CURL *, CURLoption, ...);
-	CURLcode	 (*perform)(CURL *);
-	CURLcode	 (*getinfo)(CURL *, CURLINFO, ...);
-	void		 (*cleanup)(CURL *);
-	const char	*(*strerror)(CURLcode);
-	CURLcode	 (*global_init)(long);
-} hp_fn;
-
-static int
-hp_load(struct err *e)
-{
-	static const char *const names[] = { "curl_easy_init",
-	    "curl_easy_setopt", "curl_easy_perform", "curl_easy_getinfo",
-	    "curl_easy_cleanup", "curl_easy_strerror", "curl_global_init" };
-	void *fns[sizeof(names) / sizeof(names[0])], *h;
-	size_t i;
-
-	if (hp_fn.init != NULL)
-		return 0;
-	if ((h = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL)
-		return err_set(e, EX_UNAVAILABLE, "the API transports need "
-		    "libcurl: %s", dlerror());
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if ((fns[i] = dlsym(h, names[i])) == NULL)
-			return err_set(e, EX_UNAVAILABLE, "%s: no %s",
-			    CURL_SONAME, names[i]);
-	/* POSIX: a dlsym() result converts to a function pointer */
-	memcpy(&hp_fn.setopt, &fns[1], sizeof(void *));
-	memcpy(&hp_fn.perform, &fns[2], sizeof(void *));
-	memcpy(&hp_fn.getinfo, &fns[3], sizeof(void *));
-	memcpy(&hp_fn.cleanup, &fns[4], sizeof(void *));
-	memcpy(&hp_fn.strerror, &fns[5], sizeof(void *));
-	memcpy(&hp_fn.global_init, &fns[6], sizeof(void *));
-	if (hp_fn.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return err_set(e, EX_OSERR, "cannot initialise libcurl");
-	memcpy(&hp_fn.init, &fns[0], sizeof(void *));
-	return 0;
-}
 
 /* One transfer's state, seen by the callbacks. */
 struct hp_xfer {
@@ -127,35 +78,6 @@ hp_header(char *data, size_t size, size_t nitems, void *arg)
 }
 
 static CURLcode
-hp_tls(CURL *c, const struct account *a)
-{
-	CURLcode rc;
-
-	rc = hp_fn.setopt(c, CURLOPT_PROTOCOLS_STR, "https");
-	if (rc == CURLE_OK)
-		rc = hp_fn.setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
-	if (rc == CURLE_OK)
-		rc = hp_fn.setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	if (rc == CURLE_OK)
-		rc = hp_fn.setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	if (rc == CURLE_OK)
-		rc = hp_fn.setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (rc == CURLE_OK)
-		rc = hp_fn.setopt(c, CURLOPT_SSLVERSION,
-		    (long)CURL_SSLVERSION_TLSv1_2);
-	if (rc == CURLE_OK && a->tls_trust_file != NULL) {
-		rc = hp_fn.setopt(c, CURLOPT_CAINFO, a->tls_trust_file);
-		if (rc == CURLE_OK)
-			rc = hp_fn.setopt(c, CURLOPT_CAPATH, NULL);
-	}
-	if (rc == CURLE_OK)
-		rc = hp_fn.setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED);
-	if (rc == CURLE_OK)
-		rc = hp_fn.setopt(c, CURLOPT_NOSIGNAL, 1L);
-	return rc;
-}
-
-static CURLcode
 hp_setup(CURL *c, const struct http_req *q, struct curl_slist *hdrs,
     struct hp_xfer *x, char *errbuf)
 {
@@ -164,42 +86,39 @@ hp_setup(CURL *c, const struct http_req *q, struct curl_slist *hdrs,
 	long ms = (long)q->a->timeout * 1000;
 	CURLcode rc;
 
-	rc = hp_fn.setopt(c, CURLOPT_URL, q->url);
+	rc = curl_fn.setopt(c, CURLOPT_URL, q->url);
 	if (rc == CURLE_OK)
-		rc = hp_tls(c, q->a);
+		rc = curl_fn_secure(c, q->a->tls_trust_file);
 	if (rc == CURLE_OK)
-		rc = hp_fn.setopt(c, CURLOPT_CONNECTTIMEOUT_MS, ms);
+		rc = curl_fn.setopt(c, CURLOPT_CONNECTTIMEOUT_MS, ms);
 	if (rc == CURLE_OK)
-		rc = hp_fn.setopt(c, CURLOPT_TIMEOUT_MS, 2 * ms +
+		rc = curl_fn.setopt(c, CURLOPT_TIMEOUT_MS, 2 * ms +
 		    (long)(len / HTTP_MIN_RATE) * 1000);
 	if (rc == CURLE_OK && q->body == NULL) {
-		rc = hp_fn.setopt(c, CURLOPT_HTTPGET, 1L);
+		rc = curl_fn.setopt(c, CURLOPT_HTTPGET, 1L);
 		goto answer;
 	}
 	if (rc == CURLE_OK)
-		rc = hp_fn.setopt(c, CURLOPT_POST, 1L);
+		rc = curl_fn.setopt(c, CURLOPT_POST, 1L);
 	if (rc == CURLE_OK)
-		rc = hp_fn.setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, len);
+		rc = curl_fn.setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, len);
 	if (rc == CURLE_OK)
-		rc = hp_fn.setopt(c, CURLOPT_READFUNCTION, hp_read);
+		rc = curl_fn.setopt(c, CURLOPT_READFUNCTION, hp_read);
 	if (rc == CURLE_OK)
-		rc = hp_fn.setopt(c, CURLOPT_READDATA, x);
+		rc = curl_fn.setopt(c, CURLOPT_READDATA, x);
 answer:
 	if (rc == CURLE_OK)
-		rc = hp_fn.setopt(c, CURLOPT_WRITEFUNCTION, hp_write);
+		rc = curl_fn.setopt(c, CURLOPT_WRITEFUNCTION, hp_write);
 	if (rc == CURLE_OK)
-		rc = hp_fn.setopt(c, CURLOPT_WRITEDATA, x);
+		rc = curl_fn.setopt(c, CURLOPT_WRITEDATA, x);
 	if (rc == CURLE_OK)
-		rc = hp_fn.setopt(c, CURLOPT_HEADERFUNCTION, hp_header);
+		rc = curl_fn.setopt(c, CURLOPT_HEADERFUNCTION, hp_header);
 	if (rc == CURLE_OK)
-		rc = hp_fn.setopt(c, CURLOPT_HEADERDATA, x);
+		rc = curl_fn.setopt(c, CURLOPT_HEADERDATA, x);
 	if (rc == CURLE_OK)
-		rc = hp_fn.setopt(c, CURLOPT_HTTPHEADER, hdrs);
+		rc = curl_fn.setopt(c, CURLOPT_HTTPHEADER, hdrs);
 	if (rc == CURLE_OK)
-		rc = hp_fn.setopt(c, CURLOPT_USERAGENT,
-		    "outpost/" PACKAGE_VERSION);
-	if (rc == CURLE_OK)
-		rc = hp_fn.setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+		rc = curl_fn.setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	return rc;
 }
 
@@ -211,16 +130,17 @@ hp_via(CURL *c, const struct acct_via *v, char *buf, size_t cap)
 
 	if (v->via.source_ip != NULL) {
 		snprintf(buf, cap, "host!%s", v->via.source_ip);
-		rc = hp_fn.setopt(c, CURLOPT_INTERFACE, buf);
+		rc = curl_fn.setopt(c, CURLOPT_INTERFACE, buf);
 	}
 	if (rc != CURLE_OK || v->via.proxy == NULL)
 		return rc;
-	rc = hp_fn.setopt(c, CURLOPT_PROXY, socks5_describe(v->via.proxy,
+	rc = curl_fn.setopt(c, CURLOPT_PROXY, socks5_describe(v->via.proxy,
 	    buf, cap));
 	if (rc == CURLE_OK && v->proxy.user[0] != '\0')
-		rc = hp_fn.setopt(c, CURLOPT_PROXYUSERNAME, v->proxy.user);
+		rc = curl_fn.setopt(c, CURLOPT_PROXYUSERNAME, v->proxy.user);
 	if (rc == CURLE_OK && v->proxy.password != NULL)
-		rc = hp_fn.setopt(c, CURLOPT_PROXYPASSWORD, v->proxy.password);
+		rc = curl_fn.setopt(c, CURLOPT_PROXYPASSWORD,
+		    v->proxy.password);
 	return rc;
 }
 
@@ -229,7 +149,7 @@ static int
 hp_fail(const struct http_req *q, CURLcode rc, const char *errbuf,
     bool all_sent, struct err *e)
 {
-	const char *why = errbuf[0] != '\0' ? errbuf : hp_fn.strerror(rc);
+	const char *why = errbuf[0] != '\0' ? errbuf : curl_fn.strerror(rc);
 
 	switch (rc) {
 	case CURLE_PEER_FAILED_VERIFICATION:
@@ -294,9 +214,10 @@ http_post(const struct http_req *q, struct http_resp *r, struct err *e)
 	errbuf[0] = '\0';
 	if (q->nhdrs > HTTP_HDRS_MAX)
 		return err_set(e, EX_SOFTWARE, "%s: too many headers", q->what);
-	if (hp_load(e) == -1 || acct_via_open(q->a, &v, e) == -1)
+	if (curl_fn_load("the API transports", e) == -1 ||
+	    acct_via_open(q->a, &v, e) == -1)
 		return -1;
-	if ((c = hp_fn.init()) == NULL) {
+	if ((c = curl_fn.init()) == NULL) {
 		acct_via_close(&v);
 		return err_set(e, EX_OSERR, "%s: cannot start libcurl",
 		    q->what);
@@ -308,10 +229,10 @@ http_post(const struct http_req *q, struct http_resp *r, struct err *e)
 	if (rc == CURLE_OK)
 		rc = hp_via(c, &v, via, sizeof(via));
 	if (rc == CURLE_OK)
-		rc = hp_fn.perform(c);
-	hp_fn.getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-	hp_fn.getinfo(c, CURLINFO_SIZE_UPLOAD_T, &sent);
-	hp_fn.cleanup(c);
+		rc = curl_fn.perform(c);
+	curl_fn.getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_fn.getinfo(c, CURLINFO_SIZE_UPLOAD_T, &sent);
+	curl_fn.cleanup(c);
 	acct_via_close(&v);
 	if (err_is_set(&x.read_err)) {
 		*e = x.read_err;

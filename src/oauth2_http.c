@@ -12,16 +12,13 @@
  * body (it holds the refresh token and client secret) is never copied by
  * libcurl and the answer buffer is wiped before it is freed.
  *
- * libcurl is loaded with dlopen() on the first request (CURL_SONAME from
- * configure): a send that needs no token does not map it and the thirty
- * libraries behind it.  Its functions are called through http_fn only.
+ * libcurl is loaded with dlopen() on the first request (curl_fn.c): a
+ * send that needs no token does not map it.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include <curl/curl.h>
-#include <dlfcn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,64 +27,10 @@
 #include <sysexits.h>
 
 #include "acct_via.h"
+#include "curl_fn.h"
 #include "log.h"
 #include "oauth2.h"
 
-#ifndef PACKAGE_VERSION
-#define PACKAGE_VERSION "dev"
-#endif
-#ifndef CURL_SONAME
-#define CURL_SONAME "libcurl-gnutls.so.4"
-#endif
-
-/* The libcurl functions used, from the loaded library. */
-static struct {
-	CURLcode	 (*global_init)(long);
-	CURL		*(*init)(void);
-	CURLcode	 (*setopt)(CURL *, CURLoption, ...);
-	CURLcode	 (*perform)(CURL *);
-	CURLcode	 (*getinfo)(CURL *, CURLINFO, ...);
-	void		 (*cleanup)(CURL *);
-	const char	*(*strerror)(CURLcode);
-	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
-	void		 (*slist_free_all)(struct curl_slist *);
-} http_fn;
-
-/* Load libcurl once; -1 with e when it is not installed. */
-static int
-http_load(struct err *e)
-{
-	static const char *const names[] = { "curl_global_init",
-	    "curl_easy_init", "curl_easy_setopt", "curl_easy_perform",
-	    "curl_easy_getinfo", "curl_easy_cleanup", "curl_easy_strerror",
-	    "curl_slist_append", "curl_slist_free_all" };
-	void *fns[sizeof(names) / sizeof(names[0])];
-	void *h;
-	size_t i;
-
-	if (http_fn.init != NULL)
-		return 0;
-	if ((h = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL)
-		return err_set(e, EX_UNAVAILABLE, "OAuth2 needs libcurl: %s",
-		    dlerror());
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if ((fns[i] = dlsym(h, names[i])) == NULL)
-			return err_set(e, EX_UNAVAILABLE, "%s: no %s",
-			    CURL_SONAME, names[i]);
-	/* POSIX: a dlsym() result converts to a function pointer */
-	memcpy(&http_fn.global_init, &fns[0], sizeof(void *));
-	memcpy(&http_fn.setopt, &fns[2], sizeof(void *));
-	memcpy(&http_fn.perform, &fns[3], sizeof(void *));
-	memcpy(&http_fn.getinfo, &fns[4], sizeof(void *));
-	memcpy(&http_fn.cleanup, &fns[5], sizeof(void *));
-	memcpy(&http_fn.strerror, &fns[6], sizeof(void *));
-	memcpy(&http_fn.slist_append, &fns[7], sizeof(void *));
-	memcpy(&http_fn.slist_free_all, &fns[8], sizeof(void *));
-	if (http_fn.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return err_set(e, EX_OSERR, "cannot initialise libcurl");
-	memcpy(&http_fn.init, &fns[1], sizeof(void *));
-	return 0;
-}
 
 struct http_buf {
 	char	*p;
@@ -119,47 +62,23 @@ http_setup(CURL *c, const struct account *a, const char *url,
 	long ms = (long)a->timeout * 1000;
 	CURLcode rc;
 
-	rc = http_fn.setopt(c, CURLOPT_URL, url);
+	rc = curl_fn.setopt(c, CURLOPT_URL, url);
 	if (rc == CURLE_OK)
-		rc = http_fn.setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+		rc = curl_fn_secure(c, a->tls_trust_file);
 	if (rc == CURLE_OK)
-		rc = http_fn.setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+		rc = curl_fn.setopt(c, CURLOPT_TIMEOUT_MS, ms);
 	if (rc == CURLE_OK)
-		rc = http_fn.setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+		rc = curl_fn.setopt(c, CURLOPT_CONNECTTIMEOUT_MS, ms);
 	if (rc == CURLE_OK)
-		rc = http_fn.setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+		rc = curl_fn.setopt(c, CURLOPT_POSTFIELDS, form);
 	if (rc == CURLE_OK)
-		rc = http_fn.setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+		rc = curl_fn.setopt(c, CURLOPT_HTTPHEADER, hdrs);
 	if (rc == CURLE_OK)
-		rc = http_fn.setopt(c, CURLOPT_SSLVERSION,
-		    (long)CURL_SSLVERSION_TLSv1_2);
-	if (rc == CURLE_OK && a->tls_trust_file != NULL) {
-		rc = http_fn.setopt(c, CURLOPT_CAINFO, a->tls_trust_file);
-		if (rc == CURLE_OK)
-			rc = http_fn.setopt(c, CURLOPT_CAPATH, NULL);
-	}
+		rc = curl_fn.setopt(c, CURLOPT_WRITEFUNCTION, http_write);
 	if (rc == CURLE_OK)
-		rc = http_fn.setopt(c, CURLOPT_TIMEOUT_MS, ms);
+		rc = curl_fn.setopt(c, CURLOPT_WRITEDATA, b);
 	if (rc == CURLE_OK)
-		rc = http_fn.setopt(c, CURLOPT_CONNECTTIMEOUT_MS, ms);
-	if (rc == CURLE_OK)
-		rc = http_fn.setopt(c, CURLOPT_NOSIGNAL, 1L);
-	if (rc == CURLE_OK)
-		rc = http_fn.setopt(c, CURLOPT_NETRC,
-		    (long)CURL_NETRC_IGNORED);
-	if (rc == CURLE_OK)
-		rc = http_fn.setopt(c, CURLOPT_POSTFIELDS, form);
-	if (rc == CURLE_OK)
-		rc = http_fn.setopt(c, CURLOPT_HTTPHEADER, hdrs);
-	if (rc == CURLE_OK)
-		rc = http_fn.setopt(c, CURLOPT_USERAGENT,
-		    "outpost/" PACKAGE_VERSION);
-	if (rc == CURLE_OK)
-		rc = http_fn.setopt(c, CURLOPT_WRITEFUNCTION, http_write);
-	if (rc == CURLE_OK)
-		rc = http_fn.setopt(c, CURLOPT_WRITEDATA, b);
-	if (rc == CURLE_OK)
-		rc = http_fn.setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+		rc = curl_fn.setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	return rc;
 }
 
@@ -168,7 +87,7 @@ static int
 http_fail(CURLcode rc, const struct http_buf *b, const char *errbuf,
     struct err *e)
 {
-	const char *why = errbuf[0] != '\0' ? errbuf : http_fn.strerror(rc);
+	const char *why = errbuf[0] != '\0' ? errbuf : curl_fn.strerror(rc);
 
 	switch (rc) {
 	case CURLE_WRITE_ERROR:
@@ -209,16 +128,16 @@ http_via(CURL *c, const struct acct_via *v, char *buf, size_t cap)
 
 	if (v->via.source_ip != NULL) {
 		snprintf(buf, cap, "host!%s", v->via.source_ip);
-		rc = http_fn.setopt(c, CURLOPT_INTERFACE, buf);
+		rc = curl_fn.setopt(c, CURLOPT_INTERFACE, buf);
 	}
 	if (rc != CURLE_OK || v->via.proxy == NULL)
 		return rc;
-	rc = http_fn.setopt(c, CURLOPT_PROXY, socks5_describe(v->via.proxy,
+	rc = curl_fn.setopt(c, CURLOPT_PROXY, socks5_describe(v->via.proxy,
 	    buf, cap));
 	if (rc == CURLE_OK && v->proxy.user[0] != '\0')
-		rc = http_fn.setopt(c, CURLOPT_PROXYUSERNAME, v->proxy.user);
+		rc = curl_fn.setopt(c, CURLOPT_PROXYUSERNAME, v->proxy.user);
 	if (rc == CURLE_OK && v->proxy.password != NULL)
-		rc = http_fn.setopt(c, CURLOPT_PROXYPASSWORD,
+		rc = curl_fn.setopt(c, CURLOPT_PROXYPASSWORD,
 		    v->proxy.password);
 	return rc;
 }
@@ -239,14 +158,14 @@ http_run(const struct account *a, const char *url, const char *form,
 		acct_via_close(&v);
 		return -1;
 	}
-	if ((c = http_fn.init()) == NULL) {
+	if ((c = curl_fn.init()) == NULL) {
 		acct_via_close(&v);
 		return err_set(e, EX_OSERR, "token endpoint: cannot start "
 		    "libcurl");
 	}
-	hdrs = http_fn.slist_append(NULL, "Accept: application/json");
+	hdrs = curl_fn.slist_append(NULL, "Accept: application/json");
 	if (hdrs == NULL) {
-		http_fn.cleanup(c);
+		curl_fn.cleanup(c);
 		acct_via_close(&v);
 		return err_set(e, EX_OSERR, "out of memory");
 	}
@@ -254,11 +173,11 @@ http_run(const struct account *a, const char *url, const char *form,
 	if (rc == CURLE_OK)
 		rc = http_via(c, &v, via, sizeof(via));
 	if (rc == CURLE_OK)
-		rc = http_fn.perform(c);
+		rc = curl_fn.perform(c);
 	if (rc == CURLE_OK)
-		rc = http_fn.getinfo(c, CURLINFO_RESPONSE_CODE, status);
-	http_fn.cleanup(c);
-	http_fn.slist_free_all(hdrs);
+		rc = curl_fn.getinfo(c, CURLINFO_RESPONSE_CODE, status);
+	curl_fn.cleanup(c);
+	curl_fn.slist_free_all(hdrs);
 	acct_via_close(&v);
 	if (rc != CURLE_OK)
 		return http_fail(rc, b, errbuf, e);
@@ -275,7 +194,7 @@ oauth2_http_post(const struct account *a, const char *url,
 	if (strncasecmp(url, "https://", 8) != 0)
 		return err_set(e, EX_CONFIG, "oauth2_token_url must be an "
 		    "https:// URL");
-	if (http_load(e) == -1)
+	if (curl_fn_load("OAuth2", e) == -1)
 		return -1;
 	if ((b.p = malloc(b.cap)) == NULL)
 		return err_sys(e, EX_OSERR, "out of memory");

@@ -16,8 +16,6 @@
 #include "config.h"
 #endif
 
-#include <curl/curl.h>
-#include <dlfcn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,56 +23,9 @@
 #include <strings.h>
 #include <sysexits.h>
 
+#include "curl_fn.h"
 #include "setup.h"
 
-#ifndef PACKAGE_VERSION
-#define PACKAGE_VERSION "dev"
-#endif
-#ifndef CURL_SONAME
-#define CURL_SONAME "libcurl-gnutls.so.4"
-#endif
-
-static struct {
-	CURL		*(*init)(void);
-	CURLcode	 (*setopt)(CURL *, CURLoption, ...);
-	CURLcode	 (*perform)(CURL *);
-	CURLcode	 (*getinfo)(CURL *, CURLINFO, ...);
-	void		 (*cleanup)(CURL *);
-	const char	*(*strerror)(CURLcode);
-} sh_fn;
-
-static int
-sh_load(struct err *e)
-{
-	static const char *const names[] = { "curl_easy_init",
-	    "curl_easy_setopt", "curl_easy_perform", "curl_easy_getinfo",
-	    "curl_easy_cleanup", "curl_easy_strerror", "curl_global_init" };
-	void *fns[sizeof(names) / sizeof(names[0])];
-	CURLcode (*global_init)(long);
-	void *h;
-	size_t i;
-
-	if (sh_fn.init != NULL)
-		return 0;
-	if ((h = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL)
-		return err_set(e, EX_UNAVAILABLE, "autoconfig needs libcurl: "
-		    "%s", dlerror());
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if ((fns[i] = dlsym(h, names[i])) == NULL)
-			return err_set(e, EX_UNAVAILABLE, "%s: no %s",
-			    CURL_SONAME, names[i]);
-	/* POSIX: a dlsym() result converts to a function pointer */
-	memcpy(&sh_fn.setopt, &fns[1], sizeof(void *));
-	memcpy(&sh_fn.perform, &fns[2], sizeof(void *));
-	memcpy(&sh_fn.getinfo, &fns[3], sizeof(void *));
-	memcpy(&sh_fn.cleanup, &fns[4], sizeof(void *));
-	memcpy(&sh_fn.strerror, &fns[5], sizeof(void *));
-	memcpy(&global_init, &fns[6], sizeof(void *));
-	if (global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return err_set(e, EX_OSERR, "cannot initialise libcurl");
-	memcpy(&sh_fn.init, &fns[0], sizeof(void *));
-	return 0;
-}
 
 struct sh_buf {
 	char	*p;
@@ -100,40 +51,23 @@ sh_write(char *data, size_t size, size_t nmemb, void *arg)
 static CURLcode
 sh_setup(CURL *c, const char *url, long ms, struct sh_buf *b, char *errbuf)
 {
+	const char *trust = NULL;
 	CURLcode rc;
 
-	rc = sh_fn.setopt(c, CURLOPT_URL, url);
-	if (rc == CURLE_OK)
-		rc = sh_fn.setopt(c, CURLOPT_PROTOCOLS_STR, "https");
-	if (rc == CURLE_OK)
-		rc = sh_fn.setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	if (rc == CURLE_OK)
-		rc = sh_fn.setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	if (rc == CURLE_OK)
-		rc = sh_fn.setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (rc == CURLE_OK)
-		rc = sh_fn.setopt(c, CURLOPT_SSLVERSION,
-		    (long)CURL_SSLVERSION_TLSv1_2);
 #ifdef OUTPOST_TEST_HOOKS
-	if (rc == CURLE_OK && getenv("OUTPOST_TEST_TRUST_BUNDLE") != NULL)
-		rc = sh_fn.setopt(c, CURLOPT_CAINFO,
-		    getenv("OUTPOST_TEST_TRUST_BUNDLE"));
+	trust = getenv("OUTPOST_TEST_TRUST_BUNDLE");
 #endif
+	rc = curl_fn.setopt(c, CURLOPT_URL, url);
 	if (rc == CURLE_OK)
-		rc = sh_fn.setopt(c, CURLOPT_TIMEOUT_MS, ms);
+		rc = curl_fn_secure(c, trust);
 	if (rc == CURLE_OK)
-		rc = sh_fn.setopt(c, CURLOPT_NOSIGNAL, 1L);
+		rc = curl_fn.setopt(c, CURLOPT_TIMEOUT_MS, ms);
 	if (rc == CURLE_OK)
-		rc = sh_fn.setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED);
+		rc = curl_fn.setopt(c, CURLOPT_WRITEFUNCTION, sh_write);
 	if (rc == CURLE_OK)
-		rc = sh_fn.setopt(c, CURLOPT_USERAGENT,
-		    "outpost/" PACKAGE_VERSION);
+		rc = curl_fn.setopt(c, CURLOPT_WRITEDATA, b);
 	if (rc == CURLE_OK)
-		rc = sh_fn.setopt(c, CURLOPT_WRITEFUNCTION, sh_write);
-	if (rc == CURLE_OK)
-		rc = sh_fn.setopt(c, CURLOPT_WRITEDATA, b);
-	if (rc == CURLE_OK)
-		rc = sh_fn.setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+		rc = curl_fn.setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	return rc;
 }
 
@@ -145,14 +79,14 @@ sh_check(CURL *c, struct err *e)
 	long status = 0;
 	size_t n;
 
-	if (sh_fn.getinfo(c, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
+	if (curl_fn.getinfo(c, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
 		status = 0;
 	if (status >= 300 && status < 400)
 		return err_set(e, EX_UNAVAILABLE, "redirect refused (HTTP "
 		    "%ld): setup follows none", status);
 	if (status != 200)
 		return err_set(e, EX_UNAVAILABLE, "HTTP %ld", status);
-	if (sh_fn.getinfo(c, CURLINFO_CONTENT_TYPE, &type) != CURLE_OK ||
+	if (curl_fn.getinfo(c, CURLINFO_CONTENT_TYPE, &type) != CURLE_OK ||
 	    type == NULL)
 		return err_set(e, EX_DATAERR, "no Content-Type: not an XML "
 		    "document");
@@ -174,7 +108,7 @@ sh_fail(CURLcode rc, const struct sh_buf *b, const char *errbuf,
 	return err_set(e, rc == CURLE_OPERATION_TIMEDOUT ||
 	    rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ?
 	    EX_TEMPFAIL : EX_UNAVAILABLE, "%s", errbuf[0] != '\0' ? errbuf :
-	    sh_fn.strerror(rc));
+	    curl_fn.strerror(rc));
 }
 
 char *
@@ -186,21 +120,21 @@ setup_http_get(const char *url, int timeout_ms, size_t *len, struct err *e)
 	CURL *c;
 	int ok;
 
-	if (sh_load(e) == -1)
+	if (curl_fn_load("autoconfig", e) == -1)
 		return NULL;
 	memset(&b, 0, sizeof(b));
 	errbuf[0] = '\0';
 	if ((b.p = malloc(SETUP_XML_MAX + 1)) == NULL ||
-	    (c = sh_fn.init()) == NULL) {
+	    (c = curl_fn.init()) == NULL) {
 		free(b.p);
 		err_set(e, EX_OSERR, "out of memory");
 		return NULL;
 	}
 	rc = sh_setup(c, url, timeout_ms, &b, errbuf);
 	if (rc == CURLE_OK)
-		rc = sh_fn.perform(c);
+		rc = curl_fn.perform(c);
 	ok = rc == CURLE_OK ? sh_check(c, e) : sh_fail(rc, &b, errbuf, e);
-	sh_fn.cleanup(c);
+	curl_fn.cleanup(c);
 	if (ok == -1) {
 		free(b.p);
 		return NULL;
