@@ -7,11 +7,13 @@
 #endif
 
 #include <dlfcn.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <string.h>
 #include <sysexits.h>
 
 #include "curl_fn.h"
+#include "socks5.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "dev"
@@ -89,5 +91,26 @@ curl_fn_secure(CURL *c, const char *trust_file)
 	if (rc == CURLE_OK)
 		rc = curl_fn.setopt(c, CURLOPT_USERAGENT,
 		    "outpost/" PACKAGE_VERSION);
+	return rc;
+}
+
+CURLcode
+curl_fn_via(CURL *c, const struct acct_via *v, char *buf, size_t cap)
+{
+	CURLcode rc = CURLE_OK;
+
+	if (v->via.source_ip != NULL) {
+		snprintf(buf, cap, "host!%s", v->via.source_ip);
+		rc = curl_fn.setopt(c, CURLOPT_INTERFACE, buf);
+	}
+	if (rc != CURLE_OK || v->via.proxy == NULL)
+		return rc;
+	rc = curl_fn.setopt(c, CURLOPT_PROXY, socks5_describe(v->via.proxy,
+	    buf, cap));
+	if (rc == CURLE_OK && v->proxy.user[0] != '\0')
+		rc = curl_fn.setopt(c, CURLOPT_PROXYUSERNAME, v->proxy.user);
+	if (rc == CURLE_OK && v->proxy.password != NULL)
+		rc = curl_fn.setopt(c, CURLOPT_PROXYPASSWORD,
+		    v->proxy.password);
 	return rc;
 }

@@ -12,6 +12,7 @@
 
 #include <curl/curl.h>
 
+#include "acct_via.h"
 #include "err.h"
 
 struct curl_fns {
@@ -41,5 +42,12 @@ int	curl_fn_load(const char *who, struct err *e);
  * 1.2 or later, no .netrc, no signals, outpost's User-Agent.
  */
 CURLcode curl_fn_secure(CURL *, const char *trust_file);
+/*
+ * The account's way out (acct_via.h) for its HTTPS requests too: its
+ * source_ip and SOCKS5 proxy, so no connection of the account goes
+ * around them.  buf (cap bytes) and v must live until the transfer ends.
+ */
+CURLcode curl_fn_via(CURL *, const struct acct_via *v, char *buf,
+	    size_t cap);
 
 #endif

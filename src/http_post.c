@@ -122,28 +122,6 @@ answer:
 	return rc;
 }
 
-/* The account's source_ip and SOCKS5 proxy, as for SMTP. */
-static CURLcode
-hp_via(CURL *c, const struct acct_via *v, char *buf, size_t cap)
-{
-	CURLcode rc = CURLE_OK;
-
-	if (v->via.source_ip != NULL) {
-		snprintf(buf, cap, "host!%s", v->via.source_ip);
-		rc = curl_fn.setopt(c, CURLOPT_INTERFACE, buf);
-	}
-	if (rc != CURLE_OK || v->via.proxy == NULL)
-		return rc;
-	rc = curl_fn.setopt(c, CURLOPT_PROXY, socks5_describe(v->via.proxy,
-	    buf, cap));
-	if (rc == CURLE_OK && v->proxy.user[0] != '\0')
-		rc = curl_fn.setopt(c, CURLOPT_PROXYUSERNAME, v->proxy.user);
-	if (rc == CURLE_OK && v->proxy.password != NULL)
-		rc = curl_fn.setopt(c, CURLOPT_PROXYPASSWORD,
-		    v->proxy.password);
-	return rc;
-}
-
 /* No answer: 75 when a later try may do better, else 69. */
 static int
 hp_fail(const struct http_req *q, CURLcode rc, const char *errbuf,
@@ -227,7 +205,7 @@ http_post(const struct http_req *q, struct http_resp *r, struct err *e)
 	hp_list(q, list);
 	rc = hp_setup(c, q, list, &x, errbuf);
 	if (rc == CURLE_OK)
-		rc = hp_via(c, &v, via, sizeof(via));
+		rc = curl_fn_via(c, &v, via, sizeof(via));
 	if (rc == CURLE_OK)
 		rc = curl_fn.perform(c);
 	curl_fn.getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);

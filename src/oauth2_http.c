@@ -116,32 +116,6 @@ http_fail(CURLcode rc, const struct http_buf *b, const char *errbuf,
 	return err_set(e, EX_UNAVAILABLE, "token endpoint: %s", why);
 }
 
-/*
- * The account's way out (acct_via.h) for the token endpoint too: its
- * source_ip and its SOCKS5 proxy, so no connection of the account goes
- * around them.  v holds the proxy's password until the transfer ends.
- */
-static CURLcode
-http_via(CURL *c, const struct acct_via *v, char *buf, size_t cap)
-{
-	CURLcode rc = CURLE_OK;
-
-	if (v->via.source_ip != NULL) {
-		snprintf(buf, cap, "host!%s", v->via.source_ip);
-		rc = curl_fn.setopt(c, CURLOPT_INTERFACE, buf);
-	}
-	if (rc != CURLE_OK || v->via.proxy == NULL)
-		return rc;
-	rc = curl_fn.setopt(c, CURLOPT_PROXY, socks5_describe(v->via.proxy,
-	    buf, cap));
-	if (rc == CURLE_OK && v->proxy.user[0] != '\0')
-		rc = curl_fn.setopt(c, CURLOPT_PROXYUSERNAME, v->proxy.user);
-	if (rc == CURLE_OK && v->proxy.password != NULL)
-		rc = curl_fn.setopt(c, CURLOPT_PROXYPASSWORD,
-		    v->proxy.password);
-	return rc;
-}
-
 /* The transfer itself; b filled, *status the HTTP status. */
 static int
 http_run(const struct account *a, const char *url, const char *form,
@@ -171,7 +145,7 @@ http_run(const struct account *a, const char *url, const char *form,
 	}
 	rc = http_setup(c, a, url, form, hdrs, b, errbuf);
 	if (rc == CURLE_OK)
-		rc = http_via(c, &v, via, sizeof(via));
+		rc = curl_fn_via(c, &v, via, sizeof(via));
 	if (rc == CURLE_OK)
 		rc = curl_fn.perform(c);
 	if (rc == CURLE_OK)
