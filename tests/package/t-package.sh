@@ -18,7 +18,7 @@ set -u
 : "${top_srcdir:=$(dirname "$0")/../..}"
 PYTHON=${PYTHON:-python3}
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-BASE_PKGS=ca-certificates,python3,debconf,passwd,debhelper,pkgconf,libgnutls28-dev,libsecret-1-dev,libinih-dev,libcurl4-gnutls-dev,build-essential,fakeroot,autoconf,automake,util-linux
+BASE_PKGS=ca-certificates,python3,debconf,passwd,debhelper,pkgconf,libgnutls28-dev,libsecret-1-dev,libinih-dev,libcurl4-gnutls-dev,libexpat1-dev,build-essential,fakeroot,autoconf,automake,util-linux
 
 skip() { echo "1..0 # SKIP $*"; exit 0; }
 [ "$(id -u)" = 0 ] || skip "not root"
@@ -144,6 +144,11 @@ check "no per-user unit is enabled" sh -c \
     grep -q ."
 check "the outpost user's home is not writable (/nonexistent)" \
     test "$(inroot getent passwd outpost | cut -d: -f6)" = /nonexistent
+check "outpost-oauth2 is outpost:outpost 6750, its store outpost 0700" sh -c \
+    "test \"\$(chroot $C stat -c '%U:%G %a' \
+    /usr/libexec/outpost/outpost-oauth2)\" = 'outpost:outpost 6750' &&
+    test \"\$(chroot $C stat -c '%U:%G %a' /var/lib/outpost/oauth2)\" = \
+    'outpost:outpost 700'"
 
 # -- 2. dpkg-reconfigure with answers; the runner delivers ----------------
 preseed
