@@ -195,6 +195,7 @@ t_account(void)
 	struct setup_account a;
 	struct err e;
 	char *t = NULL;
+	int rc;
 
 	memset(&f, 0, sizeof(f));
 	memset(&p, 0, sizeof(p));
@@ -212,7 +213,9 @@ t_account(void)
 	a.found = &f;
 	a.pick = &p;
 	a.oauth2 = true;
-	ok(setup_account_text(&a, &t, &e) == 0 && strstr(t, "[work]\n") ==
+	/* t is printed by ok(): set it before the call's arguments are read */
+	rc = setup_account_text(&a, &t, &e);
+	ok(rc == 0 && strstr(t, "[work]\n") ==
 	    t && strstr(t, "provider = microsoft365\n") != NULL &&
 	    strstr(t, "port = 587/starttls\n") != NULL &&
 	    strstr(t, "auth = xoauth2\n") != NULL &&
@@ -221,7 +224,8 @@ t_account(void)
 	a.oauth2 = false;
 	a.system = true;
 	a.password_file = "/etc/my secret #1";
-	ok(setup_account_text(&a, &t, &e) == 0 &&
+	rc = setup_account_text(&a, &t, &e);
+	ok(rc == 0 &&
 	    strstr(t, "auth = on\n") != NULL &&
 	    strstr(t, "password_file = \"/etc/my secret #1\"\n") != NULL &&
 	    strstr(t, "keyring = off\n") != NULL, "a password_file account, "
