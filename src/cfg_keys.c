@@ -255,6 +255,22 @@ cfg_from_check(const struct cfg_ctx *c, const struct cfg_val *v,
 	    v->s, ae.msg);
 }
 
+/* The checks of a string key that needs more than its characters. */
+static int
+cfg_str_check(const struct cfg_ctx *c, int k, const struct cfg_val *v,
+    struct err *e)
+{
+	const char *why = NULL;
+
+	if (k == K_FROM)
+		return cfg_from_check(c, v, e);
+	if (k == K_RECIPIENT_DOMAINS && rcpt_domains_check(v->s, &why) == -1)
+		return err_set(e, EX_CONFIG, "%s:%d: key '%s': bad value "
+		    "'%.*s' (%s)", c->file, v->line, cfg_keys[k].name,
+		    CFG_SHOW, v->s, why);
+	return 0;
+}
+
 /* Convert one value into its field of a. */
 int
 cfg_key_set(const struct cfg_ctx *c, struct account *a, int k,
@@ -294,14 +310,7 @@ cfg_key_set(const struct cfg_ctx *c, struct account *a, int k,
 			return cfg_set_path(c, d, v, (char **)(void *)field, e);
 		if ((*(char **)(void *)field = strdup(v->s)) == NULL)
 			return err_sys(e, EX_OSERR, "strdup");
-		if (k == K_FROM)
-			return cfg_from_check(c, v, e);
-		if (k == K_RECIPIENT_DOMAINS &&
-		    rcpt_domains_check(v->s, &why) == -1)
-			return err_set(e, EX_CONFIG, "%s:%d: key '%s': bad "
-			    "value '%.*s' (%s)", c->file, v->line, d->name,
-			    CFG_SHOW, v->s, why);
-		return 0;
+		return cfg_str_check(c, k, v, e);
 	case KIND_HOSTS:
 	case KIND_PORTS:
 		if ((d->kind == KIND_HOSTS ? cfg_hosts_parse(v->s, a, &why) :
