@@ -43,6 +43,7 @@
 #include "log.h"
 #include "oauth2.h"
 #include "priv.h"
+#include "prompt.h"
 
 #define OAUTH2_REQ_WAIT_MS	10000	/* one request's bytes */
 #define OAUTH2_RANDOM_LEN	32	/* bytes behind verifier and state */
@@ -452,6 +453,21 @@ oauth2_login_where(const struct account *a, struct err *e)
 	return 0;
 }
 
+/* --paste: echo off before the address and the prompt are printed. */
+static int
+login_paste(struct login *l, struct login_req *r, struct err *e)
+{
+	struct prompt_tty q;
+	int rc;
+
+	prompt_quiet(&q);
+	rc = login_start(l, e);
+	if (rc == 0)
+		rc = oauth2_paste_read(r, e);
+	prompt_restore(&q, stdout);
+	return rc;
+}
+
 /* The browser login: loopback listener or --paste. */
 static int
 login_browser(struct login *l, struct err *e)
@@ -465,8 +481,7 @@ login_browser(struct login *l, struct err *e)
 		return err_sys(e, EX_OSERR, "out of memory");
 	if (l->o->paste) {
 		if (login_paste_redirect(l, e) == -1 ||
-		    login_start(l, e) == -1 ||
-		    oauth2_paste_read(r, e) == -1 ||
+		    login_paste(l, r, e) == -1 ||
 		    (!r->bare && login_verdict(-1, l, r, e) == -1))
 			goto out;
 	} else {

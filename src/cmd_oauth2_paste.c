@@ -18,11 +18,9 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdbool.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "cmd_oauth2.h"
@@ -105,41 +103,17 @@ paste_line(char *buf, size_t cap, struct err *e)
 	return 0;
 }
 
-static void
-paste_on_signal(int sig)
-{
-	(void)sig;	/* only interrupts the read: the terminal is restored */
-}
-
+/*
+ * The caller has turned echo off (prompt_quiet) before it printed the
+ * address and the prompt, so nothing pasted once they showed is lost.
+ */
 int
 oauth2_paste_read(struct login_req *r, struct err *e)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-	struct sigaction sa, old[4];
-	struct termios t, saved;
 	char line[OAUTH2_REQ_MAX];
-	bool tty = isatty(0) && tcgetattr(0, &saved) == 0;
-	size_t i;
 	int rc;
 
-	if (tty) {
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = paste_on_signal;	/* no SA_RESTART */
-		for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-			sigaction(sigs[i], &sa, &old[i]);
-		t = saved;
-		t.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);
-		t.c_lflag |= ICANON;
-		(void)tcsetattr(0, TCSAFLUSH, &t);
-	}
 	rc = paste_line(line, sizeof(line), e);
-	if (tty) {
-		(void)tcsetattr(0, TCSANOW, &saved);
-		for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-			sigaction(sigs[i], &old[i], NULL);
-		/* the Enter the terminal did not echo */
-		fputc('\n', stdout);
-	}
 	if (rc == 0)
 		rc = oauth2_paste_parse(line, r, e);
 	explicit_bzero(line, sizeof(line));

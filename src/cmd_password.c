@@ -14,14 +14,11 @@
 #include "config.h"
 #endif
 
-#include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "cfg.h"
@@ -29,89 +26,10 @@
 #include "cmd.h"
 #include "cmd_password.h"
 #include "priv.h"
+#include "prompt.h"
 #include "cred.h"
 
 #define PW_LABEL_MAX	512	/* "outpost: user at host" */
-
-static volatile sig_atomic_t pw_interrupted;
-
-static void
-pw_on_signal(int sig)
-{
-	(void)sig;
-	pw_interrupted = 1;	/* read() returns EINTR: no SA_RESTART */
-}
-
-/*
- * One line from fd into s: up to "\n" or EOF, one "\r" before the "\n"
- * dropped.  Byte by byte, so nothing behind the line is consumed.
- */
-static int
-pw_read_line(int fd, struct secret *s, struct err *e)
-{
-	char c;
-	ssize_t n;
-
-	s->len = 0;
-	for (;;) {
-		n = read(fd, &c, 1);
-		if (n == -1 && errno == EINTR && pw_interrupted)
-			return err_set(e, EX_TEMPFAIL, "interrupted: nothing "
-			    "stored");
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return err_sys(e, EX_IOERR, "reading the password");
-		if (n == 0 || c == '\n')
-			break;
-		if (s->len == SECRET_MAX)
-			return err_set(e, EX_DATAERR, "password longer than "
-			    "%d bytes", SECRET_MAX);
-		if (c == '\0')
-			return err_set(e, EX_DATAERR, "password contains a "
-			    "NUL byte");
-		s->buf[s->len++] = c;
-	}
-	if (s->len > 0 && s->buf[s->len - 1] == '\r')
-		s->len--;
-	s->buf[s->len] = '\0';
-	if (s->len == 0)
-		return err_set(e, EX_DATAERR, "empty password: nothing "
-		    "stored");
-	return 0;
-}
-
-/* The prompt on a terminal: echo off while reading, then as it was. */
-static int
-pw_read_tty(const struct account *a, struct secret *s, struct err *e)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-	struct sigaction sa, old[4];
-	struct termios t, saved;
-	size_t i;
-	int rc;
-
-	if (tcgetattr(0, &saved) == -1)
-		return err_sys(e, EX_IOERR, "terminal");
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = pw_on_signal;	/* no SA_RESTART */
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, &old[i]);
-	t = saved;
-	t.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);
-	t.c_lflag |= ICANON;
-	fprintf(stderr, "Password for %s at %s: ", a->user, a->host);
-	fflush(stderr);
-	if (tcsetattr(0, TCSAFLUSH, &t) == -1)
-		rc = err_sys(e, EX_IOERR, "terminal");
-	else
-		rc = pw_read_line(0, s, e);
-	(void)tcsetattr(0, TCSANOW, &saved);
-	fputc('\n', stderr);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &old[i], NULL);
-	return rc;
-}
 
 static int
 pw_set(const struct account *a, const struct keyring_key *k,
@@ -123,10 +41,12 @@ pw_set(const struct account *a, const struct keyring_key *k,
 
 	if ((s = secret_new(e)) == NULL)
 		return -1;
+	snprintf(label, sizeof(label), "Password for %s at %s", a->user,
+	    a->host);
 	if (isatty(0))
-		rc = pw_read_tty(a, s, e);
+		rc = prompt_secret(label, s, e);
 	else
-		rc = pw_read_line(0, s, e);
+		rc = prompt_secret_line(0, s, e);
 	snprintf(label, sizeof(label), "outpost: %s at %s", a->user, a->host);
 	if (rc == 0)
 		rc = cred_keyring_store(k, label, s, e);

@@ -14,17 +14,16 @@
 #include "config.h"
 #endif
 
-#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sysexits.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "cred_keyring.h"
 #include "log.h"
+#include "prompt.h"
 #include "setup_secret.h"
 #include "setup_write.h"
 
@@ -64,67 +63,23 @@ setup_prompt_what(const char *preset)
 	return "Password";
 }
 
-/* One line from fd, up to "\n" or EOF, a "\r" before it dropped. */
-static int
-ss_read_line(int fd, struct secret *s, struct err *e)
-{
-	ssize_t n;
-	char c;
-
-	s->len = 0;
-	for (;;) {
-		if ((n = read(fd, &c, 1)) == -1 && errno == EINTR)
-			return err_set(e, EX_TEMPFAIL, "interrupted: nothing "
-			    "written");
-		if (n == -1)
-			return err_sys(e, EX_IOERR, "reading the password");
-		if (n == 0 || c == '\n')
-			break;
-		if (s->len == SECRET_MAX || c == '\0')
-			return err_set(e, EX_DATAERR, "the password is longer "
-			    "than %d bytes or holds a NUL", SECRET_MAX);
-		s->buf[s->len++] = c;
-	}
-	if (s->len > 0 && s->buf[s->len - 1] == '\r')
-		s->len--;
-	s->buf[s->len] = '\0';
-	if (s->len == 0)
-		return err_set(e, EX_DATAERR, "empty password: nothing "
-		    "written");
-	return 0;
-}
-
 int
 setup_secret_read(const char *file, const char *prompt, struct secret *s,
     struct err *e)
 {
-	struct termios t, saved;
 	int fd, rc;
 
 	if (file != NULL) {
 		if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
 			return err_sys(e, EX_NOINPUT, "%s", file);
-		rc = ss_read_line(fd, s, e);
+		rc = prompt_secret_line(fd, s, e);
 		close(fd);
 		return rc;
 	}
 	if (!isatty(0))
 		return err_set(e, EX_USAGE, "setup: no terminal to ask for "
 		    "the password on: use --password-file FILE");
-	if (tcgetattr(0, &saved) == -1)
-		return err_sys(e, EX_IOERR, "terminal");
-	t = saved;
-	t.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);
-	t.c_lflag |= ICANON;
-	fprintf(stderr, "%s: ", prompt);
-	fflush(stderr);
-	if (tcsetattr(0, TCSAFLUSH, &t) == -1)
-		rc = err_sys(e, EX_IOERR, "terminal");
-	else
-		rc = ss_read_line(0, s, e);
-	(void)tcsetattr(0, TCSANOW, &saved);
-	fputc('\n', stderr);
-	return rc;
+	return prompt_secret(prompt, s, e);
 }
 
 int

@@ -12,6 +12,7 @@ import os
 import pty
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -121,12 +122,14 @@ def run(args, env, stdin=b""):
         p.stderr.decode(errors="replace")
 
 
-def run_pty(args, env, answers):
+def run_pty(args, env, answers, wrap=()):
     """outpost on a pseudo-terminal: answers are (prompt, text) pairs,
-    each text typed once its prompt has appeared."""
+    each text typed once its prompt has appeared.  wrap: a command that
+    runs outpost (strace ...)."""
     pid, fd = pty.fork()
     if pid == 0:
-        os.execve(OUTPOST, [OUTPOST] + args, env)
+        argv = list(wrap) + [OUTPOST] + args
+        os.execve(argv[0], argv, env)
     out, pending = b"", list(answers)
     end = time.monotonic() + 60
     while time.monotonic() < end:
@@ -142,7 +145,17 @@ def run_pty(args, env, answers):
         if pending and pending[0][0].encode() in out:
             os.write(fd, pending.pop(0)[1].encode() + b"\n")
             out += b"<<typed>>"
-    _, status = os.waitpid(pid, 0)
+    grace = time.monotonic() + 10
+    while True:
+        rpid, status = os.waitpid(pid, os.WNOHANG)
+        if rpid == pid:
+            break
+        if time.monotonic() > grace:    # still waiting: fail, never hang
+            os.kill(pid, signal.SIGKILL)
+            out += b"<<killed at the deadline>>"
+            _, status = os.waitpid(pid, 0)
+            break
+        time.sleep(0.02)
     os.close(fd)
     return os.waitstatus_to_exitcode(status), out.decode(errors="replace")
 
@@ -266,6 +279,38 @@ def test_foreign(w):
         "the test message to the address itself is delivered", out)
 
 
+def test_echo_order(w):
+    """Echo goes off (TCSAFLUSH discards typeahead) before the prompt is
+    written: in the other order an answer typed the moment the prompt
+    shows is thrown away, and outpost waits for a line already given."""
+    strace = shutil.which("strace")
+    if strace is None:
+        tap(False, "strace, to see the order of the terminal calls")
+        return
+    conf = os.path.join(w.work, "echo.conf")
+    with open(conf, "w") as f:
+        f.write("[a]\nhost = localhost\nuser = u\nfrom = u@localhost\n"
+                "[defaults]\naccount = a\n")
+    os.chmod(conf, 0o600)
+    home = w.home("echo")
+    for what, args, prompt in (
+            ("setup", ["setup", "me@localhost"], "Password for me@"),
+            ("password set", ["password", "set", "-C", conf],
+             "Password for u at")):
+        trace = os.path.join(w.work, "echo.trace")
+        rc, out = run_pty(args, w.env(home, "good"), [
+            (prompt, PASSWORD), ("Send a test message", "n")],
+            wrap=[strace, "-f", "-qq", "-e", "trace=ioctl,write", "-o",
+                  trace])
+        lines = open(trace).read().split("\n")
+        off = [i for i, ln in enumerate(lines) if "TCSETSF" in ln]
+        shown = [i for i, ln in enumerate(lines)
+                 if 'write(2, "Password for' in ln]
+        tap(off and shown and off[0] < shown[0] and
+            PASSWORD not in out, "%s: echo is off before the prompt "
+            "shows" % what, "\n".join(lines[:40]) + out)
+
+
 def test_mx(w):
     home = w.home("mx")
     for mx, preset in (("x.mail.protection.outlook.com", "microsoft365"),
@@ -332,7 +377,7 @@ def main():
     if subprocess.run([OUTPOST, "setup", "x@localhost", "--find-only"],
                       env={"OUTPOST_TEST_MX": "", "HOME": "/nonexistent",
                            "OUTPOST_TEST_AUTOCONFIG": "https://127.0.0.1:1"},
-                      capture_output=True).returncode == 64:
+                      capture_output=True, timeout=60).returncode == 64:
         print("1..0 # SKIP outpost has no setup command")
         return 0
     if not os.path.exists(os.path.join(PKI, "ca.pem")):
@@ -350,6 +395,7 @@ def main():
         test_hostile(w)
         test_foreign(w)
         test_mx(w)
+        test_echo_order(w)
         test_keyring(w, pw)
     finally:
         w.stop()
