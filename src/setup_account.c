@@ -73,6 +73,21 @@ setup_account_text(const struct setup_account *a, char **text,
 	return 0;
 }
 
+void
+setup_oauth2_hint(const struct setup_account *a, char *buf, size_t cap)
+{
+	if (a->system)
+		snprintf(buf, cap, "%s takes OAuth2 only: set oauth2_client_id "
+		    "in [%s] of %s (your app's registration), then run as "
+		    "root: outpost oauth2 login --system -a %s",
+		    a->found->preset, a->name, a->config, a->name);
+	else
+		snprintf(buf, cap, "%s takes OAuth2 only: set oauth2_client_id "
+		    "in [%s] (your app's registration), then run: outpost "
+		    "oauth2 login -a %s -C %s", a->found->preset, a->name,
+		    a->name, a->config);
+}
+
 /* A JSON string: the values are host names, paths and addresses. */
 static void
 sa_json_str(FILE *out, const char *key, const char *v, bool last)

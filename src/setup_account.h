@@ -21,6 +21,14 @@ struct setup_account {
 	bool			 system;
 };
 
+#define SETUP_HINT_MAX	1024	/* the OAuth2 login hint */
+
+/*
+ * How to finish an OAuth2-only account: the login command that fits it
+ * (the system relay's token store is root's: oauth2 login --system).
+ */
+void	setup_oauth2_hint(const struct setup_account *, char *buf,
+	    size_t cap);
 /* The section, "[name]" to its last line, into *text (malloc'ed). */
 int	setup_account_text(const struct setup_account *, char **text,
 	    struct err *);

@@ -145,11 +145,11 @@ int
 setup_prove(const struct setup_account *a, bool json, bool test,
     struct err *e)
 {
+	char hint[SETUP_HINT_MAX];
+
 	if (a->oauth2) {
-		fprintf(stderr, "%s takes OAuth2 only: set oauth2_client_id in "
-		    "[%s] (your app's registration), then run: outpost oauth2 "
-		    "login -a %s -C %s\n", a->found->preset, a->name, a->name,
-		    a->config);
+		setup_oauth2_hint(a, hint, sizeof(hint));
+		fprintf(stderr, "%s\n", hint);
 		return 1;
 	}
 	if (setup_doctor(a, json, e) == -1)

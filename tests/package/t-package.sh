@@ -81,9 +81,9 @@ sh "$top_srcdir/tests/integration/gen-pki.sh" "$W/pki" >/dev/null 2>&1 ||
     skip "no test PKI"
 cp "$W/pki/ca.pem" "$C/usr/local/share/ca-certificates/outpost-test.crt"
 inroot update-ca-certificates >/dev/null 2>&1
-server() {	# server NAME: PORT is set
+server() {	# server NAME [SCRIPT-LINE]: PORT is set
 	mkdir -p "$W/srv-$1"
-	echo 'listener starttls' >"$W/srv-$1/script"
+	printf 'listener starttls\n%s\n' "${2:-}" >"$W/srv-$1/script"
 	"$PYTHON" "$top_srcdir/tests/integration/smtpd-script.py" \
 	    --script "$W/srv-$1/script" --dir "$W/srv-$1" \
 	    --ready "$W/srv-$1/ready" --pki "$W/pki" --lifetime 1800 \
@@ -215,6 +215,60 @@ sed -i '1d' "$C/etc/outpost.conf"	# the marker: now the admin's file
 purge
 check "purge keeps a configuration the admin took over" \
     test -f "$C/etc/outpost.conf"
+rm -f "$C/etc/outpost.conf"
+
+# -- 5. smarthost "auto": outpost setup finds, probes, proves -------------
+# The package has no test hooks: setup asks the real places.  The address
+# is alice@localhost, so the domain's .well-known document is asked of
+# https://localhost/ (port 443, the test CA trusted in the chroot); it
+# names localhost and the test smarthost's port.
+server auto 'auth alice@localhost s3cr3t-P@ss word'
+mkdir -p "$W/http"
+"$PYTHON" "$top_srcdir/tests/setup/autoconfig-server.py" --dir "$W/http" \
+    --pki "$W/pki" --smtp-port "$PORT" --port 443 --route good \
+    --lifetime 1800 >"$W/http/log" 2>&1 &
+PIDS="$PIDS $!"
+i=0
+while [ ! -s "$W/http/ready" ] && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+auto_seed() {	# auto_seed PASSWORD
+	inroot debconf-set-selections <<EOS
+outpost-mta outpost-mta/smarthost select auto
+outpost-mta outpost-mta/user string alice@localhost
+outpost-mta outpost-mta/password password $1
+outpost-mta outpost-mta/from string
+outpost-mta outpost-mta/root string admin@example.org
+EOS
+}
+auto_seed 's3cr3t-P@ss word'
+install_debs
+check "auto: install runs outpost setup, which writes a proven account" \
+    sh -c "test $? = 0 &&
+    grep -q '^# written by outpost setup for alice@localhost' \
+    $C/etc/outpost.conf && grep -qx 'port = $PORT/starttls' \
+    $C/etc/outpost.conf && ! grep -q '^hold' $C/etc/outpost.conf &&
+    grep -q '\"ev\": \"auth\"' $W/srv-auto/events.jsonl" || log
+check "  ... the marker stays first, the file root:outpost 0640" sh -c \
+    "head -n 1 $C/etc/outpost.conf | grep -q '^# written by outpost-mta' &&
+    test \"\$(chroot $C stat -c '%U:%G %a' /etc/outpost.conf)\" = \
+    'root:outpost 640'"
+before=$(delivered auto)
+as_www -i bob@example.org
+check "  ... and www-data's message goes through it" sh -c \
+    "test $(delivered auto) = $((before + 1))" || log
+auto_seed 'not the password'
+inroot sh -c 'DEBIAN_FRONTEND=noninteractive dpkg-reconfigure outpost-mta' \
+    >"$W/out" 2>&1
+check "auto, the login refused: the relay is held and the reason shown" \
+    sh -c "grep -qx 'hold = on' $C/etc/outpost.conf &&
+    grep -q 'outpost setup alice@localhost failed' $W/out &&
+    ! grep -q 'not the password' $W/out" || log
+as_www -i bob@example.org
+check "  ... www-data's message is kept in the queue" sh -c \
+    "grep -q 'queued as' $W/out &&
+    test \$(ls $C/var/spool/outpost/q/*.env | wc -l) = 1" || log
+purge
 
 echo "1..$n"
 exit $failed

@@ -17,6 +17,11 @@ Thunderbird's two document paths (/mail/config-v1.1.xml or
   plain     only an unencrypted outgoing server
   doctype   a document with a DTD and an entity
 Every request line goes to DIR/requests.log; DIR/ready gets the port.
+
+--route R serves the two document paths themselves as route R, the way
+a real lookup asks for them (tests/package/t-package.sh: the package
+build has no test hooks, so outpost asks https://localhost/.well-known/
+... on --port 443).
 """
 import argparse
 import http.server
@@ -65,6 +70,8 @@ def make_handler(args):
                 f.write(self.path + "\n")
             route, _, rest = self.path.lstrip("/").partition("/")
             rest = "/" + rest.split("?")[0]
+            if args.route:
+                route, rest = args.route, self.path.split("?")[0]
             wk = rest == "/.well-known/autoconfig/mail/config-v1.1.xml"
             if rest != "/mail/config-v1.1.xml" and not wk:
                 return self.send(404, "no", "text/plain")
@@ -104,8 +111,11 @@ def main():
     ap.add_argument("--dir", required=True)
     ap.add_argument("--pki", required=True)
     ap.add_argument("--smtp-port", required=True)
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--route", default="")
+    ap.add_argument("--lifetime", type=float, default=120)
     args = ap.parse_args()
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", args.port),
                                           make_handler(args))
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(os.path.join(args.pki, "server.pem"),
@@ -115,7 +125,7 @@ def main():
         f.write(str(srv.server_address[1]))
     os.rename(os.path.join(args.dir, "ready.tmp"),
               os.path.join(args.dir, "ready"))
-    t = threading.Timer(120, srv.shutdown)
+    t = threading.Timer(args.lifetime, srv.shutdown)
     t.daemon = True
     t.start()
     srv.serve_forever()

@@ -194,7 +194,7 @@ t_account(void)
 	struct setup_pick p;
 	struct setup_account a;
 	struct err e;
-	char *t = NULL;
+	char *t = NULL, hint[SETUP_HINT_MAX];
 	int rc;
 
 	memset(&f, 0, sizeof(f));
@@ -221,8 +221,17 @@ t_account(void)
 	    strstr(t, "auth = xoauth2\n") != NULL &&
 	    strstr(t, "password_file") == NULL, "an OAuth2 account: %s", t);
 	free(t);
-	a.oauth2 = false;
+	a.config = "/home/me/.config/outpost/config";
+	setup_oauth2_hint(&a, hint, sizeof(hint));
+	ok(strstr(hint, "outpost oauth2 login -a work -C /home/me/.config/"
+	    "outpost/config") != NULL, "the OAuth2 hint: %s", hint);
 	a.system = true;
+	a.config = "/etc/outpost.conf";
+	setup_oauth2_hint(&a, hint, sizeof(hint));
+	ok(strstr(hint, "outpost oauth2 login --system -a work") != NULL &&
+	    strstr(hint, " -C ") == NULL, "the system relay's OAuth2 hint: "
+	    "%s", hint);
+	a.oauth2 = false;
 	a.password_file = "/etc/my secret #1";
 	rc = setup_account_text(&a, &t, &e);
 	ok(rc == 0 &&
