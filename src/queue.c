@@ -414,7 +414,8 @@ queue_remove(struct queue *q, const char *id, struct err *e)
 }
 
 /*
- * The "sending" mark: q/<id>.sending, made before the final dot of the
+ * The "sending" mark: q/<id>.sending (a hard link to the .env), made
+ * before the final dot of the
  * entry goes out and removed with the entry (or when its try failed).
  * Found later, it means the server may have the message: the runner
  * marks the entry possibly delivered (outpost(8), QUEUE).  It is in the
@@ -426,15 +427,17 @@ queue_remove(struct queue *q, const char *id, struct err *e)
 int
 queue_mark(struct queue *q, const char *id, struct err *e)
 {
-	char name[QUEUE_NAME_MAX];
-	int fd;
+	char name[QUEUE_NAME_MAX], env[QUEUE_NAME_MAX];
 
+	/*
+	 * A second name of the .env, not a new file: only the name counts,
+	 * and a new inode per entry was most of a flush's system time
+	 * (ext4's inode allocator scans for recently freed ones).
+	 */
 	queue_name(name, id, "sending");
-	fd = openat(q->qfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-	    q->fmode);
-	if (fd == -1)
+	queue_name(env, id, "env");
+	if (linkat(q->qfd, env, q->qfd, name, 0) == -1 && errno != EEXIST)
 		return err_sys(e, EX_TEMPFAIL, "queue: mark %s", name);
-	close(fd);
 	if (queue_dirty(q, e) == -1)
 		return err_sys(e, EX_TEMPFAIL, "queue: mark %s", name);
 	return 0;
