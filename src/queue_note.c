@@ -90,7 +90,16 @@ queue_note_queued(const struct qenv *qe, const struct account *a,
 	if (localtime_r(&qe->next_try, &tm) == NULL ||
 	    strftime(when, sizeof(when), "%H:%M:%S", &tm) == 0)
 		snprintf(when, sizeof(when), "later");
-	if (queue_runner_found(shared, runner, sizeof(runner)))
+	if (qe->next_try == 0 &&	/* held: no time, the first run after */
+	    queue_runner_found(shared, runner, sizeof(runner)))
+		snprintf(buf, cap, "queued as %s: %s; then the next queue run "
+		    "(%s, or outpost -q) sends it", qe->id, qe->last_error,
+		    runner);
+	else if (qe->next_try == 0)
+		snprintf(buf, cap, "queued as %s: %s; then outpost -q sends it "
+		    "(no queue runner timer was found)", qe->id,
+		    qe->last_error);
+	else if (queue_runner_found(shared, runner, sizeof(runner)))
 		snprintf(buf, cap, "queued as %s: %s; next try at %s (in "
 		    "%jds) by %s, or now with: outpost -q%s", qe->id,
 		    qe->last_error, when, (intmax_t)wait, runner,
