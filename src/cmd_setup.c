@@ -308,7 +308,7 @@ setup_run(struct setup_opts *o, struct setup_found *f,
     struct setup_pick *p, struct err *e)
 {
 	struct setup_account a;
-	char where[ERR_MSG_MAX], *old = NULL;
+	char where[ERR_MSG_MAX], dflt[SETUP_NAME_MAX], *old = NULL;
 	const char *pwfile = NULL;
 	int rc, proven;
 
@@ -334,11 +334,16 @@ setup_run(struct setup_opts *o, struct setup_found *f,
 	a.password_file = a.oauth2 ? NULL : pwfile;
 	if (rc == 0)
 		rc = setup_write_config(&a, old, o->force, e);
+	setup_default_account(old, dflt, sizeof(dflt));
 	free(old);
 	if (rc == -1)
 		return -1;
 	fprintf(stderr, "wrote account %s to %s (secret: %s)\n", a.name,
 	    a.config, where);
+	if (dflt[0] != '\0' && strcmp(dflt, a.name) != 0)
+		fprintf(stderr, "note: [defaults] names account %s: send with "
+		    "this one by -a %s, or set account = %s there\n", dflt,
+		    a.name, a.name);
 	proven = setup_prove(&a, o->json, o->test_msg || (!o->yes &&
 	    isatty(0) && setup_ask("Send a test message to the address?",
 	    false)), e);

@@ -108,6 +108,28 @@ setup_write_text(const char *old, const char *name, const char *account,
 	return 0;
 }
 
+void
+setup_default_account(const char *text, char *buf, size_t cap)
+{
+	const char *p, *end = NULL, *v;
+	size_t n;
+
+	buf[0] = '\0';
+	if (text == NULL || (p = sw_section(text, "defaults", &end)) == NULL)
+		return;
+	for (p = sw_next(p); p < end; p = sw_next(p)) {
+		p += strspn(p, " \t");
+		if (strncmp(p, "account", 7) != 0)
+			continue;
+		v = p + 7 + strspn(p + 7, " \t");
+		if (*v != '=')
+			continue;
+		v += 1 + strspn(v + 1, " \t");
+		n = strcspn(v, " \t\r\n;#");
+		snprintf(buf, cap, "%.*s", (int)n, v);
+	}
+}
+
 int
 setup_read_file(const char *path, char **text, struct err *e)
 {

@@ -20,6 +20,11 @@
  */
 int	setup_write_text(const char *old, const char *name,
 	    const char *account, bool force, char **out, struct err *);
+/*
+ * The account [defaults] names in text ("" when none), for the hint that
+ * an account appended beside another default is used only with -a.
+ */
+void	setup_default_account(const char *text, char *buf, size_t cap);
 /* 1 read into *text (malloc'ed), 0 no such file, -1 with e. */
 int	setup_read_file(const char *path, char **text, struct err *);
 /* Replace path atomically with data: 0600, or root:outpost 0640. */

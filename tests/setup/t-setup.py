@@ -229,6 +229,8 @@ def test_existing(w, home, pw):
     tap(rc == 0 and "[second]" in after and "[localhost]" in after and
         mode(conf) == 0o600, "-a NAME appends another account, 0600 kept",
         err + after)
+    tap("[defaults] names account localhost: send with this one by "
+        "-a second" in err, "... and says it is not the default", err)
 
 
 HOSTILE = [

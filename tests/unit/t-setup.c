@@ -242,6 +242,22 @@ t_account(void)
 	free(t);
 }
 
+static void
+t_default_account(void)
+{
+	char buf[64];
+
+	setup_default_account("[defaults]\naccount = work ; mine\n[work]\n"
+	    "account = not-this\n", buf, sizeof(buf));
+	ok(strcmp(buf, "work") == 0, "[defaults] account: %s", buf);
+	setup_default_account("[a]\nhost = x\n", buf, sizeof(buf));
+	ok(buf[0] == '\0', "no [defaults]: none");
+	setup_default_account(NULL, buf, sizeof(buf));
+	ok(buf[0] == '\0', "no file: none");
+	setup_default_account("[defaults]\n  account=b\n", buf, sizeof(buf));
+	ok(strcmp(buf, "b") == 0, "spaces and no spaces: %s", buf);
+}
+
 int
 main(void)
 {
@@ -250,5 +266,6 @@ main(void)
 	t_write();
 	t_ispdb();
 	t_account();
+	t_default_account();
 	return done_testing();
 }
