@@ -568,3 +568,23 @@ cfg_unquote(const char *in, char *out)
 	*out = '\0';
 	return p[1] == '\0' ? 0 : -1;
 }
+
+void
+cfg_put(FILE *out, const char *key, const char *v)
+{
+	size_t len = strlen(v);
+
+	if (len > 0 && v[0] != '"' && v[0] != ' ' && v[0] != '\t' &&
+	    v[len - 1] != ' ' && v[len - 1] != '\t' &&
+	    strstr(v, " #") == NULL && strstr(v, " ;") == NULL) {
+		fprintf(out, "%s = %s\n", key, v);
+		return;
+	}
+	fprintf(out, "%s = \"", key);
+	for (; *v != '\0'; v++) {
+		if (*v == '"' || *v == '\\')
+			fputc('\\', out);
+		fputc(*v, out);
+	}
+	fputs("\"\n", out);
+}

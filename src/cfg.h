@@ -159,5 +159,12 @@ void	cfg_free(struct config *);
  * anything else as is.  -1 on a bad quote.  out has strlen(in) + 1 bytes.
  */
 int	cfg_unquote(const char *in, char *out);
+/*
+ * "key = value\n" on out, the value quoted (cfg_unquote reads it back)
+ * where it must be: empty, a quote or blank at either end; and where a
+ * reader could take part of it for a comment (" #", " ;").  The one
+ * writer of values: setup and import-msmtprc use it.
+ */
+void	cfg_put(FILE *out, const char *key, const char *v);
 
 #endif

@@ -24,6 +24,7 @@
 #include <strings.h>
 #include <sysexits.h>
 
+#include "cfg.h"
 #include "cfg_path.h"
 #include "import_msmtp_int.h"
 
@@ -301,27 +302,6 @@ imp_read(struct imp *im, FILE *in, const char *name, struct err *e)
 	return 0;
 }
 
-/* KEY = VALUE, quoted (outpost.conf(5)) only where it must be. */
-static void
-imp_put(FILE *out, const char *key, const char *v)
-{
-	size_t len;
-
-	len = strlen(v);
-	if (len > 0 && v[0] != '"' && v[0] != ' ' && v[0] != '\t' &&
-	    v[len - 1] != ' ' && v[len - 1] != '\t') {
-		fprintf(out, "%s = %s\n", key, v);
-		return;
-	}
-	fprintf(out, "%s = \"", key);
-	for (; *v != '\0'; v++) {
-		if (*v == '"' || *v == '\\')
-			fputc('\\', out);
-		fputc(*v, out);
-	}
-	fputs("\"\n", out);
-}
-
 static bool
 imp_on(const char *v, bool dflt)
 {
@@ -348,7 +328,7 @@ imp_emit_proxy(struct imp *im, const struct imp_acct *a, FILE *out)
 	v6 = strchr(h, ':') != NULL;
 	snprintf(url, sizeof(url), "socks5h://%s%s%s:%s", v6 ? "[" : "", h,
 	    v6 ? "]" : "", p != NULL ? p : "1080");
-	imp_put(out, "proxy", url);
+	cfg_put(out, "proxy", url);
 }
 
 /* One [section]: msmtp's defaults for tls, port and auth spelled out. */
@@ -371,7 +351,7 @@ imp_emit_acct(struct imp *im, const struct imp_acct *a, FILE *out)
 		else if (i == IS_AUTH && v == NULL)
 			v = "off";
 		if (v != NULL && imp_out_key[i] != NULL)
-			imp_put(out, imp_out_key[i], v);
+			cfg_put(out, imp_out_key[i], v);
 	}
 	imp_emit_proxy(im, a, out);
 }

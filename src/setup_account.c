@@ -20,26 +20,6 @@
 #include "doctor.h"
 #include "setup_account.h"
 
-/* KEY = VALUE, quoted only where outpost.conf(5) needs it. */
-static void
-sa_put(FILE *out, const char *key, const char *v)
-{
-	size_t len = strlen(v);
-
-	if (len > 0 && v[0] != '"' && v[0] != ' ' && v[len - 1] != ' ' &&
-	    strstr(v, " #") == NULL && strstr(v, " ;") == NULL) {
-		fprintf(out, "%s = %s\n", key, v);
-		return;
-	}
-	fprintf(out, "%s = \"", key);
-	for (; *v != '\0'; v++) {
-		if (*v == '"' || *v == '\\')
-			fputc('\\', out);
-		fputc(*v, out);
-	}
-	fputs("\"\n", out);
-}
-
 int
 setup_account_text(const struct setup_account *a, char **text,
     struct err *e)
@@ -53,18 +33,18 @@ setup_account_text(const struct setup_account *a, char **text,
 	fprintf(out, "[%s]\n# written by outpost setup for %s from %s\n",
 	    a->name, a->addr, a->found->source);
 	if (a->found->preset != NULL)
-		sa_put(out, "provider", a->found->preset);
-	sa_put(out, "host", s->host);
+		cfg_put(out, "provider", a->found->preset);
+	cfg_put(out, "host", s->host);
 	fprintf(out, "port = %d/%s\n", s->port, doctor_tls_word(s->tls));
 	fprintf(out, "auth = %s\n", !s->auth ? "off" : a->oauth2 ?
 	    "xoauth2" : "on");
 	if (s->auth)
-		sa_put(out, "user", s->user);
+		cfg_put(out, "user", s->user);
 	if (a->password_file != NULL)
-		sa_put(out, "password_file", a->password_file);
+		cfg_put(out, "password_file", a->password_file);
 	if (a->password_file != NULL || a->system)
 		fputs("keyring = off\n", out);
-	sa_put(out, "from", a->addr);
+	cfg_put(out, "from", a->addr);
 	if (fclose(out) != 0) {
 		free(*text);
 		*text = NULL;

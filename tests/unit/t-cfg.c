@@ -454,6 +454,37 @@ test_unquote(void)
 	}
 }
 
+/* cfg_put writes what cfg_unquote reads back, quoted only where needed. */
+static void
+test_put(void)
+{
+	static const char *const vals[] = {
+		"plain", "pass #1", "semi ;colon", " lead", "trail\t", "",
+		"\"quoted\"", "back\\slash", "a=b",
+	};
+	static const bool quoted[] = {
+		false, true, true, true, true, true, true, false, false,
+	};
+	char *text, out[64];
+	size_t i, len;
+	FILE *f;
+
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		text = NULL;
+		if ((f = open_memstream(&text, &len)) == NULL)
+			break;
+		cfg_put(f, "k", vals[i]);
+		fclose(f);
+		text[strcspn(text, "\n")] = '\0';
+		ok(strncmp(text, "k = ", 4) == 0 &&
+		    (text[4] == '"') == quoted[i] &&
+		    cfg_unquote(text + 4, out) == 0 &&
+		    strcmp(out, vals[i]) == 0, "put and read back: [%s]",
+		    text);
+		free(text);
+	}
+}
+
 static const struct pick_row {
 	const char	*text;
 	const char	*name;		/* -a */
@@ -526,6 +557,7 @@ main(void)
 		test_row(&rows[i], i);
 	test_long_lines();
 	test_unquote();
+	test_put();
 	test_pick();
 	return done_testing();
 }
