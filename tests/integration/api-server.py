@@ -38,12 +38,10 @@ import http.server
 import json
 import os
 import re
-import ssl
 import sys
 import threading
 
-CERTS = {"good": "server", "server": "server", "expired": "expired",
-         "wronghost": "wronghost", "selfsigned": "selfsigned"}
+from caselib import serve_https
 
 
 def sigv4(secret, region, amz_date, method, path, hdrs, signed, body):
@@ -234,16 +232,7 @@ def main():
     srv.status = [int(s) for s in args.status.split(",")]
     srv.n = 0
     srv.lock = threading.Lock()
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    name = CERTS[args.cert]
-    ctx.load_cert_chain(os.path.join(args.pki, name + ".pem"),
-                        os.path.join(args.pki, name + ".key"))
-    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
-    tmp = os.path.join(args.dir, "ready.tmp")
-    with open(tmp, "w") as f:
-        f.write(str(srv.server_address[1]))
-    os.rename(tmp, os.path.join(args.dir, "ready"))
-    srv.serve_forever()
+    serve_https(srv, args.pki, args.cert, args.dir)
 
 
 if __name__ == "__main__":

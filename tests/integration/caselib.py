@@ -2,11 +2,35 @@
 bench/bench.py.
 
 Python 3 standard library only.  unescape() turns the C-style escapes
-used in case files into bytes; queue_clone() makes queue test data.
+used in case files into bytes; queue_clone() makes queue test data;
+serve_https() runs the fake HTTPS endpoints (api-server.py,
+oauth-server.py, tests/setup/autoconfig-server.py) on the test PKI.
 """
 
 import os
 import re
+import ssl
+
+# a fake endpoint's --cert: which certificate of the test PKI it shows
+CERTS = {"good": "server", "server": "server", "expired": "expired",
+         "wronghost": "wronghost", "selfsigned": "selfsigned"}
+
+
+def serve_https(srv, pki, cert, ready_dir):
+    """srv (an http.server on its socket) over TLS with the test PKI's
+    certificate named cert (a CERTS key); its port goes to
+    ready_dir/ready, atomically, once it listens; serves until shut
+    down."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    name = CERTS[cert]
+    ctx.load_cert_chain(os.path.join(pki, name + ".pem"),
+                        os.path.join(pki, name + ".key"))
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    tmp = os.path.join(ready_dir, "ready.tmp")
+    with open(tmp, "w") as f:
+        f.write(str(srv.server_address[1]))
+    os.rename(tmp, os.path.join(ready_dir, "ready"))
+    srv.serve_forever()
 
 
 def unescape(s):

@@ -36,14 +36,12 @@ import hashlib
 import http.server
 import json
 import os
-import ssl
 import sys
 import threading
 import time
 import urllib.parse
 
-CERTS = {"good": "server", "server": "server", "expired": "expired",
-         "wronghost": "wronghost", "selfsigned": "selfsigned"}
+from caselib import serve_https
 
 
 class State:
@@ -222,16 +220,7 @@ def main():
     args = p.parse_args()
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.st = State(args)
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    name = CERTS[args.cert]
-    ctx.load_cert_chain(os.path.join(args.pki, name + ".pem"),
-                        os.path.join(args.pki, name + ".key"))
-    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
-    tmp = os.path.join(args.dir, "ready.tmp")
-    with open(tmp, "w") as f:
-        f.write(str(srv.server_address[1]))
-    os.rename(tmp, os.path.join(args.dir, "ready"))
-    srv.serve_forever()
+    serve_https(srv, args.pki, args.cert, args.dir)
 
 
 if __name__ == "__main__":

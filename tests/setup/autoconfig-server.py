@@ -26,8 +26,12 @@ build has no test hooks, so outpost asks https://localhost/.well-known/
 import argparse
 import http.server
 import os
-import ssl
+import sys
 import threading
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "integration"))
+from caselib import serve_https  # noqa: E402
 
 DOC = """<?xml version="1.0" encoding="UTF-8"?>
 <clientConfig version="1.1">
@@ -117,18 +121,10 @@ def main():
     args = ap.parse_args()
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", args.port),
                                           make_handler(args))
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(os.path.join(args.pki, "server.pem"),
-                        os.path.join(args.pki, "server.key"))
-    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
-    with open(os.path.join(args.dir, "ready.tmp"), "w") as f:
-        f.write(str(srv.server_address[1]))
-    os.rename(os.path.join(args.dir, "ready.tmp"),
-              os.path.join(args.dir, "ready"))
     t = threading.Timer(args.lifetime, srv.shutdown)
     t.daemon = True
     t.start()
-    srv.serve_forever()
+    serve_https(srv, args.pki, "server", args.dir)
 
 
 if __name__ == "__main__":
