@@ -323,6 +323,26 @@ job_parts(struct job *j, struct err *e)
 	return 0;
 }
 
+/* The log line of a part refused before any connection (msglog.h). */
+static void
+job_log_refused(const struct job *j, const struct job_part *p)
+{
+	struct msglog_rec lr;
+	struct err ce;
+
+	err_init(&ce);
+	if (msglog_check(p->a, &ce) == -1)
+		return;		/* that account's log is what failed */
+	memset(&lr, 0, sizeof(lr));
+	lr.a = p->a;
+	lr.from = j->sender;
+	lr.rcpts = p->rcpts;
+	lr.nrcpts = p->nrcpts;
+	lr.size = j->mi.size;
+	lr.e = &p->v.e;
+	msglog_write(j->c, &lr);
+}
+
 /*
  * One part through submit.c.  The message's own account was checked
  * before the message was read; another one is checked here, and a part
@@ -341,9 +361,10 @@ job_part_run(struct job *j, struct job_part *p)
 	job_dsn(j, p->a, &p->dsn);
 	err_init(&p->v.e);
 	p->v.account = p->a->name;
-	if (p->a != j->a && (priv_sender_ok(p->a, getuid(), j->sender,
-	    &p->v.e) == -1 || msglog_check(p->a, &p->v.e) == -1)) {
+	if (p->a != j->a && (msglog_check(p->a, &p->v.e) == -1 ||
+	    priv_sender_ok(p->a, getuid(), j->sender, &p->v.e) == -1)) {
 		p->v.outcome = SUBMIT_REFUSED;
+		job_log_refused(j, p);
 		return;
 	}
 	memset(&rq, 0, sizeof(rq));

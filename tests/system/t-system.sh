@@ -350,6 +350,17 @@ check "logging as another user: no error on stderr" sh -c \
 check "  ... one line each in the log" test "$(grep -c \
     'from=<relay@example.com> recipients=bob@example.org' \
     "$R/outpost.log")" = 2
+config "$OKPORT" "logfile = $R/outpost.log" "allow_from_override = $U" "" \
+    "[corp]" "host = 127.0.0.1" "port = $OKPORT" \
+    "tls_trust_file = $R/ca.pem" "from = corp@example.com" "keyring = off" \
+    "logfile = $R/outpost.log" "recipient_domains = corp.example"
+printf 'Subject: t\n\nhello\n' | as "$U" "$R/bin/outpost" -i \
+    -f boss@example.com bob@example.org carol@corp.example >"$R/out" 2>&1
+RC=$?
+check "a split message whose corp part its -f may not use: 77" status 77
+check "  ... that part has its log line too" sh -c "grep -q \
+    'from=<boss@example.com> recipients=carol@corp.example.*EX_NOPERM' \
+    $R/outpost.log" || sed 's/^/# /' "$R/outpost.log"
 OUTPOST_TEST_SYSROOT="$R" "$R/bin/outpost" doctor --auth >"$R/out" 2>&1
 check "doctor as root understands root:outpost 0640 files" sh -c \
     "! grep -q 'chmod 600' $R/out && grep -q 'password .*ok' $R/out &&
