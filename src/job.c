@@ -328,11 +328,7 @@ static void
 job_log_refused(const struct job *j, const struct job_part *p)
 {
 	struct msglog_rec lr;
-	struct err ce;
 
-	err_init(&ce);
-	if (msglog_check(p->a, &ce) == -1)
-		return;		/* that account's log is what failed */
 	memset(&lr, 0, sizeof(lr));
 	lr.a = p->a;
 	lr.from = j->sender;
@@ -361,8 +357,12 @@ job_part_run(struct job *j, struct job_part *p)
 	job_dsn(j, p->a, &p->dsn);
 	err_init(&p->v.e);
 	p->v.account = p->a->name;
-	if (p->a != j->a && (msglog_check(p->a, &p->v.e) == -1 ||
-	    priv_sender_ok(p->a, getuid(), j->sender, &p->v.e) == -1)) {
+	if (p->a != j->a && msglog_check(p->a, &p->v.e) == -1) {
+		p->v.outcome = SUBMIT_REFUSED;	/* its log is what failed */
+		return;
+	}
+	if (p->a != j->a && priv_sender_ok(p->a, getuid(), j->sender,
+	    &p->v.e) == -1) {
 		p->v.outcome = SUBMIT_REFUSED;
 		job_log_refused(j, p);
 		return;
